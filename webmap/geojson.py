@@ -1,0 +1,128 @@
+"""Compact GeoJSON for the browser: simplified, rounded, styles and popups precomputed.
+
+Two measured pitfalls drive this module (DESIGN.md §6): folium's ``style_function`` writes a
+per-feature JavaScript ``switch`` that Leaflet evaluates per feature (quadratic), and
+full-precision coordinates bloat the page. Here styles go into ``properties.style`` (folium
+applies them with a single ``setStyle``), coordinates are rounded (5 decimals ≈ 1 m) after a
+metric simplification, and tooltips/popups are pre-built, HTML-escaped strings.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.chinacoords import convert_geometry
+from geo.crs import METRIC, WGS84
+
+__all__ = ["compact_geometries", "feature_collection", "geojson_layer", "info_table"]
+
+
+def compact_geometries(
+    geoms: gpd.GeoSeries, simplify_m: float = 0.0, precision: int = 5, drawn_in: str = "wgs84"
+) -> np.ndarray:
+    """Simplify (metres, EPSG:4549), optionally shift to GCJ-02, and round coordinates.
+
+    Parameters
+    ----------
+    geoms : GeoSeries
+        Geometries with a CRS.
+    simplify_m : float, default 0
+        Douglas–Peucker tolerance in metres (topology preserved); 0 keeps every vertex.
+    precision : int, default 5
+        Decimal places kept (5 ≈ 1.1 m at Qingdao's latitude).
+    drawn_in : {"wgs84", "gcj02"}
+        Output coordinates; ``"gcj02"`` to overlay Gaode tiles.
+    """
+    if simplify_m > 0:
+        geoms = geoms.to_crs(METRIC).simplify(simplify_m, preserve_topology=True)
+    values = geoms.to_crs(WGS84).values
+    if drawn_in == "gcj02":
+        values = convert_geometry(values, "wgs84", "gcj02")
+    elif drawn_in != "wgs84":
+        raise ValueError(f"drawn_in must be 'wgs84' or 'gcj02', got {drawn_in!r}")
+    return shapely.transform(values, lambda c: np.round(c, precision))
+
+
+def feature_collection(geometries: np.ndarray, properties: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection from geometries and per-feature property dicts."""
+    if len(geometries) != len(properties):
+        raise ValueError(f"{len(geometries)} geometries but {len(properties)} property rows")
+    geo_json = shapely.to_geojson(geometries)
+    features = [
+        {"type": "Feature", "properties": props, "geometry": json.loads(g)}
+        for g, props in zip(geo_json, properties, strict=True)
+        if g is not None
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _fmt(value: Any) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "—"
+    if isinstance(value, (bool, np.bool_)):
+        return "是" if value else "否"
+    if isinstance(value, (float, np.floating)):
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def info_table(title: str, rows: Sequence[tuple[str, Any]], css_class: str = "qd-pop") -> str:
+    """An HTML popup: a heading and a two-column table; every value is escaped."""
+    body = "".join(
+        f"<tr><th>{html.escape(label)}</th><td>{html.escape(_fmt(value))}</td></tr>" for label, value in rows
+    )
+    return f'<div class="{css_class}"><h4>{html.escape(title)}</h4><table>{body}</table></div>'
+
+
+def geojson_layer(
+    gdf: gpd.GeoDataFrame,
+    name: str,
+    style: Callable[[pd.Series], dict[str, Any]] | dict[str, Any],
+    tooltip: Callable[[pd.Series], str] | None = None,
+    popup: Callable[[pd.Series], str] | None = None,
+    simplify_m: float = 0.0,
+    precision: int = 5,
+    drawn_in: str = "wgs84",
+    keep: Sequence[str] = ("id",),
+    interactive: bool = True,
+    **options: Any,
+) -> folium.GeoJson:
+    """A folium GeoJson layer whose style, tooltip and popup are precomputed per feature.
+
+    ``tooltip`` and ``popup`` return HTML that the caller has escaped (see :func:`info_table`).
+    ``keep`` lists attribute columns copied into the properties (for click handling).
+    Requires :class:`webmap.controls.PlannerControls` on the map (it defines ``QDPlanner``).
+    """
+    geoms = compact_geometries(gdf.geometry, simplify_m, precision, drawn_in)
+    props = []
+    for _, row in gdf.iterrows():
+        base = style(row) if callable(style) else style
+        item: dict[str, Any] = {k: _json_safe(row[k]) for k in keep if k in row.index}
+        item["style"] = {**base, "interactive": interactive}
+        if tooltip is not None:
+            item["_tip"] = tooltip(row)
+        if popup is not None:
+            item["_pop"] = popup(row)
+        props.append(item)
+    data = feature_collection(geoms, props)
+    on_each = folium.JsCode("QDPlanner.bindInfo") if (tooltip or popup) else None
+    return folium.GeoJson(data, name=name, on_each_feature=on_each, interactive=interactive, **options)
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating,)):
+        return None if np.isnan(value) else float(value)
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    return value

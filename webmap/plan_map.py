@@ -1,0 +1,252 @@
+"""The overview map of the plan: base map, plan layers, legend and controls, fully offline.
+
+:func:`build_plan_map` is pure presentation over GeoDataFrames: no Streamlit, no I/O. The
+returned :class:`folium.Map` loads Leaflet from ``MapOptions.assets`` (local URLs) and nothing
+else unless an online base map is chosen.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from i18n import t
+from layers.catalogue import LayerSpec, layer_specs
+from webmap.assets import AssetUrls
+from webmap.basemaps import BASEMAPS, Basemap, tile_layers
+from webmap.controls import LegendEntry, PlannerControls, legend_html
+from webmap.geojson import geojson_layer, info_table
+
+__all__ = ["DRAW_ORDER", "MapOptions", "build_plan_map"]
+
+# Bottom to top: large zones under small features, lines on top.
+DRAW_ORDER = ("districts", "axis_corridors", "bay_areas", "clusters", "axes")
+CENTRE = (36.33, 120.15)
+LAND_STYLE = {"color": "#c8c1ad", "weight": 0.6, "fillColor": "#f6f3ea", "fillOpacity": 1.0}
+CONTEXT_STYLE = {"color": "#d4d0c6", "weight": 0.5, "fillColor": "#e9e7e1", "fillOpacity": 1.0}
+SEA_COLOUR = "#cfe0ec"
+
+
+@dataclass
+class MapOptions:
+    """How to draw the overview map.
+
+    Attributes
+    ----------
+    assets : AssetUrls
+        Where the browser loads Leaflet from (local URLs).
+    lang : {"zh", "en"}
+    basemap : str
+        One of :data:`webmap.basemaps.BASEMAPS`; ``"offline"`` sends no request anywhere.
+    tianditu_key : str, optional
+        Needed for the 天地图 base map.
+    simplify_m : float
+        Simplification tolerance in metres for polygons and lines (0 keeps every vertex).
+    precision : int
+        Decimal places of coordinates (5 ≈ 1 m).
+    height : int
+        Map height in pixels.
+    """
+
+    assets: AssetUrls
+    lang: str = "zh"
+    basemap: str = "offline"
+    tianditu_key: str | None = None
+    simplify_m: float = 20.0
+    precision: int = 5
+    height: int = 640
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _quality_text(quality: str, lang: str) -> str:
+    return t(f"quality_{quality}", lang) if quality in ("official", "approximate", "schematic") else quality
+
+
+def _localised(row: pd.Series, column: str, lang: str) -> Any:
+    if lang == "en" and f"{column}_en" in row.index and row[f"{column}_en"]:
+        return row[f"{column}_en"]
+    return row[column]
+
+
+def _popup(spec: LayerSpec, lang: str):
+    def render(row: pd.Series) -> str:
+        fields = []
+        for column in spec.popup[1:]:
+            value = _localised(row, column, lang)
+            if column == "geometry_quality":
+                value = _quality_text(value, lang)
+            fields.append((spec.column_label(column, lang), value))
+        return info_table(str(_localised(row, "name", lang)), fields)
+
+    return render
+
+
+def _tooltip(spec: LayerSpec, lang: str):
+    def render(row: pd.Series) -> str:
+        name = str(_localised(row, "name", lang))
+        quality = _quality_text(row.get("geometry_quality", ""), lang)
+        extra = f" · {row['industries']}" if "industries" in row.index and row["industries"] else ""
+        return info_table(f"{name}{extra}", [(t("quality", lang), quality)], css_class="qd-tip")
+
+    return render
+
+
+def _style(spec: LayerSpec):
+    def style(row: pd.Series) -> dict[str, Any]:
+        if spec.style_inferred and "plan_named" in row.index and not bool(row["plan_named"]):
+            return dict(spec.style_inferred)
+        return dict(spec.style)
+
+    return style
+
+
+def _layer_title(spec: LayerSpec, gdf: gpd.GeoDataFrame, lang: str) -> str:
+    qualities = sorted(set(gdf.get("geometry_quality", pd.Series(dtype=str))) - {"official"})
+    note = "、".join(_quality_text(q, lang) for q in qualities)
+    if not note:
+        return spec.label(lang)
+    return f"{spec.label(lang)}（{note}）" if lang == "zh" else f"{spec.label(lang)} ({note})"
+
+
+def _offline_base(
+    land: shapely.Geometry, context: gpd.GeoDataFrame, opts: MapOptions, basemap: Basemap
+) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=t("basemap_offline", opts.lang), overlay=False, control=True)
+    frames = [
+        (context, CONTEXT_STYLE),
+        (gpd.GeoDataFrame(geometry=[land], crs=4326), LAND_STYLE),
+    ]
+    for frame, style in frames:
+        geojson_layer(
+            frame,
+            name="base",
+            style=style,
+            simplify_m=max(opts.simplify_m, 50.0),
+            precision=4,
+            drawn_in=basemap.drawn_in,
+            keep=(),
+            interactive=False,
+            pane="qdBase",
+            control=False,
+        ).add_to(group)
+    return group
+
+
+def _labels(districts: gpd.GeoDataFrame, opts: MapOptions, basemap: Basemap) -> folium.FeatureGroup:
+    from geo.chinacoords import convert
+
+    group = folium.FeatureGroup(name=t("labels", opts.lang), overlay=True, control=True)
+    points = districts.to_crs(4549).representative_point().to_crs(4326)
+    lon, lat = points.x.to_numpy(), points.y.to_numpy()
+    if basemap.drawn_in == "gcj02":
+        lon, lat = convert(lon, lat, "wgs84", "gcj02")
+    names = districts["name_en" if opts.lang == "en" else "name"].tolist()
+    for x, y, name in zip(lon, lat, names, strict=True):
+        folium.Marker(
+            [round(float(y), 5), round(float(x), 5)],
+            icon=folium.DivIcon(
+                html=f'<div class="qd-label">{html.escape(name)}</div>', icon_size=(90, 16), icon_anchor=(45, 8)
+            ),
+            interactive=False,
+        ).add_to(group)
+    return group
+
+
+def build_plan_map(
+    layers: Mapping[str, gpd.GeoDataFrame],
+    opts: MapOptions,
+    land: shapely.Geometry | None = None,
+    context: gpd.GeoDataFrame | None = None,
+) -> folium.Map:
+    """Build the overview map of the plan.
+
+    Parameters
+    ----------
+    layers : mapping of layer id → GeoDataFrame (EPSG:4326)
+        Plan layers to draw (any subset of the registry ids).
+    opts : MapOptions
+        Language, base map, assets and simplification.
+    land, context : optional
+        Qingdao's land (the district union) and neighbouring land for the offline base; when
+        omitted, the offline base is drawn from ``layers["districts"]`` alone.
+
+    Returns
+    -------
+    folium.Map
+    """
+    if opts.basemap not in BASEMAPS:
+        raise ValueError(f"unknown base map {opts.basemap!r}; choose one of {', '.join(BASEMAPS)}")
+    basemap = BASEMAPS[opts.basemap]
+    specs = layer_specs()
+    unknown = set(layers) - set(specs)
+    if unknown:
+        raise ValueError(f"unknown layers {sorted(unknown)}; known: {', '.join(specs)}")
+
+    m = folium.Map(
+        location=CENTRE,
+        zoom_start=9,
+        tiles=None,
+        control_scale=True,
+        min_zoom=7,
+        max_zoom=18,
+        zoom_snap=0.25,
+    )
+    # Local assets only: a GeoJSON map needs nothing but Leaflet itself.
+    m.default_js = [("leaflet", opts.assets.leaflet_js)]
+    m.default_css = [("leaflet_css", opts.assets.leaflet_css)]
+    folium.map.CustomPane("qdBase", z_index=250, pointer_events=False).add_to(m)
+
+    legend_entries: list[LegendEntry] = []
+    controls = PlannerControls(opts.lang, drawn_in=basemap.drawn_in)
+    controls.add_to(m)  # first: defines QDPlanner before the layers use it
+
+    if land is None and "districts" in layers:
+        land = shapely.union_all(layers["districts"].geometry.values)
+    if land is not None:
+        base = _offline_base(
+            land, context if context is not None else gpd.GeoDataFrame(geometry=[], crs=4326), opts, basemap
+        )
+        base.add_to(m)
+        legend_entries.append(LegendEntry(t("legend_land", opts.lang), LAND_STYLE))
+        legend_entries.append(
+            LegendEntry(t("legend_sea", opts.lang), {"color": "#9fb8c8", "fillColor": SEA_COLOUR, "fillOpacity": 1.0})
+        )
+    online_name = t(basemap.label_key, opts.lang)
+    for tile in tile_layers(opts.basemap, online_name, opts.tianditu_key):
+        tile.add_to(m)
+
+    for layer_id in DRAW_ORDER:
+        if layer_id not in layers:
+            continue
+        spec, gdf = specs[layer_id], layers[layer_id]
+        title = _layer_title(spec, gdf, opts.lang)
+        geojson_layer(
+            gdf,
+            name=title,
+            style=_style(spec),
+            tooltip=_tooltip(spec, opts.lang),
+            popup=_popup(spec, opts.lang),
+            simplify_m=opts.simplify_m,
+            precision=opts.precision,
+            drawn_in=basemap.drawn_in,
+            keep=("id", "adcode", "name"),
+        ).add_to(m)
+        is_line = spec.geometry.endswith("LineString")
+        legend_entries.append(LegendEntry(title, spec.style, line=is_line))
+        if layer_id == "clusters" and spec.style_inferred and not gdf["plan_named"].all():
+            legend_entries.append(LegendEntry(t("legend_inferred", opts.lang), spec.style_inferred))
+    if "districts" in layers:
+        _labels(layers["districts"], opts, basemap).add_to(m)
+
+    controls.set_legend(legend_html(t("legend_title", opts.lang), legend_entries))
+    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    bounds = (land or shapely.box(119.3, 35.6, 121.0, 37.1)).bounds
+    m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    return m
