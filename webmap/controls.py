@@ -28,7 +28,7 @@ def _read(name: str) -> str:
 
 
 class PlannerControls(MacroElement):
-    """Full screen, measure (distance, area in 亩), cursor coordinates and a legend.
+    """Metric scale bar, full screen, measure (distance, area in 亩), cursor coordinates, legend.
 
     Parameters
     ----------
@@ -47,6 +47,7 @@ class PlannerControls(MacroElement):
         {% endmacro %}
         {% macro script(this, kwargs) %}
         {{ this.js }}
+        L.control.scale({imperial: false, maxWidth: 160}).addTo({{ this._parent.get_name() }});
         QDPlanner.addFullscreen({{ this._parent.get_name() }}, {{ this.fullscreen_opts }});
         QDPlanner.addMeasure({{ this._parent.get_name() }}, {{ this.measure_opts }});
         QDPlanner.addMousePosition({{ this._parent.get_name() }}, {{ this.mouse_opts }});

@@ -193,7 +193,6 @@ def build_plan_map(
         location=CENTRE,
         zoom_start=9,
         tiles=None,
-        control_scale=True,
         min_zoom=7,
         max_zoom=18,
         zoom_snap=0.25,

@@ -1,0 +1,52 @@
+"""The map page in real headless Chromium: drawn with the plan layers, and fully offline."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.e2e.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.browser
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+
+
+def _is_local(url: str) -> bool:
+    parsed = urlparse(url)
+    return parsed.scheme in {"data", "blob", "about"} or parsed.hostname in LOCAL_HOSTS
+
+
+def test_map_page_draws_plan_layers_offline(app_url, browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    requests: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    errors: list[str] = []
+    page = context.new_page()
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(app_url, wait_until="domcontentloaded")
+
+    frame_el = page.wait_for_selector("iframe[title='streamlit_folium.st_folium']", timeout=60_000)
+    frame = frame_el.content_frame()
+    frame.wait_for_selector("path.leaflet-interactive", timeout=60_000)
+    page.wait_for_timeout(1500)  # let the remaining layers paint before the screenshot
+    page.screenshot(path=str(ARTIFACTS / "map_page.png"), full_page=True)
+
+    # Every plan layer is listed in the layer control, in Chinese.
+    control = frame.inner_text(".leaflet-control-layers")
+    for title in ("区市边界", "环湾城区", "发展轴带（中心线）", "发展轴带（廊道）", "市级重点工业产业集聚区"):
+        assert title in control
+    # 10 districts + 3 bay areas + 3 axes + 3 corridors + 14 clusters are drawn as SVG paths.
+    assert frame.locator("path.leaflet-interactive").count() >= 33
+    assert "图例" in frame.inner_text(".qd-legend")
+    assert frame.locator(".leaflet-control-scale").count() == 1
+    # Clicking a cluster opens a Chinese popup that states the data quality.
+    frame.locator("path.leaflet-interactive[stroke='#7c2d12']").first.click(force=True)
+    popup = frame.wait_for_selector(".leaflet-popup-content", timeout=10_000).inner_text()
+    assert "几何质量" in popup and "示意" in popup
+
+    outside = sorted({u for u in requests if not _is_local(u)})
+    assert not outside, f"requests left localhost: {outside}"
+    assert not errors, errors
+    context.close()

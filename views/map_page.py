@@ -1,0 +1,50 @@
+"""Plan map page: the plan's layers on an offline map, with downloads."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from i18n import t
+from layers import LAYER_IDS, spec
+from views import state
+from views.downloads import download_panel
+from webmap.assets import streamlit_urls
+from webmap.basemaps import BASEMAPS
+from webmap.plan_map import MapOptions, build_plan_map
+
+lang = state.lang()
+st.title(t("app_title", lang))
+
+with st.sidebar:
+    basemap = st.selectbox(
+        t("basemap", lang), list(BASEMAPS), format_func=lambda b: t(BASEMAPS[b].label_key, lang), key="basemap"
+    )
+    corridor_km = st.slider(t("corridor_width", lang), 1.0, 20.0, 5.0, 0.5, key="corridor_km")
+    shown = st.multiselect(
+        t("layers_shown", lang), list(LAYER_IDS), default=list(LAYER_IDS), format_func=lambda i: spec(i).label(lang)
+    )
+
+key = state.tianditu_key()
+if basemap == "tianditu" and not key:
+    st.warning(t("tianditu_no_key", lang))
+    basemap = "offline"
+if BASEMAPS[basemap].online:
+    st.warning(t("online_warning", lang), icon=":material/public:")
+if BASEMAPS[basemap].drawn_in == "gcj02":
+    st.info(t("gaode_shift", lang))
+st.info(t("quality_notice", lang), icon=":material/info:")
+
+layers = state.plan_layers(corridor_km * 1000)
+land, context = state.base_geography()
+options = MapOptions(
+    assets=streamlit_urls(st.get_option("server.baseUrlPath") or ""),
+    lang=lang,
+    basemap=basemap,
+    tianditu_key=key,
+)
+fmap = build_plan_map({i: layers[i] for i in shown}, options, land=land, context=context)
+st_folium(fmap, height=options.height, use_container_width=True, returned_objects=[], key="plan_map")
+
+with st.expander(t("download", lang), icon=":material/download:"):
+    download_panel(shown, corridor_km * 1000, key="map_dl")
