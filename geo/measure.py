@@ -40,11 +40,11 @@ def geodesic_area_m2(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> pd.Series:
     return pd.Series(values, index=gdf.index)
 
 
-def buffer_m(gdf: gpd.GeoDataFrame, distance_m: float, resolution: int = 8) -> gpd.GeoDataFrame:
+def buffer_m(gdf: gpd.GeoDataFrame, distance_m: float, quad_segs: int = 8) -> gpd.GeoDataFrame:
     """Buffer geometries by ``distance_m`` metres (in EPSG:4549) and return them in the input CRS."""
     if not np.isfinite(distance_m) or distance_m < 0:
         raise ValueError(f"buffer distance must be a finite number of metres ≥ 0, got {distance_m!r}")
     metric = to_metric(gdf)
     out = metric.copy()
-    out["geometry"] = metric.buffer(distance_m, resolution=resolution)
+    out["geometry"] = metric.buffer(distance_m, quad_segs=quad_segs)
     return out.to_crs(gdf.crs)

@@ -1,0 +1,83 @@
+import subprocess
+import sys
+
+import pyogrio
+import pytest
+
+from layers import LAYER_IDS, load_layers
+from tests.conftest import ROOT
+
+
+def run(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "layers", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.fixture(scope="module")
+def originals():
+    return load_layers()
+
+
+def test_list_prints_every_layer_with_counts(originals):
+    result = run("list")
+    assert result.returncode == 0
+    for layer_id, gdf in originals.items():
+        line = next(line for line in result.stdout.splitlines() if line.startswith(layer_id + " "))
+        assert str(len(gdf)) in line.split()
+
+
+@pytest.mark.parametrize("crs", ["EPSG:4326", "EPSG:4490", "EPSG:4549"])
+def test_geojson_export_round_trip(tmp_path, originals, crs):
+    result = run("export", "--out", str(tmp_path), "--crs", crs)
+    assert result.returncode == 0, result.stderr
+    for layer_id in LAYER_IDS:
+        back = pyogrio.read_dataframe(tmp_path / f"{layer_id}.geojson")
+        assert back.crs.to_epsg() == int(crs.split(":")[1])
+        assert list(back["name"]) == list(originals[layer_id]["name"])
+        if crs == "EPSG:4549":
+            ref = originals[layer_id].to_crs(4549).area.to_numpy()
+            assert back.area.to_numpy() == pytest.approx(ref, rel=1e-6, abs=1e-3)
+
+
+def test_gpkg_export_round_trip(tmp_path, originals):
+    result = run("export", "--out", str(tmp_path), "--format", "gpkg", "--crs", "EPSG:4549")
+    assert result.returncode == 0, result.stderr
+    path = tmp_path / "qingdao_plan_layers.gpkg"
+    assert {str(n) for n, _ in pyogrio.list_layers(path)} == set(LAYER_IDS)
+    for layer_id in LAYER_IDS:
+        back = pyogrio.read_dataframe(path, layer=layer_id)
+        assert back.crs.to_epsg() == 4549 and len(back) == len(originals[layer_id])
+
+
+def test_shapefile_export_subset(tmp_path, originals):
+    result = run("export", "--out", str(tmp_path), "--format", "shp", "--layers", "clusters,axes")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["axes.zip", "clusters.zip"]
+    back = pyogrio.read_dataframe(f"/vsizip/{tmp_path / 'clusters.zip'}/clusters.shp")
+    assert back.crs.to_epsg() == 4326
+    assert sorted(back["name"]) == sorted(originals["clusters"]["name"])
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--layers", "roads"], "unknown layer 'roads'"),
+        (["--crs", "EPSG:3857"], "not supported"),
+        (["--format", "kml"], "invalid choice"),
+    ],
+)
+def test_bad_arguments_fail_with_one_clear_line(tmp_path, args, message):
+    result = run("export", "--out", str(tmp_path), *args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unwritable_folder(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = run("export", "--out", str(blocker / "sub"))
+    assert result.returncode == 2
+    assert result.stderr.startswith("error:") and len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
