@@ -26,7 +26,7 @@ view = pd.DataFrame(
         ("Type" if en else "指标属性"): table["attribute_en" if en else "attribute"],
     }
 )
-st.dataframe(view, hide_index=True, use_container_width=True)
+st.dataframe(view, hide_index=True, width="stretch")
 binding = int((table["attribute"] == "约束性").sum())
 c1, c2 = st.columns(2)
 c1.metric(t("kpi_expected", lang), len(table) - binding)
@@ -44,7 +44,7 @@ st.dataframe(
         }
     ),
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
 )
 
 st.subheader(t("directives", lang))
@@ -60,5 +60,5 @@ st.dataframe(
         }
     ),
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
 )

@@ -41,7 +41,8 @@ def app_url() -> Iterator[str]:
     """Start ``streamlit run app.py`` on a free loopback port; yield its URL."""
     port = _free_port()
     env = {**os.environ, "TIANDITU_KEY": ""}
-    log = (ARTIFACTS / "streamlit.log").open("w") if ARTIFACTS.mkdir(exist_ok=True) is None else None
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = (ARTIFACTS / "streamlit.log").open("w")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -72,10 +73,12 @@ def app_url() -> Iterator[str]:
             time.sleep(0.3)
     else:
         proc.terminate()
+        log.close()
         pytest.fail("streamlit did not start within 60 s; see tests/e2e/artifacts/streamlit.log")
     yield url
     proc.terminate()
     proc.wait(timeout=10)
+    log.close()
 
 
 @pytest.fixture(scope="session")

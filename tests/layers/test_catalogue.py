@@ -92,7 +92,7 @@ def test_broken_catalogue_file_gives_precise_error(tmp_path, monkeypatch):
             catalogue.kpis()
         (tmp_path / "kpis.toml").write_text("[[kpi]\n", encoding="utf-8")
         catalogue._load.cache_clear()
-        with pytest.raises(CatalogueError, match="kpis.toml"):
+        with pytest.raises(CatalogueError, match=r"kpis\.toml"):
             catalogue.kpis()
     finally:
         catalogue._load.cache_clear()

@@ -1,0 +1,59 @@
+"""The Streamlit app through streamlit's AppTest (no browser)."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def app(monkeypatch):
+    monkeypatch.delenv("TIANDITU_KEY", raising=False)
+    monkeypatch.chdir(ROOT)
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+
+
+def test_map_page_in_chinese_with_data_quality_notice(app):
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "青岛制造业布局规划助手"
+    assert any("示意" in i.value and "推测" in i.value for i in app.info)
+    assert not app.warning  # offline by default: no online-basemap warning
+
+
+def test_english_switch(app):
+    app.run()
+    app.sidebar.radio(key="lang").set_value("en").run()
+    assert not app.exception
+    assert app.title[0].value == "Qingdao Manufacturing Layout Planner"
+    assert any("schematic" in i.value for i in app.info)
+
+
+def test_online_basemaps_warn_and_tianditu_without_key_falls_back(app):
+    app.run()
+    app.sidebar.selectbox(key="basemap").set_value("osm").run()
+    assert any("外部" in w.value for w in app.warning)
+    app.sidebar.selectbox(key="basemap").set_value("tianditu").run()
+    assert any("未配置天地图密钥" in w.value for w in app.warning)
+    app.sidebar.selectbox(key="basemap").set_value("gaode").run()
+    assert any("GCJ-02" in i.value for i in app.info)
+    assert not app.exception
+
+
+def test_targets_page_shows_the_kpi_table(app):
+    app.run()
+    app.switch_page("views/kpi_page.py").run()
+    assert not app.exception
+    kpi = app.dataframe[0].value
+    assert len(kpi) == 15
+    assert "29左右" in set(kpi["2025年目标"])
+
+
+def test_data_page_lists_layers_and_offers_download(app):
+    app.run()
+    app.switch_page("views/data_page.py").run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert list(table["id"]) == ["districts", "bay_areas", "axes", "axis_corridors", "clusters"]
+    assert table.set_index("id").loc["clusters", "要素数"] == 14
+    assert app.get("download_button")
