@@ -1,0 +1,119 @@
+"""Overview map: payload size, build time and first paint in headless Chromium, ours vs folium-default.
+
+    python -m benchmarks.map_payload [--repeat 5]
+
+"ours" is :func:`webmap.plan_map.build_plan_map` (simplified 20 m, 5 decimals, styles and
+popups precomputed into feature properties). "folium-default" draws the same layers the way a
+folium tutorial does: full-precision GeoJSON, a ``style_function`` per layer and
+GeoJsonTooltip/GeoJsonPopup. Both load Leaflet from the same local server so both can paint
+offline. First paint = navigation start → every plan feature is an SVG path in the DOM.
+Goals (issue 2): ≤ 1.5 MB and ≤ 2 s first paint for the overview map.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import statistics
+import threading
+import time
+from pathlib import Path
+
+import folium
+
+from layers import load_layers
+from layers.build import city_outline, context_land
+from layers.catalogue import layer_specs
+from webmap.assets import AssetUrls, publish
+from webmap.plan_map import DRAW_ORDER, MapOptions, build_plan_map
+
+OUT = Path(__file__).with_name("out")
+CHROMIUM = "/usr/bin/chromium"
+
+
+def build_ours(layers) -> str:
+    opts = MapOptions(assets=AssetUrls.under("."))
+    return build_plan_map(layers, opts, land=city_outline(), context=context_land()).get_root().render()
+
+
+def build_folium_default(layers) -> str:
+    m = folium.Map(location=[36.33, 120.15], zoom_start=9, tiles=None)
+    m.default_js = [("leaflet", "./vendor/leaflet/leaflet.js")]
+    m.default_css = [("leaflet_css", "./vendor/leaflet/leaflet.css")]
+    specs = layer_specs()
+    for layer_id in DRAW_ORDER:
+        gdf, spec = layers[layer_id], specs[layer_id]
+        fields = [c for c in spec.popup if c in gdf.columns]
+        folium.GeoJson(
+            gdf,
+            name=spec.title,
+            style_function=lambda _f, s=spec.style: s,
+            tooltip=folium.GeoJsonTooltip(fields=["name"]),
+            popup=folium.GeoJsonPopup(fields=fields),
+        ).add_to(m)
+    folium.LayerControl().add_to(m)
+    return m.get_root().render()
+
+
+def timed(fn, repeat: int):
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return result, statistics.median(times)
+
+
+def first_paint(url: str, expected_paths: int, repeat: int) -> float | None:
+    if not Path(CHROMIUM).exists():
+        return None
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM_ARGS
+
+    times = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for _ in range(repeat):
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            start = time.perf_counter()
+            page.goto(url)
+            page.wait_for_function(
+                f"document.querySelectorAll('path.leaflet-interactive').length >= {expected_paths}", timeout=60_000
+            )
+            times.append(time.perf_counter() - start)
+            page.close()
+        browser.close()
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    OUT.mkdir(exist_ok=True)
+    publish(OUT)
+    layers = load_layers()
+    n_features = sum(len(g) for g in layers.values())
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(OUT))
+    http.server.SimpleHTTPRequestHandler.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+
+    print(f"overview map, {n_features} plan features, median of {args.repeat} runs")
+    print(f"{'build':<16}{'payload MB':>11}{'build s':>9}{'first paint s':>15}")
+    for name, builder in (("ours", build_ours), ("folium-default", build_folium_default)):
+        html, build_s = timed(lambda b=builder: b(layers), args.repeat)
+        (OUT / f"{name}.html").write_text(html, encoding="utf-8")
+        paint = first_paint(f"{base}/{name}.html", n_features, args.repeat)
+        paint_text = f"{paint:.2f}" if paint is not None else "n/a (no chromium)"
+        print(f"{name:<16}{len(html.encode()) / 1e6:>11.3f}{build_s:>9.3f}{paint_text:>15}")
+    server.shutdown()
+    print("goals: payload ≤ 1.5 MB, first paint ≤ 2 s")
+
+
+if __name__ == "__main__":
+    main()
