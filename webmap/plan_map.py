@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import folium
@@ -62,7 +62,6 @@ class MapOptions:
     simplify_m: float = 20.0
     precision: int = 5
     height: int = 640
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _quality_text(quality: str, lang: str) -> str:

@@ -46,6 +46,19 @@ def test_map_page_draws_plan_layers_offline(app_url, browser):
     popup = frame.wait_for_selector(".leaflet-popup-content", timeout=10_000).inner_text()
     assert "几何质量" in popup and "示意" in popup
 
+    frame.locator(".leaflet-popup-close-button").dispatch_event("click")
+
+    # Cursor read-out in WGS84 and the distance tool (only a browser shows these).
+    box = frame.locator("#map_div").bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.5)
+    assert "WGS84 1" in frame.inner_text(".qd-mouse-position")
+    frame.locator(".qd-measure-distance").click()
+    for fx in (0.2, 0.6):
+        page.mouse.click(box["x"] + box["width"] * fx, box["y"] + box["height"] * 0.85)
+    readout = frame.inner_text(".qd-measure-out")
+    assert readout.endswith(" km") and float(readout.split()[0]) > 10
+    page.screenshot(path=str(ARTIFACTS / "map_measure.png"))
+
     outside = sorted({u for u in requests if not _is_local(u)})
     assert not outside, f"requests left localhost: {outside}"
     assert not errors, errors
