@@ -1,0 +1,426 @@
+"""Turn a raw enterprise table into validated, typed records for the 亩产效益 evaluation.
+
+:func:`prepare_enterprises` never raises for bad *rows*: every problem becomes a line of the
+issue table ("第 12 行：用地面积(亩) 必须大于 0"), rows with errors are left out, the others go on.
+Only a table that cannot be read at all (a required column missing) raises
+:class:`analysis.schema.SchemaError`.
+
+Units after preparation: land in 亩, money in 万元, energy in 吨标准煤 (tce), emissions in 吨,
+employees in persons, coordinates in WGS84 degrees (EPSG:4326).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from analysis import credit_code
+from analysis.issues import IssueLog
+from analysis.schema import FIELDS, ColumnMatch, field, match_columns, match_header
+from geo.chinacoords import convert
+from geo.crs import WGS84
+from geo.measure import area_mu
+from geo.tables import ROW_COLUMN
+
+__all__ = [
+    "ABOVE",
+    "BELOW",
+    "COORD_SYSTEMS",
+    "QINGDAO_BBOX",
+    "EnterpriseTable",
+    "find_header_row",
+    "prepare_enterprises",
+]
+
+ABOVE, BELOW = "规上", "规下"
+COORD_SYSTEMS = ("wgs84", "gcj02", "bd09")
+QINGDAO_BBOX = (119.3, 35.5, 121.0, 37.2)  # lon_min, lat_min, lon_max, lat_max (WGS84)
+_SCALE_VALUES = {
+    ABOVE: ("规上", "规模以上", "规上企业", "规模以上企业", "是", "y", "yes", "true", "1", "above", "above scale"),
+    BELOW: ("规下", "规模以下", "规下企业", "规模以下企业", "否", "n", "no", "false", "0", "below", "below scale"),
+}
+_SCALE_LOOKUP = {v: k for k, values in _SCALE_VALUES.items() for v in values}
+_DISTRICT_ALIASES = {"西海岸新区": "黄岛区", "青岛西海岸新区": "黄岛区", "西海岸": "黄岛区"}
+_INDUSTRY_CODE = re.compile(r"^[A-Za-z]?(\d{2})(\d{1,2})?$")
+_ABOVE_REQUIRED = ("revenue", "value_added", "energy_tce", "emissions_t", "employees")
+_NON_NEGATIVE = ("tax", "revenue", "value_added", "energy_tce", "emissions_t", "rd", "employees")
+
+
+@dataclass
+class EnterpriseTable:
+    """Validated enterprises and the validation report.
+
+    Attributes
+    ----------
+    data : GeoDataFrame
+        Rows without errors, canonical columns (see :data:`analysis.schema.FIELDS`), ``_row``
+        (row number in the source), ``industry_division`` (two-digit GB/T 4754 code or
+        ``<NA>``) and point geometry in EPSG:4326 (empty where the row has no location).
+    issues : DataFrame
+        ``row, column, severity, message_zh, message_en``; errors exclude the row.
+    n_input : int
+        Rows read from the source.
+    columns : dict
+        How the source headers were matched to fields (with unit conversion factors).
+    """
+
+    data: gpd.GeoDataFrame
+    issues: pd.DataFrame
+    n_input: int
+    columns: dict[str, ColumnMatch]
+
+    @property
+    def n_errors(self) -> int:
+        """Rows left out because of at least one error."""
+        return int(self.issues.loc[self.issues["severity"] == "error", "row"].nunique())
+
+
+def find_header_row(rows: list[list[str]]) -> int:
+    """Index of the header among the first rows: the first row naming at least two fields.
+
+    Chinese spreadsheets often start with a title line (``2024年度亩产效益评价企业名单``).
+    """
+    for i, row in enumerate(rows):
+        hits = 0
+        for cell in row:
+            try:
+                hits += match_header(str(cell)) is not None
+            except ValueError:
+                hits += 1  # a known header with an unknown unit is still a header
+        if hits >= 2:
+            return i
+    return 0
+
+
+def _numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse text to floats; returns (values, bad) where ``bad`` marks non-empty unparsable text."""
+    if pd.api.types.is_numeric_dtype(text):
+        values = pd.to_numeric(text, errors="coerce").astype(float)
+        return values, pd.Series(False, index=text.index)
+    s = text.fillna("").astype(str).map(lambda v: unicodedata.normalize("NFKC", v)).str.strip()
+    s = s.str.replace(r"[,\s]", "", regex=True).replace({"-": "", "—": "", "/": ""})
+    values = pd.to_numeric(s, errors="coerce").astype(float)
+    bad = (s != "") & values.isna()
+    return values, bad
+
+
+def _text(series: pd.Series) -> pd.Series:
+    return series.fillna("").astype(str).str.strip()
+
+
+def _district_lookup(districts: gpd.GeoDataFrame) -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for name, name_en in zip(districts["name"], districts.get("name_en", districts["name"]), strict=True):
+        lookup[name] = name
+        lookup[name.rstrip("区市")] = name
+        lookup[str(name_en).lower()] = name
+        lookup[f"青岛市{name}"] = name
+    lookup.update(_DISTRICT_ALIASES)
+    return lookup
+
+
+class _Preparer:
+    def __init__(self, frame: pd.DataFrame, log: IssueLog):
+        self.frame = frame
+        self.log = log
+        self.rows = frame[ROW_COLUMN]
+        self.bad = pd.Series(False, index=frame.index)
+
+    def error(self, mask: pd.Series, column: str, zh: str, en: str, values: pd.Series | None = None) -> None:
+        mask = mask.fillna(False).astype(bool)
+        if mask.any():
+            self.log.add(self.rows[mask], column, "error", zh, en, None if values is None else values[mask])
+            self.bad |= mask
+
+    def warn(self, mask: pd.Series, column: str, zh: str, en: str, values: pd.Series | None = None) -> None:
+        mask = mask.fillna(False).astype(bool)
+        if mask.any():
+            self.log.add(self.rows[mask], column, "warning", zh, en, None if values is None else values[mask])
+
+
+def prepare_enterprises(
+    table: pd.DataFrame,
+    districts: gpd.GeoDataFrame | None = None,
+    coords: str = "wgs84",
+    evaluation_year: int | None = None,
+) -> EnterpriseTable:
+    """Validate an enterprise table and convert it to canonical columns and units.
+
+    Parameters
+    ----------
+    table : DataFrame or GeoDataFrame
+        As read by :func:`geo.tables.read_table` (text cells, ``_row``) or a vector file of
+        points/parcels (polygons become representative points; their area in 亩 fills a missing
+        用地面积). Headers in Chinese or English, see :data:`analysis.schema.FIELDS`.
+    districts : GeoDataFrame, optional
+        District polygons with ``name``/``name_en`` (EPSG:4326) to check 区市 names and
+        coordinates and to fill 区市 from the location.
+    coords : {"wgs84", "gcj02", "bd09"}
+        Coordinate system of 经度/纬度 (Chinese web maps give GCJ-02, Baidu BD-09); converted
+        to WGS84.
+    evaluation_year : int, optional
+        Year evaluated; 投产年份 after it is an error.
+
+    Returns
+    -------
+    EnterpriseTable
+
+    Raises
+    ------
+    SchemaError
+        A required column is missing or a header has an unknown unit.
+    ValueError
+        ``coords`` is not one of :data:`COORD_SYSTEMS`.
+    """
+    if coords not in COORD_SYSTEMS:
+        raise ValueError(f"coords must be one of {COORD_SYSTEMS}, got {coords!r}")
+    is_vector = isinstance(table, gpd.GeoDataFrame) and table.geometry.notna().any()
+    frame = pd.DataFrame(table.drop(columns=table.geometry.name) if is_vector else table).copy()
+    if ROW_COLUMN not in frame:
+        frame[ROW_COLUMN] = np.arange(1, len(frame) + 1) + (0 if is_vector else 1)
+    parcels = is_vector and bool((shapely.get_type_id(table.geometry.to_numpy()) >= 3).any())
+    matches = match_columns([c for c in frame.columns if c != ROW_COLUMN], optional=("land_mu",) if parcels else ())
+    frame = frame.reset_index(drop=True)
+    log = IssueLog(row_label="个要素" if is_vector else "行")
+    p = _Preparer(frame, log)
+    out = pd.DataFrame({ROW_COLUMN: frame[ROW_COLUMN].astype(int)})
+
+    for f in FIELDS:
+        if f.id not in matches:
+            out[f.id] = np.nan if f.kind != "text" else ""
+            continue
+        raw = frame[matches[f.id].header]
+        if f.kind == "text":
+            out[f.id] = _text(raw)
+            continue
+        values, bad = _numbers(raw)
+        p.error(bad, f.id, f"{f.zh} 不是数字（“{{value}}”）", f"{f.en} is not a number ({{value!r}})", _text(raw))
+        out[f.id] = values * matches[f.id].factor
+
+    geometry = _vector_geometry(table, out, p) if is_vector else None
+    _check_values(out, p, evaluation_year)
+    _check_codes(out, p)
+    points = _locate(out, p, coords, geometry)
+    out["district"] = _check_districts(out, p, points, districts)
+
+    keep = ~p.bad.to_numpy()
+    data = gpd.GeoDataFrame(out.loc[keep].reset_index(drop=True), geometry=points[keep], crs=WGS84)
+    return EnterpriseTable(data=data, issues=log.table(), n_input=len(frame), columns=matches)
+
+
+def _vector_geometry(table: gpd.GeoDataFrame, out: pd.DataFrame, p: _Preparer) -> np.ndarray:
+    gdf = table.reset_index(drop=True).to_crs(WGS84) if table.crs else table.reset_index(drop=True)
+    geoms = gdf.geometry.to_numpy()
+    areal = shapely.get_type_id(geoms) >= 3  # Polygon, MultiPolygon
+    areal &= ~shapely.is_missing(geoms)
+    if areal.any():
+        parcel_mu = area_mu(gdf.geometry[areal]).to_numpy()
+        land = out["land_mu"].to_numpy(copy=True)
+        idx = np.flatnonzero(areal)
+        stated = land[idx]
+        fill = np.isnan(stated)
+        land[idx[fill]] = np.round(parcel_mu[fill], 2)
+        out["land_mu"] = land
+        differs = pd.Series(False, index=out.index)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            differs.iloc[idx[~fill]] = np.abs(stated[~fill] / parcel_mu[~fill] - 1) > 0.2
+        p.warn(
+            differs,
+            "land_mu",
+            "用地面积(亩) 与地块面积相差超过 20%，请核实",
+            "land_mu differs from the parcel's area by more than 20 %",
+        )
+    return shapely.point_on_surface(geoms)
+
+
+def _check_values(out: pd.DataFrame, p: _Preparer, evaluation_year: int | None) -> None:
+    p.error(out["name"] == "", "name", "企业名称 不能为空", "name is empty")
+    scale_text = out["scale"].str.lower()
+    scale = scale_text.map(_SCALE_LOOKUP)
+    p.error(
+        scale.isna(),
+        "scale",
+        "规模 应为“规上”或“规下”（当前为“{value}”）",
+        "scale must be 规上 (above) or 规下 (below), got {value!r}",
+        out["scale"],
+    )
+    out["scale"] = scale.fillna("")
+    land = out["land_mu"]
+    p.error(land.isna(), "land_mu", "用地面积(亩) 不能为空", "land_mu is empty")
+    p.error(land <= 0, "land_mu", "用地面积(亩) 必须大于 0", "land_mu must be greater than 0")
+    p.error(out["tax"].isna(), "tax", "税收(万元) 不能为空", "tax_wan is empty")
+    for fid in _NON_NEGATIVE:
+        f = field(fid)
+        p.error(out[fid] < 0, fid, f"{f.zh} 不能为负数", f"{f.en} must not be negative")
+    above = out["scale"] == ABOVE
+    for fid in _ABOVE_REQUIRED:
+        f = field(fid)
+        p.error(above & out[fid].isna(), fid, f"规上企业必须填写 {f.zh}", f"{f.en} is required for 规上 firms")
+    for fid in ("energy_tce", "employees"):
+        f = field(fid)
+        p.error(above & (out[fid] == 0), fid, f"{f.zh} 必须大于 0", f"{f.en} must be greater than 0")
+    p.warn(
+        out["rd"] > out["revenue"],
+        "rd",
+        "研发经费(万元) 大于 营业收入(万元)，请核实",
+        "rd_wan exceeds revenue_wan; please check",
+    )
+    p.warn(
+        out["value_added"] > out["revenue"],
+        "value_added",
+        "工业增加值(万元) 大于 营业收入(万元)，请核实",
+        "value_added_wan exceeds revenue_wan; please check",
+    )
+    year = out["start_year"]
+    last = evaluation_year if evaluation_year is not None else 2100
+    p.error(
+        year.notna() & ((year < 1900) | (year > last) | (year % 1 != 0)),
+        "start_year",
+        f"投产年份 应为 1900–{last} 之间的整数（当前为 {{value}}）",
+        f"start_year must be a whole year 1900–{last}, got {{value}}",
+        year,
+    )
+    out["start_year"] = year.astype("Int64")
+    out["employees"] = out["employees"].round().astype("Int64")
+
+
+def _check_codes(out: pd.DataFrame, p: _Preparer) -> None:
+    code = out["industry_code"]
+    parsed = code.str.extract(_INDUSTRY_CODE)
+    p.error(
+        (code != "") & parsed[0].isna(),
+        "industry_code",
+        "行业代码 应为 2–4 位数字（GB/T 4754，如 3811 或 C38），当前为“{value}”",
+        "industry_code must be 2–4 digits (GB/T 4754, e.g. 3811 or C38), got {value!r}",
+        code,
+    )
+    p.warn(
+        code == "",
+        "industry_code",
+        "未填写行业代码，无法判断是否属于电力、热力、燃气及水生产和供应业（44–46），按参评处理",
+        "no industry_code: cannot tell whether the firm is a utility (44–46); rated as manufacturing",
+    )
+    out["industry_division"] = parsed[0].astype("Int64")
+    credit = out["credit_code"].str.upper()
+    out["credit_code"] = credit
+    filled = credit != ""
+    p.warn(
+        filled & ~credit_code.is_valid(credit),
+        "credit_code",
+        "统一社会信用代码“{value}”格式或校验位不正确",
+        "credit_code {value!r} has a wrong format or check character",
+        credit,
+    )
+    dup = filled & credit.duplicated(keep="first")
+    if dup.any():
+        first = out.loc[filled].drop_duplicates("credit_code").set_index("credit_code")[ROW_COLUMN]
+        p.error(
+            dup,
+            "credit_code",
+            "统一社会信用代码 与第 {value} 行重复",
+            "credit_code duplicates row {value}",
+            credit.map(first),
+        )
+
+
+def _locate(out: pd.DataFrame, p: _Preparer, coords: str, geometry: np.ndarray | None) -> np.ndarray:
+    lon, lat = out["lon"].to_numpy(float), out["lat"].to_numpy(float)
+    has_lon, has_lat = ~np.isnan(lon), ~np.isnan(lat)
+    p.error(
+        pd.Series(has_lon ^ has_lat, index=out.index),
+        "lon",
+        "经度、纬度 须同时填写",
+        "lon and lat must both be given",
+    )
+    both = has_lon & has_lat
+    lon_min, lat_min, lon_max, lat_max = QINGDAO_BBOX
+    inside = both & (lon >= lon_min) & (lon <= lon_max) & (lat >= lat_min) & (lat <= lat_max)
+    swapped = both & ~inside & (lat >= lon_min) & (lat <= lon_max) & (lon >= lat_min) & (lon <= lat_max)
+    p.error(
+        pd.Series(swapped, index=out.index),
+        "lon",
+        "经度、纬度 可能填反了（经度约 120，纬度约 36）",
+        "lon and lat look swapped (lon ≈ 120, lat ≈ 36)",
+    )
+    p.error(
+        pd.Series(both & ~inside & ~swapped, index=out.index),
+        "lon",
+        f"坐标不在青岛市范围内（经度 {lon_min}–{lon_max}，纬度 {lat_min}–{lat_max}）",
+        f"coordinates outside Qingdao (lon {lon_min}–{lon_max}, lat {lat_min}–{lat_max})",
+    )
+    x, y = lon.copy(), lat.copy()
+    if coords != "wgs84" and inside.any():
+        x[inside], y[inside] = convert(lon[inside], lat[inside], coords, "wgs84")
+    points = np.full(len(out), None, dtype=object)
+    points[inside] = shapely.points(x[inside], y[inside])
+    if geometry is not None:
+        use = ~inside & ~shapely.is_missing(geometry)
+        points[use] = geometry[use]
+    located = ~shapely.is_missing(points)
+    p.warn(
+        pd.Series(~located & ~both, index=out.index),
+        "lon",
+        "未填写坐标：参与评价，但不在地图和分区汇总中显示",
+        "no coordinates: evaluated, but not on the map or in area totals",
+    )
+    out["lon"] = np.where(located, shapely.get_x(points), np.nan).round(6)
+    out["lat"] = np.where(located, shapely.get_y(points), np.nan).round(6)
+    return points
+
+
+def _check_districts(
+    out: pd.DataFrame, p: _Preparer, points: np.ndarray, districts: gpd.GeoDataFrame | None
+) -> pd.Series:
+    stated = out["district"]
+    if districts is None or districts.empty:
+        return stated
+    lookup = _district_lookup(districts)
+    names = stated.map(lambda s: lookup.get(s, lookup.get(str(s).lower())) if s else "")
+    unknown = names.isna()
+    if unknown.any():
+        hints = stated[unknown].map(
+            lambda s: "、".join(difflib.get_close_matches(s, list(districts["name"]), n=2, cutoff=0.3)) or "—"
+        )
+        p.error(
+            unknown,
+            "district",
+            "区市 不是青岛市的区市：{value}",
+            "district is not a district of Qingdao: {value}",
+            "“" + stated[unknown] + "”（相近 / close: " + hints + "）",
+        )
+    names = names.fillna("")
+    located = ~shapely.is_missing(points)
+    found = pd.Series("", index=out.index)
+    if located.any():
+        pts = gpd.GeoDataFrame(geometry=list(points[located]), index=np.flatnonzero(located), crs=WGS84)
+        joined = gpd.sjoin(pts, districts[["name", "geometry"]], predicate="within", how="left")
+        joined = joined[~joined.index.duplicated()]
+        found.loc[joined.index] = joined["name"].fillna("").astype(str)
+    p.warn(
+        located & (found == "") & (names != ""),
+        "lon",
+        "坐标不在青岛市陆域内（可能在海上或边界外），请核实",
+        "coordinates fall outside Qingdao's land area; please check",
+    )
+    mismatch = (names != "") & (found != "") & (names != found)
+    p.warn(
+        mismatch,
+        "district",
+        "区市 填写为“{value}”，按坐标所在区市计",
+        "district as stated differs from the location; the location's district is used",
+        names + "”，坐标位于“" + found,
+    )
+    p.error(
+        (names == "") & (found == "") & ~unknown,
+        "district",
+        "区市 不能为空（也无坐标可推算）",
+        "district is empty and cannot be derived from coordinates",
+    )
+    return found.where(found != "", names)
