@@ -26,7 +26,7 @@ import pandas as pd
 from analysis.config import CLASS_INFO, INDICATORS, ScoringConfig
 from analysis.enterprises import ABOVE, BELOW
 
-__all__ = ["STATUS", "assign_classes", "class_counts", "compute_indicators", "evaluate", "scope_status"]
+__all__ = ["STATUS", "assign_classes", "compute_indicators", "evaluate", "scope_status"]
 
 STATUS: dict[str, tuple[str, str]] = {
     "rated": ("参评", "rated"),
@@ -185,12 +185,3 @@ def evaluate(df: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:
     out["class_name"] = cls.map(lambda c: CLASS_INFO[c]["zh"] if c else "")
     out["policy"] = cls.map(lambda c: CLASS_INFO[c]["policy"] if c else "")
     return out
-
-
-def class_counts(result: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
-    """Firms per class (A, B, C, D, T, and ``—`` for out of scope), optionally per ``by``."""
-    cls = result["class"].replace("", "—")
-    order = ["A", "B", "C", "D", "T", "—"]
-    if by is None:
-        return cls.value_counts().reindex(order, fill_value=0).to_frame("n").T
-    return pd.crosstab(result[by], cls).reindex(columns=order, fill_value=0)

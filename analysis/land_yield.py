@@ -1,0 +1,208 @@
+"""亩产效益 evaluation from a file to results: the pipeline shared by the UI and the CLI.
+
+Command line::
+
+    python -m analysis.land_yield --input firms.xlsx [--config my.toml] --out results.xlsx
+
+``--out`` by extension: ``.xlsx`` (sheets 评价结果, 问题清单, 区市汇总, 集聚区汇总, 评价参数),
+``.csv`` (results, UTF-8 with BOM) or ``.geojson`` (located firms, RFC 7946). A summary (firms
+per class, per district) is printed; invalid input gives a one-line message and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from analysis.aggregate import aggregate_zones
+from analysis.config import ConfigError, ScoringConfig, load_config
+from analysis.enterprises import COORD_SYSTEMS, EnterpriseTable, find_header_row, prepare_enterprises
+from analysis.report import area_table, class_summary, results_table
+from analysis.sample import SAMPLE_LABEL, SYNTHETIC_COLUMN
+from analysis.schema import SchemaError
+from analysis.scoring import evaluate
+from geo.io import GeoIOError, read_vector
+from geo.tables import TableReadError, read_table
+
+__all__ = ["Evaluation", "InputError", "evaluate_table", "main", "read_enterprises", "xlsx_bytes"]
+
+VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg", ".zip", ".shp")
+
+
+class InputError(ValueError):
+    """The input cannot be evaluated at all (unreadable file, missing column, bad configuration)."""
+
+
+@dataclass
+class Evaluation:
+    """Prepared input, validation report and results of one evaluation run."""
+
+    prepared: EnterpriseTable
+    result: gpd.GeoDataFrame
+    config: ScoringConfig
+    synthetic: bool = False
+
+    @property
+    def issues(self) -> pd.DataFrame:
+        return self.prepared.issues
+
+
+def read_enterprises(source: str | Path | bytes, filename: str | None = None) -> pd.DataFrame:
+    """Read an enterprise file (CSV, XLSX, GeoJSON, GeoPackage, zipped Shapefile) as a raw table.
+
+    Raises
+    ------
+    InputError
+        With the reader's message (Chinese and English).
+    """
+    name = filename or (Path(source).name if not isinstance(source, bytes) else "upload.csv")
+    suffix = Path(name).suffix.lower()
+    try:
+        if suffix in VECTOR_SUFFIXES:
+            if isinstance(source, bytes):
+                import tempfile
+
+                with tempfile.TemporaryDirectory() as tmp:
+                    path = Path(tmp) / Path(name).name
+                    path.write_bytes(source)
+                    return read_vector(path)
+            return read_vector(source)
+        return read_table(source, filename=name, find_header=find_header_row)
+    except (TableReadError, GeoIOError) as exc:
+        raise InputError(str(exc)) from exc
+
+
+def evaluate_table(
+    raw: pd.DataFrame,
+    config: ScoringConfig,
+    districts: gpd.GeoDataFrame | None = None,
+    coords: str = "wgs84",
+) -> Evaluation:
+    """Validate ``raw`` and evaluate the valid rows (see :func:`analysis.scoring.evaluate`).
+
+    Raises
+    ------
+    InputError
+        A required column is missing or a header has an unknown unit.
+    """
+    try:
+        prepared = prepare_enterprises(raw, districts, coords=coords, evaluation_year=config.evaluation_year)
+    except SchemaError as exc:
+        raise InputError(str(exc)) from exc
+    result = evaluate(prepared.data, config)
+    synthetic = _is_synthetic(raw)
+    if synthetic:
+        result["synthetic"] = SAMPLE_LABEL
+    return Evaluation(prepared, result, config, synthetic)
+
+
+def _is_synthetic(raw: pd.DataFrame) -> bool:
+    """True when the table carries the sample label (column 数据性质 / data_nature)."""
+    for column in (SYNTHETIC_COLUMN, "data_nature", "synthetic"):
+        if column in raw.columns and raw[column].astype(str).str.contains("合成|synthetic", case=False).any():
+            return True
+    return False
+
+
+def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """An .xlsx workbook with one sheet per entry (frozen header row, sensible column widths)."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as xl:
+        for name, frame in sheets.items():
+            frame.to_excel(xl, sheet_name=name[:31], index=False)
+            sheet = xl.sheets[name[:31]]
+            sheet.freeze_panes = "A2"
+            for i, column in enumerate(frame.columns, start=1):
+                width = min(40, max(8, len(str(column)) * 2))
+                sheet.column_dimensions[sheet.cell(1, i).column_letter].width = width
+    return buffer.getvalue()
+
+
+def _sheets(ev: Evaluation, layers: dict[str, gpd.GeoDataFrame], lang: str = "zh") -> dict[str, pd.DataFrame]:
+    sheets = {"评价结果": results_table(ev.result, lang)}
+    issues = ev.issues.rename(columns={"row": "行号", "column": "列", "severity": "级别", "message_zh": "说明",
+                                       "message_en": "message"})  # fmt: skip
+    sheets["问题清单"] = issues
+    if "districts" in layers:
+        sheets["区市汇总"] = area_table(aggregate_zones(ev.result, layers["districts"], "adcode"), lang=lang)
+    if "clusters" in layers:
+        sheets["集聚区汇总"] = area_table(aggregate_zones(ev.result, layers["clusters"], "id"), lang=lang)
+    sheets["评价参数"] = pd.DataFrame({"参数 / parameters (TOML)": ev.config.to_toml().splitlines()})
+    return sheets
+
+
+def write_results(ev: Evaluation, out: Path, layers: dict[str, gpd.GeoDataFrame]) -> None:
+    """Write results by the suffix of ``out`` (.xlsx, .csv, .geojson)."""
+    suffix = out.suffix.lower()
+    if suffix == ".xlsx":
+        out.write_bytes(xlsx_bytes(_sheets(ev, layers)))
+    elif suffix == ".csv":
+        results_table(ev.result).to_csv(out, index=False, encoding="utf-8-sig")
+    elif suffix == ".geojson":
+        from geo.io import write_geojson
+
+        located = ev.result[~ev.result.geometry.is_empty & ev.result.geometry.notna()]
+        write_geojson(located, out)
+    else:
+        raise InputError(f"输出格式须为 .xlsx、.csv 或 .geojson / --out must end in .xlsx, .csv or .geojson: {out}")
+
+
+def _summary(ev: Evaluation) -> str:
+    counts = class_summary(ev.result)
+    by_district = class_summary(ev.result, "district")
+    lines = [
+        f"输入 {ev.prepared.n_input} 行，有效 {len(ev.result)} 行，因错误排除 {ev.prepared.n_errors} 行 / "
+        f"{ev.prepared.n_input} rows read, {len(ev.result)} valid, {ev.prepared.n_errors} left out",
+        f"参数：{ev.config.title} / {ev.config.title_en}",
+        "类别 / class: " + "  ".join(f"{c} {n}" for c, n in counts.iloc[0].items()),
+        "",
+        by_district.to_string(),
+    ]
+    lines.extend(f"注意 / note: {n}" for n in ev.config.notes)
+    if ev.synthetic:
+        lines.insert(0, f"注意：{SAMPLE_LABEL} / note: synthetic sample data, not real enterprises")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point; returns the exit code (0 ok, 2 invalid input)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis.land_yield", description="亩产效益评价 / land-use efficiency evaluation"
+    )
+    parser.add_argument("--input", required=True, type=Path, help="企业表 .csv/.xlsx/.geojson/.gpkg")
+    parser.add_argument("--config", type=Path, help="参数文件 TOML（默认：非官方默认参数）")
+    parser.add_argument("--coords", choices=COORD_SYSTEMS, default="wgs84", help="经纬度坐标系（默认 wgs84）")
+    parser.add_argument("--out", required=True, type=Path, help="输出 .xlsx/.csv/.geojson")
+    args = parser.parse_args(argv)
+    from layers import load_layers
+
+    try:
+        config = load_config(args.config)
+        if args.out.suffix.lower() not in (".xlsx", ".csv", ".geojson"):
+            raise InputError("输出格式须为 .xlsx、.csv 或 .geojson / --out must end in .xlsx, .csv or .geojson")
+        if not args.out.parent.is_dir():
+            raise InputError(f"输出目录不存在 / output folder does not exist: {args.out.parent}")
+        layers = load_layers(["districts", "clusters"])
+        ev = evaluate_table(read_enterprises(args.input), config, layers["districts"], args.coords)
+        write_results(ev, args.out, layers)
+    except (InputError, ConfigError, GeoIOError, OSError) as exc:
+        print(f"错误 / error: {exc}", file=sys.stderr)
+        return 2
+    print(_summary(ev))
+    errors = ev.issues[ev.issues["severity"] == "error"]
+    for message in errors["message_zh"].head(10):
+        print(message, file=sys.stderr)
+    if len(errors) > 10:
+        print(f"… 另有 {len(errors) - 10} 条错误，见输出文件的“问题清单” / {len(errors) - 10} more", file=sys.stderr)
+    print(f"→ {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

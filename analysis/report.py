@@ -1,0 +1,71 @@
+"""Result tables for people: Chinese (or English) headers with units, and summaries."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.aggregate import AREA_COLUMNS
+from analysis.config import CLASS_INFO, INDICATORS
+from analysis.schema import FIELDS
+from analysis.scoring import STATUS
+
+__all__ = ["area_table", "class_summary", "results_table"]
+
+_RESULT_EXTRA = {
+    "status": ("评价状态", "status"),
+    "score": ("综合得分", "score"),
+    "rank": ("排名", "rank"),
+    "group_size": ("排名组企业数", "group size"),
+    "class": ("类别", "class"),
+    "class_name": ("类别名称", "class name"),
+    "policy": ("政策导向", "policy"),
+    "synthetic": ("数据性质", "data_nature"),
+}
+_AREA_HEADERS = {
+    "n_firms": ("企业数", "firms"),
+    "n_rated": ("参评企业数", "rated firms"),
+    "suppressed": ("企业不足 3 家（数值不公开）", "suppressed (< 3 firms)"),
+    "land_mu": ("用地面积(亩)", "land (mu)"),
+    "tax": ("税收(万元)", "tax (10k CNY)"),
+    "score_mean": ("平均综合得分", "mean score"),
+    **{f"share_{c}": (f"{c} 类占比", f"share {c}") for c in "ABCD"},
+}
+
+
+def _indicator_header(ind_id: str, lang: str) -> str:
+    ind = INDICATORS[ind_id]
+    return f"{ind.zh}({ind.unit})" if lang == "zh" else f"{ind.en} ({ind.unit})"
+
+
+def results_table(result: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Per-firm results with user-facing headers (input fields, indicators, score, class, policy)."""
+    headers: dict[str, str] = {"_row": "源文件行号" if lang == "zh" else "source row"}
+    headers.update({f.id: (f.zh if lang == "zh" else f.en) for f in FIELDS})
+    headers.update({i: _indicator_header(i, lang) for i in INDICATORS})
+    headers.update({k: v[0] if lang == "zh" else v[1] for k, v in _RESULT_EXTRA.items()})
+    table = pd.DataFrame(result[[c for c in headers if c in result.columns]]).copy()
+    table["status"] = table["status"].map(lambda s: STATUS[s][0 if lang == "zh" else 1])
+    if lang == "en":
+        table["class_name"] = result["class"].map(lambda c: CLASS_INFO[c]["en"] if c else "")
+        table["policy"] = result["class"].map(lambda c: CLASS_INFO[c]["policy_en"] if c else "")
+    return table.rename(columns=headers)
+
+
+def area_table(areas: pd.DataFrame, name_column: str = "name", lang: str = "zh") -> pd.DataFrame:
+    """Area figures (from :mod:`analysis.aggregate`) with user-facing headers, geometry dropped."""
+    headers = {k: v[0] if lang == "zh" else v[1] for k, v in _AREA_HEADERS.items()}
+    headers.update({i: _indicator_header(i, lang) for i in INDICATORS})
+    cols = [c for c in (name_column, *AREA_COLUMNS) if c in areas.columns]
+    table = pd.DataFrame(areas[cols]).copy()
+    for c in (f"share_{k}" for k in "ABCD"):
+        table[c] = (table[c] * 100).round(1)
+    return table.rename(columns={**headers, name_column: "名称" if lang == "zh" else "name"})
+
+
+def class_summary(result: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """Firms per class (A, B, C, D, T, — for out of scope), in total or per ``by`` (e.g. district)."""
+    cls = result["class"].replace("", "—")
+    order = ["A", "B", "C", "D", "T", "—"]
+    if by is None:
+        return cls.value_counts().reindex(order, fill_value=0).rename_axis("class").to_frame("n").T
+    return pd.crosstab(result[by], cls).reindex(columns=order, fill_value=0)
