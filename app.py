@@ -24,6 +24,9 @@ st.sidebar.caption(t("app_subtitle", lang))
 
 pages = [
     st.Page("views/map_page.py", title=t("page_map", lang), icon=":material/map:", url_path="map", default=True),
+    st.Page(
+        "views/land_yield_page.py", title=t("page_land_yield", lang), icon=":material/factory:", url_path="land_yield"
+    ),
     st.Page("views/kpi_page.py", title=t("page_kpi", lang), icon=":material/flag:", url_path="targets"),
     st.Page("views/data_page.py", title=t("page_data", lang), icon=":material/download:", url_path="data"),
 ]

@@ -30,7 +30,16 @@ from analysis.scoring import evaluate
 from geo.io import GeoIOError, read_vector
 from geo.tables import TableReadError, read_table
 
-__all__ = ["Evaluation", "InputError", "evaluate_table", "main", "read_enterprises", "xlsx_bytes"]
+__all__ = [
+    "Evaluation",
+    "InputError",
+    "evaluate_table",
+    "main",
+    "read_enterprises",
+    "result_sheets",
+    "write_results",
+    "xlsx_bytes",
+]
 
 VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg", ".zip", ".shp")
 
@@ -124,7 +133,8 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     return buffer.getvalue()
 
 
-def _sheets(ev: Evaluation, layers: dict[str, gpd.GeoDataFrame], lang: str = "zh") -> dict[str, pd.DataFrame]:
+def result_sheets(ev: Evaluation, layers: dict[str, gpd.GeoDataFrame], lang: str = "zh") -> dict[str, pd.DataFrame]:
+    """Workbook sheets: results, issues, district and cluster figures, parameters."""
     sheets = {"评价结果": results_table(ev.result, lang)}
     issues = ev.issues.rename(columns={"row": "行号", "column": "列", "severity": "级别", "message_zh": "说明",
                                        "message_en": "message"})  # fmt: skip
@@ -141,7 +151,7 @@ def write_results(ev: Evaluation, out: Path, layers: dict[str, gpd.GeoDataFrame]
     """Write results by the suffix of ``out`` (.xlsx, .csv, .geojson)."""
     suffix = out.suffix.lower()
     if suffix == ".xlsx":
-        out.write_bytes(xlsx_bytes(_sheets(ev, layers)))
+        out.write_bytes(xlsx_bytes(result_sheets(ev, layers)))
     elif suffix == ".csv":
         results_table(ev.result).to_csv(out, index=False, encoding="utf-8-sig")
     elif suffix == ".geojson":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import geopandas as gpd
 import streamlit as st
@@ -52,3 +53,12 @@ def plan_layers(corridor_half_width_m: float = DEFAULT_CORRIDOR_HALF_WIDTH_M) ->
 def base_geography() -> tuple[object, gpd.GeoDataFrame]:
     """Qingdao's land (district union) and neighbouring land for the offline base map."""
     return city_outline(), context_land()
+
+
+SAMPLE_FILE = Path(__file__).resolve().parents[1] / "data" / "sample_enterprises.csv"
+
+
+def enterprise_file() -> Path:
+    """Default enterprise table: ``QDP_ENTERPRISES`` (a deployment's own file) or the bundled sample."""
+    configured = os.environ.get("QDP_ENTERPRISES")
+    return Path(configured) if configured else SAMPLE_FILE

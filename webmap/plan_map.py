@@ -24,7 +24,7 @@ from webmap.basemaps import BASEMAPS, Basemap, tile_layers
 from webmap.controls import LegendEntry, PlannerControls, legend_html
 from webmap.geojson import geojson_layer, info_table
 
-__all__ = ["DRAW_ORDER", "MapOptions", "build_plan_map"]
+__all__ = ["DRAW_ORDER", "MapOptions", "build_plan_map", "district_labels", "finish_map", "start_map"]
 
 # Bottom to top: large zones under small features, lines on top.
 DRAW_ORDER = ("districts", "axis_corridors", "bay_areas", "clusters", "axes")
@@ -138,9 +138,11 @@ def _offline_base(
     return group
 
 
-def _labels(districts: gpd.GeoDataFrame, opts: MapOptions, basemap: Basemap) -> folium.FeatureGroup:
+def district_labels(districts: gpd.GeoDataFrame, opts: MapOptions) -> folium.FeatureGroup:
+    """District names as non-interactive labels (a layer that can be switched off)."""
     from geo.chinacoords import convert
 
+    basemap = BASEMAPS[opts.basemap]
     group = folium.FeatureGroup(name=t("labels", opts.lang), overlay=True, control=True)
     points = districts.to_crs(4549).representative_point().to_crs(4326)
     lon, lat = points.x.to_numpy(), points.y.to_numpy()
@@ -156,6 +158,56 @@ def _labels(districts: gpd.GeoDataFrame, opts: MapOptions, basemap: Basemap) -> 
             interactive=False,
         ).add_to(group)
     return group
+
+
+def start_map(
+    opts: MapOptions, land: shapely.Geometry | None, context: gpd.GeoDataFrame | None
+) -> tuple[folium.Map, PlannerControls, list[LegendEntry]]:
+    """An offline map with local Leaflet, our controls and the land/sea base (or online tiles).
+
+    Returns the map, the controls (to receive the legend) and the legend entries so far; add
+    overlays, then call :func:`finish_map`.
+    """
+    if opts.basemap not in BASEMAPS:
+        raise ValueError(f"unknown base map {opts.basemap!r}; choose one of {', '.join(BASEMAPS)}")
+    basemap = BASEMAPS[opts.basemap]
+    m = folium.Map(location=CENTRE, zoom_start=9, tiles=None, min_zoom=7, max_zoom=18, zoom_snap=0.25)
+    # Local assets only: a GeoJSON map needs nothing but Leaflet itself.
+    m.default_js = [("leaflet", opts.assets.leaflet_js)]
+    m.default_css = [("leaflet_css", opts.assets.leaflet_css)]
+    folium.map.CustomPane("qdBase", z_index=250, pointer_events=False).add_to(m)
+    legend_entries: list[LegendEntry] = []
+    controls = PlannerControls(opts.lang, drawn_in=basemap.drawn_in)
+    controls.add_to(m)  # first: defines QDPlanner before the layers use it
+    if land is not None:
+        base = _offline_base(
+            land, context if context is not None else gpd.GeoDataFrame(geometry=[], crs=4326), opts, basemap
+        )
+        base.add_to(m)
+        legend_entries.append(LegendEntry(t("legend_land", opts.lang), LAND_STYLE))
+        legend_entries.append(
+            LegendEntry(t("legend_sea", opts.lang), {"color": "#9fb8c8", "fillColor": SEA_COLOUR, "fillOpacity": 1.0})
+        )
+    online_name = t(basemap.label_key, opts.lang)
+    for tile in tile_layers(opts.basemap, online_name, opts.tianditu_key):
+        tile.add_to(m)
+    return m, controls, legend_entries
+
+
+def finish_map(
+    m: folium.Map,
+    controls: PlannerControls,
+    legend_entries: list[LegendEntry],
+    opts: MapOptions,
+    land: shapely.Geometry | None,
+    extra_legend: str = "",
+) -> folium.Map:
+    """Legend, layer control and the view on the city (after all overlays were added)."""
+    controls.set_legend(legend_html(t("legend_title", opts.lang), legend_entries) + extra_legend)
+    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    bounds = (land or shapely.box(119.3, 35.6, 121.0, 37.1)).bounds
+    m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    return m
 
 
 def build_plan_map(
@@ -180,46 +232,14 @@ def build_plan_map(
     -------
     folium.Map
     """
-    if opts.basemap not in BASEMAPS:
-        raise ValueError(f"unknown base map {opts.basemap!r}; choose one of {', '.join(BASEMAPS)}")
-    basemap = BASEMAPS[opts.basemap]
     specs = layer_specs()
     unknown = set(layers) - set(specs)
     if unknown:
         raise ValueError(f"unknown layers {sorted(unknown)}; known: {', '.join(specs)}")
-
-    m = folium.Map(
-        location=CENTRE,
-        zoom_start=9,
-        tiles=None,
-        min_zoom=7,
-        max_zoom=18,
-        zoom_snap=0.25,
-    )
-    # Local assets only: a GeoJSON map needs nothing but Leaflet itself.
-    m.default_js = [("leaflet", opts.assets.leaflet_js)]
-    m.default_css = [("leaflet_css", opts.assets.leaflet_css)]
-    folium.map.CustomPane("qdBase", z_index=250, pointer_events=False).add_to(m)
-
-    legend_entries: list[LegendEntry] = []
-    controls = PlannerControls(opts.lang, drawn_in=basemap.drawn_in)
-    controls.add_to(m)  # first: defines QDPlanner before the layers use it
-
     if land is None and "districts" in layers:
         land = shapely.union_all(layers["districts"].geometry.values)
-    if land is not None:
-        base = _offline_base(
-            land, context if context is not None else gpd.GeoDataFrame(geometry=[], crs=4326), opts, basemap
-        )
-        base.add_to(m)
-        legend_entries.append(LegendEntry(t("legend_land", opts.lang), LAND_STYLE))
-        legend_entries.append(
-            LegendEntry(t("legend_sea", opts.lang), {"color": "#9fb8c8", "fillColor": SEA_COLOUR, "fillOpacity": 1.0})
-        )
-    online_name = t(basemap.label_key, opts.lang)
-    for tile in tile_layers(opts.basemap, online_name, opts.tianditu_key):
-        tile.add_to(m)
-
+    m, controls, legend_entries = start_map(opts, land, context)
+    basemap = BASEMAPS[opts.basemap]
     for layer_id in DRAW_ORDER:
         if layer_id not in layers:
             continue
@@ -241,10 +261,5 @@ def build_plan_map(
         if layer_id == "clusters" and spec.style_inferred and not gdf["plan_named"].all():
             legend_entries.append(LegendEntry(t("legend_inferred", opts.lang), spec.style_inferred))
     if "districts" in layers:
-        _labels(layers["districts"], opts, basemap).add_to(m)
-
-    controls.set_legend(legend_html(t("legend_title", opts.lang), legend_entries))
-    folium.LayerControl(collapsed=False, position="topright").add_to(m)
-    bounds = (land or shapely.box(119.3, 35.6, 121.0, 37.1)).bounds
-    m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
-    return m
+        district_labels(layers["districts"], opts).add_to(m)
+    return finish_map(m, controls, legend_entries, opts, land)

@@ -57,3 +57,41 @@ def test_data_page_lists_layers_and_offers_download(app):
     assert list(table["id"]) == ["districts", "bay_areas", "axes", "axis_corridors", "clusters"]
     assert table.set_index("id").loc["clusters", "要素数"] == 14
     assert app.get("download_button")
+
+
+def _land_yield_page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("views/land_yield_page.py").run()
+    return at
+
+
+def test_land_yield_page_with_the_sample_is_labelled_and_evaluates():
+    at = _land_yield_page()
+    assert not at.exception
+    assert any("合成样例数据" in w.value for w in at.warning)
+    counts = at.dataframe[0].value
+    assert counts.loc["n", ["A", "B", "C", "D"]].sum() > 2000
+    assert counts.loc["n", "A"] <= 0.2 * counts.loc["n", ["A", "B", "C", "D"]].sum()
+
+
+def test_land_yield_weights_editor_changes_the_result():
+    at = _land_yield_page()
+    before = at.dataframe[0].value.copy()
+    at.number_input(key="ly_s_A").set_value(10.0)
+    at.number_input(key="ly_s_B").set_value(50.0)
+    at.button[0].click()  # the form's submit button
+    at.run()
+    assert not at.exception and not at.error
+    after = at.dataframe[0].value
+    assert after.loc["n", "A"] < before.loc["n", "A"]
+    assert "A = 0.1" in at.session_state["ly_config"]
+
+
+def test_land_yield_invalid_shares_show_an_error_not_a_crash():
+    at = _land_yield_page()
+    at.number_input(key="ly_s_A").set_value(50.0)
+    at.button[0].click()
+    at.run()
+    assert not at.exception
+    assert any("之和须为 1" in e.value for e in at.error)

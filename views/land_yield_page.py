@@ -1,0 +1,260 @@
+"""亩产效益 page: evaluate enterprises, check the input, explore results, map and download them.
+
+A thin shell over :mod:`analysis` (the same functions as ``python -m analysis.land_yield``):
+this module only gathers inputs, caches results and lays out widgets.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from analysis.aggregate import aggregate_grid, aggregate_zones
+from analysis.config import INDICATORS, ConfigError, load_config
+from analysis.enterprises import COORD_SYSTEMS
+from analysis.hotspots import hot_spots
+from analysis.land_yield import Evaluation, InputError, evaluate_table, read_enterprises, result_sheets, xlsx_bytes
+from analysis.report import area_table, class_summary, results_table
+from analysis.sample import SAMPLE_LABEL, SAMPLE_LABEL_EN
+from analysis.surface import intensity_surface
+from geo.io import write_geojson
+from geo.raster import geotiff_bytes
+from i18n import t
+from views import state
+from webmap.assets import streamlit_urls
+from webmap.land_yield_map import SCHEMES, AreaOverlay, LandYieldOverlays, build_land_yield_map
+from webmap.plan_map import MapOptions
+
+LEVELS = ("none", "clusters", "districts", "axis_corridors", "bay_areas", "grid")
+ZONE_IDS = {"clusters": "id", "districts": "adcode", "axis_corridors": "id", "bay_areas": "id"}
+lang = state.lang()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _evaluate(data: bytes, filename: str, config_toml: str, coords: str) -> Evaluation:
+    config = load_config(config_toml.encode("utf-8"))
+    raw = read_enterprises(data, filename)
+    return evaluate_table(raw, config, state.plan_layers()["districts"], coords)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _areas(data: bytes, filename: str, config_toml: str, coords: str, level: str):
+    ev = _evaluate(data, filename, config_toml, coords)
+    if level == "grid":
+        return aggregate_grid(ev.result, cell_m=1000)
+    return aggregate_zones(ev.result, state.plan_layers()[level], ZONE_IDS[level])
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _surface(data: bytes, filename: str, config_toml: str, coords: str):
+    ev = _evaluate(data, filename, config_toml, coords)
+    land, _ = state.base_geography()
+    return intensity_surface(ev.result, land, "tax_per_mu", cell_m=250, radius_m=3000)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _hot_spots(data: bytes, filename: str, config_toml: str, coords: str):
+    return hot_spots(_evaluate(data, filename, config_toml, coords).result)
+
+
+def _input() -> tuple[bytes, str]:
+    with st.sidebar:
+        st.subheader(t("ly_data_source", lang))
+        upload = st.file_uploader(t("ly_upload", lang), type=["csv", "xlsx", "geojson", "json", "gpkg", "zip"])
+        st.selectbox(t("ly_coords", lang), COORD_SYSTEMS, key="ly_coords", format_func=str.upper)
+    if upload is not None:
+        return upload.getvalue(), upload.name
+    path = state.enterprise_file()
+    return path.read_bytes(), path.name
+
+
+def _parameters() -> str:
+    """The parameter editor; returns the configuration as TOML (kept in the session)."""
+    if "ly_config" not in st.session_state:
+        st.session_state["ly_config"] = load_config(None).to_toml()
+    config = load_config(st.session_state["ly_config"].encode("utf-8"))
+    with st.expander(t("ly_params", lang), icon=":material/tune:"):
+        uploaded = st.file_uploader(t("ly_config_upload", lang), type=["toml"], key="ly_config_file")
+        if uploaded is not None and st.session_state.get("ly_config_loaded") != uploaded.file_id:
+            try:
+                st.session_state["ly_config"] = load_config(uploaded.getvalue()).to_toml()
+                st.session_state["ly_config_loaded"] = uploaded.file_id
+                st.rerun()
+            except ConfigError as exc:
+                st.error(str(exc))
+        with st.form("ly_params_form"):
+            st.caption(t("ly_weights", lang))
+            cols = st.columns(len(INDICATORS))
+            weights = {
+                k: col.number_input(ind.zh if lang == "zh" else ind.en, 0.0, 100.0,
+                                    float(config.weights.get(k, 0)), 1.0, key=f"ly_w_{k}")
+                for col, (k, ind) in zip(cols, INDICATORS.items(), strict=True)
+            }  # fmt: skip
+            st.caption(t("ly_shares", lang))
+            cols = st.columns(4)
+            shares = {
+                c: col.number_input(c, 0.0, 100.0, config.shares[c] * 100, 1.0, key=f"ly_s_{c}") / 100
+                for col, c in zip(cols, "ABCD", strict=True)
+            }
+            c1, c2, c3 = st.columns(3)
+            benchmark = c1.radio(
+                t("ly_benchmark", lang), ("district", "city"), index=("district", "city").index(config.benchmark),
+                format_func=lambda b: t(f"ly_bench_{b}", lang), horizontal=True,
+            )  # fmt: skip
+            cap = c2.number_input(t("ly_cap", lang), 1.0, 10.0, config.cap, 0.5)
+            year = c3.number_input(t("ly_year", lang), 2000, 2100, config.evaluation_year, 1)
+            if st.form_submit_button(t("ly_apply", lang), icon=":material/refresh:"):
+                try:
+                    changed = config.with_changes(
+                        weights=weights, shares=shares, benchmark=benchmark, cap=float(cap), evaluation_year=int(year)
+                    )
+                    st.session_state["ly_config"] = changed.to_toml()
+                    st.rerun()
+                except ConfigError as exc:
+                    st.error(str(exc))
+        for note in config.notes:
+            st.warning(note)
+        st.download_button(
+            t("ly_config_download", lang), st.session_state["ly_config"], file_name="land_yield.toml",
+            mime="application/toml", icon=":material/download:",
+        )  # fmt: skip
+    return st.session_state["ly_config"]
+
+
+def _validation(ev: Evaluation) -> None:
+    issues = ev.issues
+    n_warn = int((issues["severity"] == "warning").sum())
+    if issues.empty:
+        st.success(t("ly_validation_ok", lang).format(n=ev.prepared.n_input), icon=":material/check_circle:")
+        return
+    text = t("ly_validation_summary", lang).format(n=ev.prepared.n_input, bad=ev.prepared.n_errors, warn=n_warn)
+    (st.warning if ev.prepared.n_errors else st.info)(text)
+    with st.expander(t("ly_validation", lang), expanded=ev.prepared.n_errors > 0):
+        shown = issues[["row", "severity", "message_zh" if lang == "zh" else "message_en"]]
+        st.dataframe(shown, hide_index=True, width="stretch", height=240)
+
+
+def _results(ev: Evaluation) -> None:
+    st.subheader(t("ly_results", lang))
+    res = ev.result
+    c1, c2, c3 = st.columns(3)
+    districts = c1.multiselect(t("ly_filter_district", lang), sorted(res["district"].dropna().unique()))
+    classes = c2.multiselect(t("ly_filter_class", lang), ["A", "B", "C", "D", "T", ""],
+                             format_func=lambda c: c or "—")  # fmt: skip
+    scales = c3.multiselect(t("ly_filter_scale", lang), ["规上", "规下"])
+    mask = pd.Series(True, index=res.index)
+    if districts:
+        mask &= res["district"].isin(districts)
+    if classes:
+        mask &= res["class"].isin(classes)
+    if scales:
+        mask &= res["scale"].isin(scales)
+    st.dataframe(results_table(res[mask], lang), hide_index=True, width="stretch", height=320)
+    st.caption(f"{int(mask.sum())} / {len(res)}")
+
+
+def _charts(ev: Evaluation, clusters_fig: pd.DataFrame) -> None:
+    st.subheader(t("ly_charts", lang))
+    left, right = st.columns(2)
+    shares = class_summary(ev.result, "district")[["A", "B", "C", "D"]]
+    shares = shares.div(shares.sum(axis=1).where(lambda s: s > 0), axis=0) * 100
+    left.caption(t("ly_chart_shares", lang) + " (%)")
+    left.bar_chart(shares, horizontal=True, color=["#1a9850", "#91cf60", "#fc8d59", "#d73027"], height=320)
+    right.caption(t("ly_chart_clusters", lang))
+    ranked = clusters_fig[~clusters_fig["suppressed"]].set_index("name")["tax_per_mu"].sort_values()
+    right.bar_chart(ranked, horizontal=True, height=320)
+
+
+def _map(ev: Evaluation, key: tuple) -> tuple[pd.DataFrame | None, str]:
+    st.subheader(t("ly_map", lang))
+    c1, c2, c3, c4 = st.columns(4)
+    show_firms = c1.toggle(t("ly_show_firms", lang), value=True, key="ly_firms")
+    level = c2.selectbox(t("ly_area_level", lang), LEVELS, index=1, key="ly_level",
+                         format_func=lambda v: t("ly_area_none" if v == "none" else f"ly_level_{v}", lang))  # fmt: skip
+    value = c3.selectbox(t("ly_area_value", lang), [*INDICATORS, "score_mean"], key="ly_value",
+                         format_func=lambda v: INDICATORS[v].zh if v in INDICATORS and lang == "zh"
+                         else (INDICATORS[v].en if v in INDICATORS else t("ly_score", lang)))  # fmt: skip
+    scheme = c4.selectbox(t("ly_scheme", lang), list(SCHEMES), key="ly_scheme",
+                          format_func=lambda s: t(f"ly_scheme_{s}", lang))  # fmt: skip
+    d1, d2 = st.columns(2)
+    show_surface = d1.toggle(t("ly_show_surface", lang), value=False, key="ly_surface")
+    show_hot = d2.toggle(t("ly_show_hotspots", lang), value=False, key="ly_hot")
+    note = (SAMPLE_LABEL if lang == "zh" else SAMPLE_LABEL_EN) if ev.synthetic else ""
+    overlays = LandYieldOverlays(firms=ev.result if show_firms else None, note=note)
+    areas = None
+    if level != "none":
+        areas = _areas(*key, level)
+        title = t(f"ly_level_{level}", lang)
+        overlays.areas.append(AreaOverlay(areas, title, value=value, scheme=scheme))
+    if show_surface:
+        overlays.surface = _surface(*key)
+    if show_hot:
+        try:
+            overlays.hotspots = _hot_spots(*key)
+        except ValueError as exc:
+            st.warning(f"{t('ly_hotspot_error', lang)}：{exc}")
+    layers = state.plan_layers()
+    land, context = state.base_geography()
+    opts = MapOptions(assets=streamlit_urls(st.get_option("server.baseUrlPath") or ""), lang=lang)
+    fmap = build_land_yield_map(overlays, opts, land=land, context=context, districts=layers["districts"])
+    st_folium(fmap, height=opts.height, use_container_width=True, returned_objects=[], key="ly_map")
+    return areas, level
+
+
+def _downloads(ev: Evaluation, key: tuple, areas: pd.DataFrame | None, level: str) -> None:
+    with st.expander(t("ly_downloads", lang), icon=":material/download:", expanded=False):
+        c1, c2, c3, c4 = st.columns(4)
+        layers = state.plan_layers()
+        c1.download_button(
+            t("ly_dl_xlsx", lang), xlsx_bytes(result_sheets(ev, layers, lang)), file_name="亩产效益评价结果.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="ly_dl_xlsx",
+        )  # fmt: skip
+        located = ev.result[~ev.result.geometry.is_empty & ev.result.geometry.notna()]
+        c2.download_button(t("ly_dl_points", lang), _geojson(located), file_name="enterprises.geojson",
+                           mime="application/geo+json", key="ly_dl_points")  # fmt: skip
+        if areas is not None:
+            c3.download_button(t("ly_dl_areas", lang), _geojson(areas), file_name=f"areas_{level}.geojson",
+                               mime="application/geo+json", key="ly_dl_areas")  # fmt: skip
+            st.dataframe(area_table(areas, lang=lang) if "name" in areas else areas.drop(columns="geometry"),
+                         hide_index=True, width="stretch")  # fmt: skip
+        surface = _surface(*key)
+        tags = {"value": "亩均税收 tax per mu", "unit": surface.unit, "radius_m": str(surface.radius_m)}
+        if ev.synthetic:
+            tags["data"] = SAMPLE_LABEL_EN
+        c4.download_button(
+            t("ly_dl_tif", lang), geotiff_bytes(surface.values, surface.transform, surface.crs, tags, "tax_per_mu"),
+            file_name="tax_per_mu_250m_EPSG4549.tif", mime="image/tiff", key="ly_dl_tif",
+        )  # fmt: skip
+
+
+def _geojson(gdf) -> bytes:
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_geojson(gdf, Path(tmp) / "out.geojson")
+        return path.read_bytes()
+
+
+st.title(t("ly_title", lang))
+st.caption(t("ly_intro", lang))
+data, filename = _input()
+config_toml = _parameters()
+coords = st.session_state.get("ly_coords", "wgs84")
+key = (data, filename, config_toml, coords)
+try:
+    with st.spinner(t("ly_working", lang)):
+        evaluation = _evaluate(*key)
+except (InputError, ConfigError) as exc:
+    st.error(f"{t('ly_input_error', lang)}：{exc}", icon=":material/error:")
+    st.stop()
+if evaluation.synthetic:
+    st.warning(t("ly_sample_banner", lang), icon=":material/science:")
+_validation(evaluation)
+counts = class_summary(evaluation.result)
+st.dataframe(counts, hide_index=True)
+_results(evaluation)
+_charts(evaluation, _areas(*key, "clusters"))
+chosen_areas, chosen_level = _map(evaluation, key)
+_downloads(evaluation, key, chosen_areas, chosen_level)

@@ -1,0 +1,275 @@
+"""The 亩产效益 map: enterprises by class, area choropleths, the raster surface and hot spots.
+
+Pure presentation over the outputs of :mod:`analysis` (no Streamlit, no I/O). Enterprises are
+drawn on one canvas (:class:`webmap.points.CanvasPoints`) so that 50 000 of them stay light;
+choropleths are classified with mapclassify and carry their own legend (no branca colormap, which
+would fetch d3 from a CDN); the raster is warped to Web Mercator and embedded as a PNG.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from dataclasses import dataclass, field
+
+import folium
+import geopandas as gpd
+import mapclassify
+import numpy as np
+import pandas as pd
+import shapely
+from PIL import Image
+from rasterio.warp import Resampling, calculate_default_transform, reproject, transform_bounds
+
+from analysis.config import CLASS_INFO, INDICATORS
+from analysis.hotspots import HOTSPOT_LABELS
+from analysis.surface import SURFACE_VALUES, Surface
+from geo.chinacoords import convert
+from i18n import t
+from webmap.basemaps import BASEMAPS
+from webmap.controls import LegendEntry, legend_html
+from webmap.geojson import geojson_layer, info_table
+from webmap.plan_map import MapOptions, district_labels, finish_map, start_map
+from webmap.points import CanvasPoints
+
+__all__ = ["SCHEMES", "AreaOverlay", "LandYieldOverlays", "build_land_yield_map", "surface_png"]
+
+SCHEMES = {"quantiles": "Quantiles", "natural_breaks": "FisherJenks", "equal_interval": "EqualInterval"}
+RAMP = ("#ffffcc", "#c2e699", "#78c679", "#31a354", "#006837")  # ColorBrewer YlGn, 5 classes
+SUPPRESSED_STYLE = {"color": "#9aa5b1", "weight": 0.6, "fillColor": "#d9dde3", "fillOpacity": 0.5, "dashArray": "3 3"}
+HOT_COLOURS = {"hot": "#d7301f", "cold": "#2b8cbe", "ns": "#bdbdbd"}
+CLASS_ORDER = ("A", "B", "C", "D", "T")
+
+
+@dataclass
+class AreaOverlay:
+    """A choropleth: areas from :mod:`analysis.aggregate`, the figure shown and the scheme."""
+
+    areas: gpd.GeoDataFrame
+    title: str
+    value: str = "tax_per_mu"
+    scheme: str = "quantiles"
+    k: int = 5
+
+
+@dataclass
+class LandYieldOverlays:
+    """What to draw; any part may be missing."""
+
+    firms: gpd.GeoDataFrame | None = None
+    areas: list[AreaOverlay] = field(default_factory=list)
+    surface: Surface | None = None
+    hotspots: gpd.GeoDataFrame | None = None
+    note: str = ""  # e.g. the synthetic-data label, shown in popups and the legend
+
+
+def _value_label(value: str, lang: str) -> tuple[str, str]:
+    if value in INDICATORS:
+        ind = INDICATORS[value]
+        return (ind.zh if lang == "zh" else ind.en), ind.unit
+    if value == "score_mean":
+        return ("平均综合得分" if lang == "zh" else "Mean score"), ""
+    return value, ""
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.1f}" if abs(x) < 1000 else f"{x:,.0f}"
+
+
+def _classify(values: pd.Series, scheme: str, k: int) -> tuple[np.ndarray, list[str]]:
+    """Class index per value (−1 for missing) and the range label of each class."""
+    finite = values.dropna()
+    idx = np.full(len(values), -1)
+    if finite.empty:
+        return idx, []
+    k = max(1, min(k, finite.nunique()))
+    if k == 1:
+        idx[values.notna().to_numpy()] = 0
+        return idx, [_fmt(finite.min()) + " – " + _fmt(finite.max())]
+    cls = getattr(mapclassify, SCHEMES[scheme])(finite.to_numpy(float), k=k)
+    idx[values.notna().to_numpy()] = cls.yb
+    lows = [finite.min(), *cls.bins[:-1]]
+    return idx, [f"{_fmt(lo)} – {_fmt(hi)}" for lo, hi in zip(lows, cls.bins, strict=True)]
+
+
+def _ramp(n: int) -> list[str]:
+    picks = np.linspace(0, len(RAMP) - 1, n).round().astype(int) if n > 1 else [len(RAMP) - 1]
+    return [RAMP[i] for i in picks]
+
+
+def _area_layer(ov: AreaOverlay, opts: MapOptions) -> tuple[folium.GeoJson, str]:
+    lang = opts.lang
+    label, unit = _value_label(ov.value, lang)
+    idx, ranges = _classify(ov.areas[ov.value].where(~ov.areas["suppressed"]), ov.scheme, ov.k)
+    colours = _ramp(len(ranges))
+    frame = ov.areas.assign(_cls=idx)
+    name_col = "name" if "name" in frame else None
+
+    def style(row: pd.Series) -> dict:
+        if row["_cls"] < 0:
+            return dict(SUPPRESSED_STYLE)
+        return {"color": "#4a5560", "weight": 0.8, "fillColor": colours[row["_cls"]], "fillOpacity": 0.75}
+
+    def popup(row: pd.Series) -> str:
+        title = str(row[name_col]) if name_col else f"{ov.title}"
+        rows = [(t("ly_firms", lang), row["n_firms"]), (t("ly_rated", lang), row["n_rated"])]
+        if row["suppressed"]:
+            rows.append((t("ly_suppressed", lang), t("ly_suppressed_note", lang)))
+        else:
+            rows.extend((f"{_value_label(i, lang)[0]} ({INDICATORS[i].unit})", row[i]) for i in INDICATORS)
+            rows.append((_value_label("score_mean", lang)[0], row["score_mean"]))
+            rows.extend((f"{c} %", row[f"share_{c}"] * 100) for c in "ABCD")
+        return info_table(title, rows)
+
+    def tooltip(row: pd.Series) -> str:
+        value = t("ly_suppressed", lang) if row["suppressed"] else f"{_fmt(row[ov.value])} {unit}"
+        name = str(row[name_col]) if name_col else ""
+        return info_table(f"{name} · {label}", [(label, value)], css_class="qd-tip")
+
+    layer = geojson_layer(
+        frame, name=f"{ov.title} · {label}", style=style, tooltip=tooltip, popup=popup,
+        simplify_m=opts.simplify_m, precision=opts.precision, drawn_in=BASEMAPS[opts.basemap].drawn_in, keep=(),
+    )  # fmt: skip
+    head = f"{ov.title}：{label}" + (f"（{unit}）" if unit else "")
+    swatch = {"color": "#4a5560", "fillOpacity": 0.75}
+    entries = [LegendEntry(r, {**swatch, "fillColor": c}) for r, c in zip(ranges, colours, strict=True)]
+    if (idx < 0).any():
+        entries.append(LegendEntry(t("ly_suppressed", lang), SUPPRESSED_STYLE))
+    return layer, legend_html(head, entries)
+
+
+def surface_png(surface: Surface, vmin: float | None = None, vmax: float | None = None) -> tuple[str, list, tuple]:
+    """The surface warped to EPSG:3857 and coloured, as a PNG data URL.
+
+    Returns
+    -------
+    (data_url, bounds, (vmin, vmax))
+        ``bounds`` is ``[[south, west], [north, east]]`` in WGS84 degrees for Leaflet.
+    """
+    rows, cols = surface.values.shape
+    left, bottom, right, top = surface.bounds
+    dst_transform, width, height = calculate_default_transform(
+        surface.crs, "EPSG:3857", cols, rows, left, bottom, right, top
+    )
+    merc = np.full((height, width), np.nan, dtype=np.float32)
+    reproject(
+        surface.values, merc, src_transform=surface.transform, src_crs=surface.crs, dst_transform=dst_transform,
+        dst_crs="EPSG:3857", resampling=Resampling.nearest, src_nodata=np.nan, dst_nodata=np.nan,
+    )  # fmt: skip
+    finite = merc[np.isfinite(merc)]
+    lo = vmin if vmin is not None else (float(np.percentile(finite, 2)) if finite.size else 0.0)
+    hi = vmax if vmax is not None else (float(np.percentile(finite, 98)) if finite.size else 1.0)
+    scaled = np.clip((merc - lo) / max(hi - lo, 1e-9), 0, 1)
+    stops = np.array([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in RAMP], dtype=float)
+    pos = np.linspace(0, 1, len(RAMP))
+    rgba = np.zeros((height, width, 4), dtype=np.uint8)
+    for ch in range(3):
+        rgba[..., ch] = np.interp(np.nan_to_num(scaled), pos, stops[:, ch]).astype(np.uint8)
+    rgba[..., 3] = np.where(np.isfinite(merc), 200, 0)
+    buffer = io.BytesIO()
+    Image.fromarray(rgba, "RGBA").save(buffer, format="PNG", optimize=True)
+    url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    mx0, my1 = dst_transform.c, dst_transform.f
+    mx1, my0 = mx0 + width * dst_transform.a, my1 + height * dst_transform.e
+    w, s, e, n = transform_bounds("EPSG:3857", "EPSG:4326", mx0, my0, mx1, my1)
+    return url, [[s, w], [n, e]], (lo, hi)
+
+
+def _gradient_legend(title: str, lo: float, hi: float) -> str:
+    stops = ",".join(RAMP)
+    return (
+        f'<div class="qd-grad"><div>{html.escape(title)}</div>'
+        f'<span style="display:inline-block;width:150px;height:10px;background:linear-gradient(90deg,{stops})">'
+        f"</span><div>{_fmt(lo)} – {_fmt(hi)}</div></div>"
+    )
+
+
+def _firm_layer(firms: gpd.GeoDataFrame, opts: MapOptions, note: str) -> tuple[CanvasPoints, list[LegendEntry]]:
+    lang = opts.lang
+    located = firms[~firms.geometry.is_empty & firms.geometry.notna()]
+    located = located[located["class"].isin(CLASS_ORDER)]
+    cat = located["class"].map({c: i for i, c in enumerate(CLASS_ORDER)}).to_numpy()
+    colours = [CLASS_INFO[c]["colour"] for c in CLASS_ORDER]
+    ind = INDICATORS["tax_per_mu"]
+    columns = {
+        t("ly_class", lang): located["class"] + " " + located["class_name" if lang == "zh" else "class"],
+        t("ly_score", lang): located["score"],
+        f"{ind.zh if lang == 'zh' else ind.en} ({ind.unit})": located["tax_per_mu"],
+        t("ly_land", lang): located["land_mu"],
+        t("ly_district", lang): located["district"],
+        t("ly_industry", lang): located["industry"],
+    }
+    layer = CanvasPoints(
+        located.geometry.x.to_numpy(), located.geometry.y.to_numpy(), cat, colours,
+        name=t("ly_layer_firms", lang), labels=located["name"].tolist(), columns=columns, note=note,
+        drawn_in=BASEMAPS[opts.basemap].drawn_in,
+    )  # fmt: skip
+    entries = [
+        LegendEntry(f"{c} {CLASS_INFO[c]['zh' if lang == 'zh' else 'en']}", {"color": CLASS_INFO[c]["colour"],
+                    "fillColor": CLASS_INFO[c]["colour"], "fillOpacity": 0.9})
+        for c in CLASS_ORDER
+    ]  # fmt: skip
+    return layer, entries
+
+
+def build_land_yield_map(
+    overlays: LandYieldOverlays,
+    opts: MapOptions,
+    land: shapely.Geometry | None = None,
+    context: gpd.GeoDataFrame | None = None,
+    districts: gpd.GeoDataFrame | None = None,
+) -> folium.Map:
+    """The 亩产效益 map with the chosen overlays, a legend and the planner's controls."""
+    lang = opts.lang
+    m, controls, legend = start_map(opts, land, context)
+    extra = ""
+    if districts is not None:
+        outline = {"color": "#5f6b7a", "weight": 1.2, "fillOpacity": 0.0, "dashArray": "4 3"}
+        geojson_layer(
+            districts, name=t("ly_layer_districts", lang), style=outline, simplify_m=max(opts.simplify_m, 50),
+            precision=opts.precision, drawn_in=BASEMAPS[opts.basemap].drawn_in, keep=(), interactive=False,
+        ).add_to(m)  # fmt: skip
+    for ov in overlays.areas:
+        layer, block = _area_layer(ov, opts)
+        layer.add_to(m)
+        extra += block
+    if overlays.surface is not None:
+        url, bounds, (lo, hi) = surface_png(overlays.surface)
+        if BASEMAPS[opts.basemap].drawn_in == "gcj02":
+            (s, w), (n, e) = bounds
+            xs, ys = convert(np.array([w, e]), np.array([s, n]), "wgs84", "gcj02")
+            bounds = [[ys[0], xs[0]], [ys[1], xs[1]]]
+        label, unit = SURFACE_VALUES[overlays.surface.value]
+        title = t("ly_layer_surface", lang) + f"（{label}，{unit}）"
+        folium.raster_layers.ImageOverlay(url, bounds=bounds, name=title, opacity=0.8, interactive=False).add_to(m)
+        extra += _gradient_legend(title, lo, hi)
+    if overlays.hotspots is not None:
+        spots = overlays.hotspots
+
+        def hs_style(row: pd.Series) -> dict:
+            colour = HOT_COLOURS[row["category"]]
+            opacity = 0.55 if row["category"] != "ns" else 0.15
+            return {"color": colour, "weight": 0.5, "fillColor": colour, "fillOpacity": opacity}
+
+        def hs_tip(row: pd.Series) -> str:
+            label = HOTSPOT_LABELS[row["category"]][0 if lang == "zh" else 1]
+            rows = [("Gi* z", row["gi_z"]), ("p", row["p_sim"]), (t("ly_score", lang), row["score_mean"])]
+            return info_table(label, rows, css_class="qd-tip")
+
+        geojson_layer(
+            spots, name=t("ly_layer_hotspots", lang), style=hs_style, tooltip=hs_tip, precision=opts.precision,
+            drawn_in=BASEMAPS[opts.basemap].drawn_in, keep=(),
+        ).add_to(m)  # fmt: skip
+        for cat, colour in HOT_COLOURS.items():
+            legend.append(LegendEntry(HOTSPOT_LABELS[cat][0 if lang == "zh" else 1],
+                                      {"color": colour, "fillColor": colour, "fillOpacity": 0.55}))  # fmt: skip
+    if overlays.firms is not None:
+        layer, entries = _firm_layer(overlays.firms, opts, overlays.note)
+        layer.add_to(m)
+        legend.extend(entries)
+    if districts is not None:
+        district_labels(districts, opts).add_to(m)
+    if overlays.note:
+        extra += f'<p class="qd-q">{html.escape(overlays.note)}</p>'
+    return finish_map(m, controls, legend, opts, land, extra_legend=extra)
