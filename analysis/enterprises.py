@@ -100,14 +100,26 @@ def find_header_row(rows: list[list[str]]) -> int:
 
 
 def _numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Parse text to floats; returns (values, bad) where ``bad`` marks non-empty unparsable text."""
+    """Parse text to floats; returns (values, bad) where ``bad`` marks non-empty unparsable text.
+
+    Plain numbers take the fast path; only cells that fail it are normalised (full-width digits,
+    thousands separators, dashes for "none") and parsed again.
+    """
     if pd.api.types.is_numeric_dtype(text):
         values = pd.to_numeric(text, errors="coerce").astype(float)
         return values, pd.Series(False, index=text.index)
-    s = text.fillna("").astype(str).map(lambda v: unicodedata.normalize("NFKC", v)).str.strip()
-    s = s.str.replace(r"[,\s]", "", regex=True).replace({"-": "", "—": "", "/": ""})
+    s = text.fillna("").astype(str)
     values = pd.to_numeric(s, errors="coerce").astype(float)
-    bad = (s != "") & values.isna()
+    retry = values.isna() & (s != "")
+    if retry.any():
+        t = s[retry].map(lambda v: unicodedata.normalize("NFKC", v)).str.strip()
+        t = t.str.replace(r"[,\s]", "", regex=True).replace({"-": "", "—": "", "/": ""})
+        values[retry] = pd.to_numeric(t, errors="coerce").astype(float)
+        empty = pd.Series(False, index=s.index)
+        empty[retry] = (t == "").to_numpy()
+        bad = retry & values.isna() & ~empty
+    else:
+        bad = pd.Series(False, index=s.index)
     return values, bad
 
 

@@ -26,6 +26,7 @@ from webmap.assets import streamlit_urls
 from webmap.land_yield_map import SCHEMES, AreaOverlay, LandYieldOverlays, build_land_yield_map
 from webmap.plan_map import MapOptions
 
+MAX_ROWS_SHOWN = 1000  # the full table is in the XLSX download
 LEVELS = ("none", "clusters", "districts", "axis_corridors", "bay_areas", "grid")
 ZONE_IDS = {"clusters": "id", "districts": "adcode", "axis_corridors": "id", "bay_areas": "id"}
 lang = state.lang()
@@ -150,8 +151,9 @@ def _results(ev: Evaluation) -> None:
         mask &= res["class"].isin(classes)
     if scales:
         mask &= res["scale"].isin(scales)
-    st.dataframe(results_table(res[mask], lang), hide_index=True, width="stretch", height=320)
-    st.caption(f"{int(mask.sum())} / {len(res)}")
+    shown = res[mask]
+    st.dataframe(results_table(shown.head(MAX_ROWS_SHOWN), lang), hide_index=True, width="stretch", height=320)
+    st.caption(t("ly_rows_shown", lang).format(shown=min(len(shown), MAX_ROWS_SHOWN), n=len(shown), total=len(res)))
 
 
 def _charts(ev: Evaluation, clusters_fig: pd.DataFrame) -> None:
@@ -207,25 +209,30 @@ def _downloads(ev: Evaluation, key: tuple, areas: pd.DataFrame | None, level: st
         c1, c2, c3, c4 = st.columns(4)
         layers = state.plan_layers()
         c1.download_button(
-            t("ly_dl_xlsx", lang), xlsx_bytes(result_sheets(ev, layers, lang)), file_name="亩产效益评价结果.xlsx",
+            t("ly_dl_xlsx", lang), lambda: xlsx_bytes(result_sheets(ev, layers, lang)),
+            file_name="亩产效益评价结果.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="ly_dl_xlsx",
         )  # fmt: skip
         located = ev.result[~ev.result.geometry.is_empty & ev.result.geometry.notna()]
-        c2.download_button(t("ly_dl_points", lang), _geojson(located), file_name="enterprises.geojson",
+        c2.download_button(t("ly_dl_points", lang), lambda: _geojson(located), file_name="enterprises.geojson",
                            mime="application/geo+json", key="ly_dl_points")  # fmt: skip
         if areas is not None:
-            c3.download_button(t("ly_dl_areas", lang), _geojson(areas), file_name=f"areas_{level}.geojson",
+            c3.download_button(t("ly_dl_areas", lang), lambda: _geojson(areas), file_name=f"areas_{level}.geojson",
                                mime="application/geo+json", key="ly_dl_areas")  # fmt: skip
             st.dataframe(area_table(areas, lang=lang) if "name" in areas else areas.drop(columns="geometry"),
                          hide_index=True, width="stretch")  # fmt: skip
-        surface = _surface(*key)
-        tags = {"value": "亩均税收 tax per mu", "unit": surface.unit, "radius_m": str(surface.radius_m)}
-        if ev.synthetic:
-            tags["data"] = SAMPLE_LABEL_EN
         c4.download_button(
-            t("ly_dl_tif", lang), geotiff_bytes(surface.values, surface.transform, surface.crs, tags, "tax_per_mu"),
+            t("ly_dl_tif", lang), lambda: _tif(ev, key),
             file_name="tax_per_mu_250m_EPSG4549.tif", mime="image/tiff", key="ly_dl_tif",
         )  # fmt: skip
+
+
+def _tif(ev: Evaluation, key: tuple) -> bytes:
+    surface = _surface(*key)
+    tags = {"value": "亩均税收 tax per mu", "unit": surface.unit, "radius_m": str(surface.radius_m)}
+    if ev.synthetic:
+        tags["data"] = SAMPLE_LABEL_EN
+    return geotiff_bytes(surface.values, surface.transform, surface.crs, tags, "tax_per_mu")
 
 
 def _geojson(gdf) -> bytes:

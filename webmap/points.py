@@ -35,10 +35,15 @@ def encode_points(lon: np.ndarray, lat: np.ndarray) -> str:
     return base64.b64encode(deltas.tobytes()).decode("ascii")
 
 
-def _column(values: pd.Series) -> list:
+def _column(values: pd.Series) -> list | dict:
+    """Numbers rounded to 2 decimals; text with few distinct values dictionary-encoded."""
     if pd.api.types.is_float_dtype(values):
         return [None if np.isnan(v) else round(float(v), 2) for v in values.to_numpy(float)]
-    return [None if pd.isna(v) else str(v) for v in values]
+    text = values.astype(object).where(values.notna(), None)
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    if len(uniques) < max(16, len(values) // 4):
+        return {"dict": [str(u) for u in uniques], "codes": codes.tolist()}
+    return [None if v is None else str(v) for v in text]
 
 
 class CanvasPoints(Layer):

@@ -105,7 +105,8 @@
       if (best < 0) { return; }
       var rows = "";
       for (var k = 0; k < this._columns.length; k++) {
-        var v = this._values[k][best];
+        var col = this._values[k];
+        var v = Array.isArray(col) ? col[best] : (col.codes[best] < 0 ? null : col.dict[col.codes[best]]);
         rows += "<tr><th>" + esc(this._columns[k]) + "</th><td>" + esc(v === null ? "—" : v) + "</td></tr>";
       }
       var html = '<div class="qd-pop"><h4>' + esc(this._labels[best] || "") + "</h4><table>" + rows +

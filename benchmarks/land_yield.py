@@ -1,0 +1,222 @@
+"""亩产效益 benchmarks: evaluation of 100k firms and the map of 50k firms, each next to a naive baseline.
+
+Run: ``python -m benchmarks.land_yield`` (``--quick`` for smaller sizes). Prints, in one run:
+
+1. validation + evaluation of N synthetic firms (file reading excluded) vs. a per-row Python
+   loop computing the same indicators and scores (goal ≤ 1 s for 100k);
+2. the map of M firms: HTML payload and first paint in headless Chromium, ours (canvas layer,
+   compact transport) vs. a folium-default build (GeoJSON at full precision, ``style_function``,
+   circle markers), both with local Leaflet (goal ≤ 6 MB);
+3. the 亩产效益 page in the running app (``QDP_ENTERPRISES`` = the M-firm file): seconds from
+   opening the page to the painted canvas, cold (evaluation included) and warm (goal ≤ 5 s).
+
+All data are synthetic (``analysis.sample``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import folium
+import numpy as np
+import pandas as pd
+
+from analysis.config import INDICATORS, default_config
+from analysis.enterprises import prepare_enterprises
+from analysis.sample import synthetic_enterprises, to_source_table
+from analysis.scoring import evaluate
+from benchmarks.map_payload import CHROMIUM, OUT
+from layers import load_layers
+from layers.build import city_outline, context_land
+from webmap.assets import AssetUrls, publish
+from webmap.land_yield_map import LandYieldOverlays, build_land_yield_map
+from webmap.plan_map import MapOptions
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def raw_table(frame: pd.DataFrame) -> pd.DataFrame:
+    raw = to_source_table(frame).astype(str).replace({"nan": "", "<NA>": ""})
+    raw["_row"] = np.arange(len(raw)) + 2
+    return raw
+
+
+def naive_evaluate(frame: pd.DataFrame, config) -> list[float]:
+    """Per-row loop: indicators, city medians, capped ratios (the method without vectorising)."""
+    rows = frame.to_dict("records")
+    rated = [r for r in rows if r["scale"] == "规上" and int(str(r["industry_code"])[:2]) not in (44, 45, 46)]
+    values: dict[str, list[float]] = {k: [] for k in INDICATORS}
+    per_row = []
+    for r in rated:
+        x = {}
+        for k, ind in INDICATORS.items():
+            num, den = float(r[ind.numerator] or 0), float(r[ind.denominator] or 0)
+            x[k] = num / den * ind.scale if den else float("inf")
+            values[k].append(x[k])
+        per_row.append(x)
+    medians = {k: statistics.median(v) for k, v in values.items()}
+    return [
+        sum(w * min(x[k] / medians[k] if medians[k] else config.cap, config.cap) for k, w in config.weights.items())
+        for x in per_row
+    ]
+
+
+def bench_evaluation(n: int, layers) -> None:
+    frame = synthetic_enterprises(n, layers["districts"], layers["clusters"], seed=1)
+    raw = raw_table(frame)
+    config = default_config()
+    t0 = time.perf_counter()
+    prepared = prepare_enterprises(raw, layers["districts"], evaluation_year=config.evaluation_year)
+    t1 = time.perf_counter()
+    evaluate(prepared.data, config)
+    t2 = time.perf_counter()
+    naive_evaluate(frame, config)
+    t3 = time.perf_counter()
+    print(f"evaluation of {n:,} synthetic firms (file reading excluded)")
+    print(f"  ours: validate {t1 - t0:.2f} s + evaluate {t2 - t1:.2f} s = {t2 - t0:.2f} s   (goal ≤ 1 s)")
+    print(f"  naive per-row loop (indicators + scores only, no validation): {t3 - t2:.2f} s")
+
+
+def folium_default_map(result) -> str:
+    m = folium.Map(location=[36.33, 120.15], zoom_start=9, tiles=None)
+    m.default_js = [("leaflet", "./vendor/leaflet/leaflet.js")]
+    m.default_css = [("leaflet_css", "./vendor/leaflet/leaflet.css")]
+    colours = {"A": "#1a9850", "B": "#91cf60", "C": "#fc8d59", "D": "#d73027", "T": "#7b8794"}
+    pts = result[result["class"].isin(list(colours))][["name", "class", "score", "tax_per_mu", "geometry"]]
+    folium.GeoJson(
+        pts,
+        name="firms",
+        marker=folium.CircleMarker(radius=3),
+        style_function=lambda f: {"color": colours[f["properties"]["class"]], "fillOpacity": 0.9},
+        popup=folium.GeoJsonPopup(fields=["name", "class", "score", "tax_per_mu"]),
+    ).add_to(m)
+    return m.get_root().render()
+
+
+def _paint(page_url: str, script: str, timeout_ms: int) -> float:
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        start = time.perf_counter()
+        page.goto(page_url, wait_until="commit")
+        page.wait_for_function(script, timeout=timeout_ms)
+        elapsed = time.perf_counter() - start
+        browser.close()
+    return elapsed
+
+
+def bench_map(m: int, layers, frame: pd.DataFrame) -> None:
+    import functools
+    import http.server
+    import threading
+
+    config = default_config()
+    prepared = prepare_enterprises(raw_table(frame), layers["districts"], evaluation_year=config.evaluation_year)
+    result = evaluate(prepared.data, config)
+    OUT.mkdir(exist_ok=True)
+    publish(OUT)
+    t0 = time.perf_counter()
+    opts = MapOptions(assets=AssetUrls.under("."))
+    ours = build_land_yield_map(LandYieldOverlays(firms=result), opts, land=city_outline(), context=context_land())
+    ours_html = ours.get_root().render()
+    t1 = time.perf_counter()
+    base_html = folium_default_map(result)
+    t2 = time.perf_counter()
+    (OUT / "ly_ours.html").write_text(ours_html, encoding="utf-8")
+    (OUT / "ly_folium_default.html").write_text(base_html, encoding="utf-8")
+    n_drawn = int(result["class"].isin(list("ABCDT")).sum())
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(OUT))
+    http.server.SimpleHTTPRequestHandler.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    print(f"\nmap of {m:,} synthetic firms ({n_drawn:,} drawn), standalone page, headless Chromium")
+    print(f"  {'build':<16}{'payload MB':>11}{'build s':>9}{'first paint s':>15}")
+    if Path(CHROMIUM).exists():
+        p_ours = _paint(f"{base}/ly_ours.html", "window.qdPointsPainted > 0", 60_000)
+        try:
+            wait = f"document.querySelectorAll('path.leaflet-interactive').length >= {n_drawn}"
+            p_base = f"{_paint(f'{base}/ly_folium_default.html', wait, 180_000):.2f}"
+        except Exception:
+            p_base = "> 180"
+    else:
+        p_ours, p_base = float("nan"), "n/a"
+    print(f"  {'ours':<16}{len(ours_html.encode()) / 1e6:>11.2f}{t1 - t0:>9.2f}{p_ours:>15.2f}")
+    print(f"  {'folium-default':<16}{len(base_html.encode()) / 1e6:>11.2f}{t2 - t1:>9.2f}{p_base:>15}")
+    print("  goal: payload ≤ 6 MB")
+    server.shutdown()
+
+
+def bench_app(frame: pd.DataFrame) -> None:
+    if not Path(CHROMIUM).exists():
+        print("\nin-app: n/a (no chromium)")
+        return
+    import socket
+
+    from tests.e2e.conftest import CHROMIUM_ARGS
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "firms.csv"
+        to_source_table(frame).to_csv(path, index=False, encoding="utf-8-sig")
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        env = {**os.environ, "QDP_ENTERPRISES": str(path)}
+        cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+               f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"]  # fmt: skip
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            from playwright.sync_api import sync_playwright
+
+            url = f"http://127.0.0.1:{port}"
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                for _ in range(60):
+                    try:
+                        page.goto(url, wait_until="domcontentloaded")
+                        break
+                    except Exception:
+                        time.sleep(0.5)
+                print(f"\nthe 亩产效益 page in the app with {len(frame):,} firms (open page → painted canvas)")
+                for label in ("cold (evaluation included)", "warm (cached)", "warm (cached)"):
+                    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                    start = time.perf_counter()
+                    page.goto(f"{url}/land_yield", wait_until="commit")
+                    frame_el = page.wait_for_selector("iframe[title='streamlit_folium.st_folium']", timeout=180_000)
+                    frame_el.content_frame().wait_for_function(
+                        "(document.querySelector('canvas.qd-points')||{dataset:{}}).dataset.drawn > 0", timeout=180_000
+                    )
+                    print(f"  {label:<28}{time.perf_counter() - start:6.2f} s   (goal ≤ 5 s)")
+                    page.close()
+                browser.close()
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="10k / 5k firms instead of 100k / 50k")
+    args = parser.parse_args()
+    n, m = (10_000, 5_000) if args.quick else (100_000, 50_000)
+    layers = load_layers(["districts", "clusters"])
+    bench_evaluation(n, layers)
+    frame = synthetic_enterprises(m, layers["districts"], layers["clusters"], seed=2)
+    bench_map(m, layers, frame)
+    bench_app(frame)
+
+
+if __name__ == "__main__":
+    main()
