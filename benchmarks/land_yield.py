@@ -32,7 +32,7 @@ from analysis.config import INDICATORS, default_config
 from analysis.enterprises import prepare_enterprises
 from analysis.sample import synthetic_enterprises, to_source_table
 from analysis.scoring import evaluate
-from benchmarks.map_payload import CHROMIUM, OUT
+from benchmarks.map_payload import CHROMIUM, OUT, serve
 from layers import load_layers
 from layers.build import city_outline, context_land
 from webmap.assets import AssetUrls, publish
@@ -117,10 +117,6 @@ def _paint(page_url: str, script: str, timeout_ms: int) -> float:
 
 
 def bench_map(m: int, layers, frame: pd.DataFrame) -> None:
-    import functools
-    import http.server
-    import threading
-
     config = default_config()
     prepared = prepare_enterprises(raw_table(frame), layers["districts"], evaluation_year=config.evaluation_year)
     result = evaluate(prepared.data, config)
@@ -136,11 +132,7 @@ def bench_map(m: int, layers, frame: pd.DataFrame) -> None:
     (OUT / "ly_ours.html").write_text(ours_html, encoding="utf-8")
     (OUT / "ly_folium_default.html").write_text(base_html, encoding="utf-8")
     n_drawn = int(result["class"].isin(list("ABCDT")).sum())
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(OUT))
-    http.server.SimpleHTTPRequestHandler.log_message = lambda *a: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
+    server, base = serve(OUT)
     print(f"\nmap of {m:,} synthetic firms ({n_drawn:,} drawn), standalone page, headless Chromium")
     print(f"  {'build':<16}{'payload MB':>11}{'build s':>9}{'first paint s':>15}")
     if Path(CHROMIUM).exists():

@@ -56,6 +56,15 @@ def build_folium_default(layers) -> str:
     return m.get_root().render()
 
 
+def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve ``directory`` on a free local port in a background thread; returns (server, base URL)."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
+    http.server.SimpleHTTPRequestHandler.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
 def timed(fn, repeat: int):
     times, result = [], None
     for _ in range(repeat):
@@ -97,11 +106,7 @@ def main() -> None:
     layers = load_layers()
     n_features = sum(len(g) for g in layers.values())
 
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(OUT))
-    http.server.SimpleHTTPRequestHandler.log_message = lambda *a: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
+    server, base = serve(OUT)
 
     print(f"overview map, {n_features} plan features, median of {args.repeat} runs")
     print(f"{'build':<16}{'payload MB':>11}{'build s':>9}{'first paint s':>15}")

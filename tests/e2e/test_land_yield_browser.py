@@ -10,13 +10,8 @@ from tests.e2e.test_map_browser import _is_local
 pytestmark = pytest.mark.browser
 
 
-def test_land_yield_page_draws_enterprises_and_choropleth_offline(app_url, browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-    requests: list[str] = []
-    context.on("request", lambda r: requests.append(r.url))
-    errors: list[str] = []
-    page = context.new_page()
-    page.on("pageerror", lambda e: errors.append(str(e)))
+def test_land_yield_page_draws_enterprises_and_choropleth_offline(app_url, offline_page):
+    page, requests, errors = offline_page
     page.goto(f"{app_url}/land_yield", wait_until="domcontentloaded")
 
     page.wait_for_selector("text=合成样例数据", timeout=60_000)  # the sample is labelled on screen

@@ -18,13 +18,8 @@ def _is_local(url: str) -> bool:
     return parsed.scheme in {"data", "blob", "about"} or parsed.hostname in LOCAL_HOSTS
 
 
-def test_map_page_draws_plan_layers_offline(app_url, browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-    requests: list[str] = []
-    context.on("request", lambda r: requests.append(r.url))
-    errors: list[str] = []
-    page = context.new_page()
-    page.on("pageerror", lambda e: errors.append(str(e)))
+def test_map_page_draws_plan_layers_offline(app_url, offline_page):
+    page, requests, errors = offline_page
     page.goto(app_url, wait_until="domcontentloaded")
 
     frame_el = page.wait_for_selector("iframe[title='streamlit_folium.st_folium']", timeout=60_000)
@@ -62,4 +57,3 @@ def test_map_page_draws_plan_layers_offline(app_url, browser):
     outside = sorted({u for u in requests if not _is_local(u)})
     assert not outside, f"requests left localhost: {outside}"
     assert not errors, errors
-    context.close()
