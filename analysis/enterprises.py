@@ -14,11 +14,14 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 
 from analysis import credit_code
@@ -27,6 +30,7 @@ from analysis.schema import FIELDS, ColumnMatch, field, match_columns, match_hea
 from geo.chinacoords import convert
 from geo.crs import WGS84
 from geo.measure import area_mu
+from geo.pointquery import containing_polygon
 from geo.tables import ROW_COLUMN
 
 __all__ = [
@@ -99,28 +103,60 @@ def find_header_row(rows: list[list[str]]) -> int:
     return 0
 
 
+def _fast_floats(text: pd.Series) -> np.ndarray | None:
+    """Arrow's string → float64 cast (≈ 10× faster than ``pd.to_numeric``).
+
+    Empty cells become NaN. Returns ``None`` when any cell is not a plain finite number (the
+    caller then takes the slow path, which reports or repairs each cell).
+    """
+    try:
+        arr = pa.array(text, type=pa.large_string(), from_pandas=True)
+        arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.large_string()), arr)
+        floats = pc.cast(arr, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    if not pc.all(pc.is_finite(floats)).as_py() and floats.null_count < len(floats):
+        return None
+    return floats.to_numpy(zero_copy_only=False)
+
+
 def _numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse text to floats; returns (values, bad) where ``bad`` marks non-empty unparsable text.
 
     Plain numbers take the fast path; only cells that fail it are normalised (full-width digits,
-    thousands separators, dashes for "none") and parsed again.
+    thousands separators, dashes for "none") and parsed again. Infinite values are bad.
     """
     if pd.api.types.is_numeric_dtype(text):
         values = pd.to_numeric(text, errors="coerce").astype(float)
-        return values, pd.Series(False, index=text.index)
+        values = values.where(~np.isinf(values))
+        return values, pd.Series(np.isinf(text.to_numpy(dtype=float, na_value=np.nan)), index=text.index)
     s = text.fillna("").astype(str)
+    fast = _fast_floats(s)
+    if fast is not None:
+        return pd.Series(fast, index=s.index), pd.Series(False, index=s.index)
     values = pd.to_numeric(s, errors="coerce").astype(float)
-    retry = values.isna() & (s != "")
+    retry = (values.isna() & (s != "")) | np.isinf(values)
+    values[np.isinf(values)] = np.nan
     if retry.any():
         t = s[retry].map(lambda v: unicodedata.normalize("NFKC", v)).str.strip()
         t = t.str.replace(r"[,\s]", "", regex=True).replace({"-": "", "—": "", "/": ""})
-        values[retry] = pd.to_numeric(t, errors="coerce").astype(float)
+        parsed = pd.to_numeric(t, errors="coerce").astype(float)
+        values[retry] = parsed.where(~np.isinf(parsed)).to_numpy()
         empty = pd.Series(False, index=s.index)
         empty[retry] = (t == "").to_numpy()
         bad = retry & values.isna() & ~empty
     else:
         bad = pd.Series(False, index=s.index)
     return values, bad
+
+
+def _per_distinct(series: pd.Series, func: Callable[[pd.Series], pd.Series | pd.DataFrame]):
+    """``func(series)`` computed once per distinct value (codes and district names repeat a lot)."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    result = func(pd.Series(uniques, dtype=series.dtype))
+    taken = result.take(codes)
+    taken.index = series.index
+    return taken
 
 
 def _text(series: pd.Series) -> pd.Series:
@@ -305,7 +341,7 @@ def _check_values(out: pd.DataFrame, p: _Preparer, evaluation_year: int | None) 
 
 def _check_codes(out: pd.DataFrame, p: _Preparer) -> None:
     code = out["industry_code"]
-    parsed = code.str.extract(_INDUSTRY_CODE)
+    parsed = _per_distinct(code, lambda u: u.str.extract(_INDUSTRY_CODE))
     p.error(
         (code != "") & parsed[0].isna(),
         "industry_code",
@@ -394,7 +430,9 @@ def _check_districts(
     if districts is None or districts.empty:
         return stated
     lookup = _district_lookup(districts)
-    names = stated.map(lambda s: lookup.get(s, lookup.get(str(s).lower())) if s else "")
+    names = _per_distinct(
+        stated, lambda u: u.map(lambda s: lookup.get(s, lookup.get(str(s).lower())) if s else "").astype(object)
+    )
     unknown = names.isna()
     if unknown.any():
         hints = stated[unknown].map(
@@ -409,12 +447,10 @@ def _check_districts(
         )
     names = names.fillna("")
     located = ~shapely.is_missing(points)
-    found = pd.Series("", index=out.index)
-    if located.any():
-        pts = gpd.GeoDataFrame(geometry=list(points[located]), index=np.flatnonzero(located), crs=WGS84)
-        joined = gpd.sjoin(pts, districts[["name", "geometry"]], predicate="within", how="left")
-        joined = joined[~joined.index.duplicated()]
-        found.loc[joined.index] = joined["name"].fillna("").astype(str)
+    zones = districts.to_crs(WGS84) if districts.crs is not None else districts
+    owner = containing_polygon(shapely.get_x(points), shapely.get_y(points), zones.geometry.to_numpy())
+    district_names = np.append(districts["name"].astype(str).to_numpy(object), "")
+    found = pd.Series(district_names[owner], index=out.index)  # owner −1 picks the trailing ""
     p.warn(
         located & (found == "") & (names != ""),
         "lon",

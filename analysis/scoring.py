@@ -74,8 +74,9 @@ def compute_indicators(df: pd.DataFrame) -> pd.DataFrame:
 
 def _winsorise(values: np.ndarray, groups: np.ndarray, limits: tuple[float, float]) -> np.ndarray:
     out = values.copy()
-    for g in np.unique(groups):
-        sel = groups == g
+    codes, uniques = pd.factorize(groups)
+    for g in range(len(uniques)):
+        sel = codes == g
         finite = values[sel & np.isfinite(values)]
         if finite.size == 0:
             continue
@@ -177,11 +178,12 @@ def evaluate(df: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:
     if len(rated_idx):
         g = groups[rated_idx]
         out.loc[rated_idx, "rank"] = score[rated_idx].groupby(g).rank(ascending=False, method="min").astype(int)
-        out.loc[rated_idx, "group_size"] = g.map(g.value_counts()).astype(int)
+        out.loc[rated_idx, "group_size"] = g.groupby(g).transform("size").astype(int)
     cls = pd.Series("", index=out.index, dtype=object)
     cls[rated_idx] = assign_classes(score[rated_idx], groups[rated_idx], config.shares)
     cls[status == "new"] = "T"
     out["class"] = cls
-    out["class_name"] = cls.map(lambda c: CLASS_INFO[c]["zh"] if c else "")
-    out["policy"] = cls.map(lambda c: CLASS_INFO[c]["policy"] if c else "")
+    codes = pd.Index(list(CLASS_INFO)).get_indexer(cls)  # −1 for "" (out of scope)
+    for column, key in (("class_name", "zh"), ("policy", "policy")):
+        out[column] = np.array([*(info[key] for info in CLASS_INFO.values()), ""], dtype=object)[codes]
     return out

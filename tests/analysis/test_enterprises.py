@@ -120,3 +120,11 @@ def test_parcel_polygons_give_points_and_missing_land(districts):
     result = prepare_enterprises(gdf, districts)
     assert result.data["land_mu"].iloc[0] == pytest.approx(30, rel=0.01)
     assert result.data.geometry.iloc[0].within(parcel)
+
+
+def test_numbers_with_separators_are_repaired_and_infinity_is_not_a_number(districts):
+    frame = table(**{"税收(万元)": ["1,200", "１５", "inf"], "用地面积(亩)": ["10", "20", "NaN"]})
+    result = prepare_enterprises(frame, districts)
+    assert result.data["tax"].tolist() == [1200.0, 15.0]
+    assert "第 4 行：税收(万元) 不是数字（“inf”）" in errors(result)
+    assert "第 4 行：用地面积(亩) 不是数字（“NaN”）" in errors(result)
