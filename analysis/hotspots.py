@@ -3,11 +3,15 @@
 Firms are first aggregated to square cells (:func:`analysis.aggregate.aggregate_grid`, cells
 with fewer than 3 rated firms dropped); Gi* is computed on the cells' mean score with k-nearest-
 neighbour weights (the cell itself included, as Gi* requires) and conditional permutation
-p-values. Significance uses the false discovery rate (Benjamini–Hochberg via ``esda.fdr``), so
-that testing hundreds of cells does not produce hot spots by chance.
+p-values. esda 2.9 reports *directed* pseudo p-values (one-sided, in the direction observed); they
+are doubled here to two-sided values (capped at 1), since a cell may be hot or cold. Significance
+uses the false discovery rate (Benjamini–Hochberg via ``esda.fdr``), so that testing hundreds of
+cells does not produce hot spots by chance.
 """
 
 from __future__ import annotations
+
+import warnings
 
 import geopandas as gpd
 import numpy as np
@@ -51,7 +55,7 @@ def hot_spots(
     Returns
     -------
     GeoDataFrame
-        Cells with ``score_mean``, ``n_rated``, ``gi_z``, ``p_sim``, ``category``
+        Cells with ``score_mean``, ``n_rated``, ``gi_z``, ``p_sim`` (two-sided), ``category``
         (``"hot"``, ``"cold"``, ``"ns"``; see :data:`HOTSPOT_LABELS`) and ``fdr_threshold``.
 
     Raises
@@ -74,12 +78,18 @@ def hot_spots(
     coords = np.column_stack([centroids.x, centroids.y])
     w = KNN.from_array(coords, k=k)
     w.transform = "B"
-    gi = G_Local(cells["score_mean"].to_numpy(float), w, star=True, permutations=permutations, seed=seed, transform="B")
-    threshold = fdr(gi.p_sim, alpha)
-    sig = gi.p_sim <= threshold
+    with warnings.catch_warnings():  # esda announces a change of default to two-sided; done below
+        warnings.simplefilter("ignore", FutureWarning)
+        gi = G_Local(
+            cells["score_mean"].to_numpy(float), w, star=True, permutations=permutations, seed=seed,
+            transform="B", n_jobs=1,
+        )  # fmt: skip
+    p_two_sided = np.minimum(1.0, 2.0 * np.asarray(gi.p_sim, dtype=float))
+    threshold = fdr(p_two_sided, alpha)
+    sig = p_two_sided <= threshold
     z = np.asarray(gi.Zs, dtype=float)
     cells["gi_z"] = z.round(3)
-    cells["p_sim"] = gi.p_sim
+    cells["p_sim"] = p_two_sided
     cells["category"] = np.where(sig & (z > 0), "hot", np.where(sig & (z < 0), "cold", "ns"))
     cells["fdr_threshold"] = threshold
     return cells

@@ -15,7 +15,6 @@ import numpy as np
 import shapely
 from affine import Affine
 from rasterio.features import geometry_mask
-from scipy.signal import fftconvolve
 
 from geo.crs import METRIC
 
@@ -111,6 +110,8 @@ def intensity_surface(
     flat = r[ok] * cols + c[ok]
     grids = [np.bincount(flat, weights=w[ok], minlength=rows * cols).reshape(rows, cols) for w in (num, den)]
     count = np.bincount(flat, minlength=rows * cols).reshape(rows, cols).astype(float)
+    from scipy.signal import fftconvolve  # scipy.signal takes ≈ 1 s to import: only when a surface is made
+
     kernel = _disc(max(1, round(radius_m / cell_m)))
     s_num, s_den, s_count = (fftconvolve(g, kernel, mode="same") for g in (*grids, count))
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from analysis.aggregate import aggregate_grid, aggregate_zones
-from analysis.config import INDICATORS, ConfigError, load_config
+from analysis.config import CLASS_INFO, INDICATORS, ConfigError, load_config
 from analysis.enterprises import COORD_SYSTEMS
 from analysis.hotspots import hot_spots
 from analysis.land_yield import Evaluation, InputError, evaluate_table, read_enterprises, result_sheets, xlsx_bytes
@@ -32,8 +31,9 @@ ZONE_IDS = {"clusters": "id", "districts": "adcode", "axis_corridors": "id", "ba
 lang = state.lang()
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _evaluate(data: bytes, filename: str, config_toml: str, coords: str) -> Evaluation:
+    """One evaluation per input and parameters, shared (not copied) between reruns: read only."""
     config = load_config(config_toml.encode("utf-8"))
     raw = read_enterprises(data, filename)
     return evaluate_table(raw, config, state.plan_layers()["districts"], coords)
@@ -136,6 +136,16 @@ def _validation(ev: Evaluation) -> None:
         st.dataframe(shown, hide_index=True, width="stretch", height=240)
 
 
+def _class_counts(ev: Evaluation) -> None:
+    """Firms per class as a row of figures, with each class's policy meaning on hover."""
+    counts = class_summary(ev.result).iloc[0]
+    for col, (cls, n) in zip(st.columns(len(counts)), counts.items(), strict=True):
+        info = CLASS_INFO.get(cls)
+        name = (info["zh"].split("（")[0] if lang == "zh" else info["en"].split(" (")[0]) if info else ""
+        label = f"{cls} {name}" if info else t("ly_out_of_scope", lang)
+        col.metric(label, f"{n:,}", help=(info["policy" if lang == "zh" else "policy_en"] if info else None))
+
+
 def _results(ev: Evaluation) -> None:
     st.subheader(t("ly_results", lang))
     res = ev.result
@@ -168,7 +178,31 @@ def _charts(ev: Evaluation, clusters_fig: pd.DataFrame) -> None:
     right.bar_chart(ranked, horizontal=True, height=320)
 
 
-def _map(ev: Evaluation, key: tuple) -> tuple[pd.DataFrame | None, str]:
+@st.cache_data(show_spinner=False, max_entries=8)
+def _map_html(data: bytes, filename: str, config_toml: str, coords: str, view: tuple, lang: str) -> str:
+    """The whole map page as HTML, built once per data set, parameters and view.
+
+    A warm rerun (any widget elsewhere on the page) then costs no map building at all, and the
+    browser keeps the iframe because its content did not change.
+    """
+    key = (data, filename, config_toml, coords)
+    show_firms, level, value, scheme, show_surface, show_hot = view
+    ev = _evaluate(*key)
+    note = (SAMPLE_LABEL if lang == "zh" else SAMPLE_LABEL_EN) if ev.synthetic else ""
+    overlays = LandYieldOverlays(firms=ev.result if show_firms else None, note=note)
+    if level != "none":
+        overlays.areas.append(AreaOverlay(_areas(*key, level), t(f"ly_level_{level}", lang), value, scheme))
+    if show_surface:
+        overlays.surface = _surface(*key)
+    if show_hot:
+        overlays.hotspots = _hot_spots(*key)
+    land, context = state.base_geography()
+    opts = MapOptions(assets=streamlit_urls(st.get_option("server.baseUrlPath") or ""), lang=lang)
+    fmap = build_land_yield_map(overlays, opts, land=land, context=context, districts=state.plan_layers()["districts"])
+    return fmap.get_root().render()
+
+
+def _map(key: tuple) -> tuple[pd.DataFrame | None, str]:
     st.subheader(t("ly_map", lang))
     c1, c2, c3, c4 = st.columns(4)
     show_firms = c1.toggle(t("ly_show_firms", lang), value=True, key="ly_firms")
@@ -182,26 +216,15 @@ def _map(ev: Evaluation, key: tuple) -> tuple[pd.DataFrame | None, str]:
     d1, d2 = st.columns(2)
     show_surface = d1.toggle(t("ly_show_surface", lang), value=False, key="ly_surface")
     show_hot = d2.toggle(t("ly_show_hotspots", lang), value=False, key="ly_hot")
-    note = (SAMPLE_LABEL if lang == "zh" else SAMPLE_LABEL_EN) if ev.synthetic else ""
-    overlays = LandYieldOverlays(firms=ev.result if show_firms else None, note=note)
-    areas = None
-    if level != "none":
-        areas = _areas(*key, level)
-        title = t(f"ly_level_{level}", lang)
-        overlays.areas.append(AreaOverlay(areas, title, value=value, scheme=scheme))
-    if show_surface:
-        overlays.surface = _surface(*key)
     if show_hot:
         try:
-            overlays.hotspots = _hot_spots(*key)
+            _hot_spots(*key)
         except ValueError as exc:
             st.warning(f"{t('ly_hotspot_error', lang)}：{exc}")
-    layers = state.plan_layers()
-    land, context = state.base_geography()
-    opts = MapOptions(assets=streamlit_urls(st.get_option("server.baseUrlPath") or ""), lang=lang)
-    fmap = build_land_yield_map(overlays, opts, land=land, context=context, districts=layers["districts"])
-    st_folium(fmap, height=opts.height, use_container_width=True, returned_objects=[], key="ly_map")
-    return areas, level
+            show_hot = False
+    view = (show_firms, level, value, scheme, show_surface, show_hot)
+    st.iframe(_map_html(*key, view, lang), height=MapOptions.height + 10)
+    return (_areas(*key, level) if level != "none" else None), level
 
 
 def _downloads(ev: Evaluation, key: tuple, areas: pd.DataFrame | None, level: str) -> None:
@@ -259,9 +282,8 @@ except (InputError, ConfigError) as exc:
 if evaluation.synthetic:
     st.warning(t("ly_sample_banner", lang), icon=":material/science:")
 _validation(evaluation)
-counts = class_summary(evaluation.result)
-st.dataframe(counts, hide_index=True)
+_class_counts(evaluation)
+chosen_areas, chosen_level = _map(key)
 _results(evaluation)
 _charts(evaluation, _areas(*key, "clusters"))
-chosen_areas, chosen_level = _map(evaluation, key)
 _downloads(evaluation, key, chosen_areas, chosen_level)

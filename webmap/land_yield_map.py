@@ -2,7 +2,7 @@
 
 Pure presentation over the outputs of :mod:`analysis` (no Streamlit, no I/O). Enterprises are
 drawn on one canvas (:class:`webmap.points.CanvasPoints`) so that 50 000 of them stay light;
-choropleths are classified with mapclassify and carry their own legend (no branca colormap, which
+choropleths are classified (:mod:`webmap.classify`) and carry their own legend (no branca colormap, which
 would fetch d3 from a CDN); the raster is warped to Web Mercator and embedded as a PNG.
 """
 
@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 import folium
 import geopandas as gpd
-import mapclassify
 import numpy as np
 import pandas as pd
 import shapely
@@ -28,6 +27,7 @@ from analysis.surface import SURFACE_VALUES, Surface
 from geo.chinacoords import convert
 from i18n import t
 from webmap.basemaps import BASEMAPS
+from webmap.classify import SCHEMES, class_breaks, classify
 from webmap.controls import LegendEntry, legend_html
 from webmap.geojson import geojson_layer, info_table
 from webmap.plan_map import MapOptions, district_labels, finish_map, start_map
@@ -35,7 +35,6 @@ from webmap.points import CanvasPoints
 
 __all__ = ["SCHEMES", "AreaOverlay", "LandYieldOverlays", "build_land_yield_map", "surface_png"]
 
-SCHEMES = {"quantiles": "Quantiles", "natural_breaks": "FisherJenks", "equal_interval": "EqualInterval"}
 RAMP = ("#ffffcc", "#c2e699", "#78c679", "#31a354", "#006837")  # ColorBrewer YlGn, 5 classes
 SUPPRESSED_STYLE = {"color": "#9aa5b1", "weight": 0.6, "fillColor": "#d9dde3", "fillOpacity": 0.5, "dashArray": "3 3"}
 HOT_COLOURS = {"hot": "#d7301f", "cold": "#2b8cbe", "ns": "#bdbdbd"}
@@ -80,17 +79,13 @@ def _fmt(x: float) -> str:
 def _classify(values: pd.Series, scheme: str, k: int) -> tuple[np.ndarray, list[str]]:
     """Class index per value (−1 for missing) and the range label of each class."""
     finite = values.dropna()
-    idx = np.full(len(values), -1)
     if finite.empty:
-        return idx, []
-    k = max(1, min(k, finite.nunique()))
-    if k == 1:
-        idx[values.notna().to_numpy()] = 0
-        return idx, [_fmt(finite.min()) + " – " + _fmt(finite.max())]
-    cls = getattr(mapclassify, SCHEMES[scheme])(finite.to_numpy(float), k=k)
-    idx[values.notna().to_numpy()] = cls.yb
-    lows = [finite.min(), *cls.bins[:-1]]
-    return idx, [f"{_fmt(lo)} – {_fmt(hi)}" for lo, hi in zip(lows, cls.bins, strict=True)]
+        return np.full(len(values), -1), []
+    bins = class_breaks(finite.to_numpy(float), scheme, k)
+    lows = [finite.min(), *bins[:-1]]
+    return classify(values.to_numpy(float), bins), [
+        f"{_fmt(lo)} – {_fmt(hi)}" for lo, hi in zip(lows, bins, strict=True)
+    ]
 
 
 def _ramp(n: int) -> list[str]:

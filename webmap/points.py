@@ -2,13 +2,15 @@
 
 50 000 enterprises as GeoJSON with per-feature styles are ≈ 6–10 MB and take Leaflet seconds to
 build; here coordinates travel as base64 Int32 pairs (degrees × 1e5 ≈ 1 m, delta-coded), the
-category as one byte per point, and popup values as JSON columns. One canvas draws them all.
+category as one byte per point, and popup values as JSON columns, all zlib-compressed (the browser
+inflates them). One canvas draws them all.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import zlib
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -20,7 +22,9 @@ from jinja2 import Template
 
 from geo.chinacoords import convert
 
-__all__ = ["CanvasPoints", "encode_points"]
+__all__ = ["CanvasPoints", "encode_points", "pack"]
+
+ZLIB_LEVEL = 6  # 4.0 → 0.85 MB for 50 000 firms in 0.25 s (level 1: 1.0 MB in 0.04 s)
 
 
 @cache
@@ -37,13 +41,23 @@ def encode_points(lon: np.ndarray, lat: np.ndarray) -> str:
 
 def _column(values: pd.Series) -> list | dict:
     """Numbers rounded to 2 decimals; text with few distinct values dictionary-encoded."""
-    if pd.api.types.is_float_dtype(values):
-        return [None if np.isnan(v) else round(float(v), 2) for v in values.to_numpy(float)]
+    if pd.api.types.is_float_dtype(values) or pd.api.types.is_integer_dtype(values):
+        numbers = values.to_numpy(dtype=float, na_value=np.nan)
+        out = np.round(numbers, 2).tolist()
+        for i in np.flatnonzero(np.isnan(numbers)):
+            out[i] = None
+        return out
     text = values.astype(object).where(values.notna(), None)
     codes, uniques = pd.factorize(text, use_na_sentinel=True)
     if len(uniques) < max(16, len(values) // 4):
         return {"dict": [str(u) for u in uniques], "codes": codes.tolist()}
     return [None if v is None else str(v) for v in text]
+
+
+def pack(options: dict) -> str:
+    """Options as zlib-compressed JSON in base64 (inflated in the browser by ``DecompressionStream``)."""
+    raw = json.dumps(options, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return base64.b64encode(zlib.compress(raw, ZLIB_LEVEL)).decode("ascii")
 
 
 class CanvasPoints(Layer):
@@ -67,6 +81,8 @@ class CanvasPoints(Layer):
         Footnote under every popup (e.g. the synthetic-data label).
     drawn_in : {"wgs84", "gcj02"}
         Shift coordinates to GCJ-02 for Gaode tiles.
+    compress : bool
+        Send the data zlib-compressed (default); the browser inflates it before the first draw.
     """
 
     _template = Template(
@@ -94,6 +110,7 @@ class CanvasPoints(Layer):
         drawn_in: str = "wgs84",
         radius: float = 3.0,
         show: bool = True,
+        compress: bool = True,
     ):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "CanvasPoints"
@@ -116,6 +133,8 @@ class CanvasPoints(Layer):
             "title": note,
             "radius": radius,
         }
+        if compress:
+            options = {"packed": pack(options)}
         # Break "</" so that no value can close the <script> element.
         self.options_json = json.dumps(options, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
         self.js = _script()

@@ -9,32 +9,78 @@ from tests.e2e.test_map_browser import _is_local
 
 pytestmark = pytest.mark.browser
 
+MAP_FRAME = "iframe[title='st.iframe']"
+# In the map's iframe: a firm's point clear of the controls.
+FIRM_SPOT_JS = """() => {
+  const layer = window.qdPointLayers[0], map = layer._map, size = map.getSize();
+  for (let i = 0; i < layer.n; i++) {
+    const p = map.latLngToContainerPoint([layer._lat[i], layer._lon[i]]);
+    if (p.x > 60 && p.y > 60 && p.x < size.x - 320 && p.y < size.y - 60) return {x: p.x, y: p.y};
+  }
+  return null;
+}"""
+# Zoom to a choropleth polygon and find a spot on it with no firm within 11 px (a click near a
+# firm opens the firm's popup, which is drawn on top).
+POLYGON_SPOT_JS = """() => {
+  const layer = window.qdPointLayers[0], map = layer._map, size = map.getSize();
+  const polygons = Object.values(map._layers).filter(l => l.feature && l._path &&
+    l._path.classList.contains("leaflet-interactive"));
+  for (const polygon of polygons) {
+    map.fitBounds(polygon.getBounds(), {animate: false});
+    const pts = Array.from({length: layer.n}, (_, i) => map.latLngToContainerPoint([layer._lat[i], layer._lon[i]]));
+    const box = map.getContainer().getBoundingClientRect();
+    for (let y = 60; y < size.y - 60; y += 5) for (let x = 60; x < size.x - 320; x += 5) {
+      if (document.elementFromPoint(box.left + x, box.top + y) !== polygon._path) continue;
+      if (pts.every(p => (p.x - x) ** 2 + (p.y - y) ** 2 > 121)) return {x: x, y: y};
+    }
+  }
+  return null;
+}"""
+
 
 def test_land_yield_page_draws_enterprises_and_choropleth_offline(app_url, offline_page):
     page, requests, errors = offline_page
     page.goto(f"{app_url}/land_yield", wait_until="domcontentloaded")
 
     page.wait_for_selector("text=合成样例数据", timeout=60_000)  # the sample is labelled on screen
-    frame = page.wait_for_selector("iframe[title='streamlit_folium.st_folium']", timeout=60_000).content_frame()
+    frame_el = page.wait_for_selector(MAP_FRAME, timeout=60_000)
+    frame = frame_el.content_frame()
     canvas = frame.wait_for_selector("canvas.qd-points", timeout=60_000)
     frame.wait_for_function("document.querySelector('canvas.qd-points').dataset.drawn > 0", timeout=30_000)
     assert int(canvas.get_attribute("data-points")) > 2500  # located, in-scope sample firms
     legend = frame.inner_text(".qd-legend")
     for text in ("A 优先发展类", "D 限制发展类", "产业集聚区：单位用地税收", "合成样例数据"):
         assert text in legend
-    # Cluster choropleth: click a polygon → popup with ratio-of-sums figures.
-    frame.locator("path.leaflet-interactive").first.click(force=True)
-    popup = frame.wait_for_selector(".leaflet-popup-content", timeout=10_000).inner_text()
-    assert "参评企业数" in popup
+
+    # A firm's point: popup with its dictionary-decoded columns and the sample label.
+    frame_el.scroll_into_view_if_needed()
+    box = frame_el.bounding_box()
+    firm = frame.evaluate(FIRM_SPOT_JS)
+    page.mouse.click(box["x"] + firm["x"], box["y"] + firm["y"])
+    # A replaced popup fades out for 0.2 s; the firm's is the last one.
+    frame.wait_for_function("document.querySelectorAll('.leaflet-popup-content').length === 1", timeout=10_000)
+    popup = frame.inner_text(".leaflet-popup-content")
+    assert "样例企业" in popup and "合成" in popup
+    assert any(d in popup for d in ("区", "市")) and "产业领域" in popup and "综合得分" in popup
+
+    # Cluster choropleth below the firms: hover shows its tooltip, a click its ratio-of-sums figures.
+    spot = frame.evaluate(POLYGON_SPOT_JS)
+    assert spot is not None
+    page.mouse.move(box["x"] + spot["x"], box["y"] + spot["y"])
+    frame.wait_for_selector(".leaflet-tooltip", timeout=10_000)
+    page.mouse.click(box["x"] + spot["x"], box["y"] + spot["y"])
+    frame.wait_for_function(
+        "Array.from(document.querySelectorAll('.leaflet-popup-content')).some(p => p.innerText.includes('参评企业数'))",
+        timeout=10_000,
+    )
     page.wait_for_timeout(800)
-    frame.locator("#map_div").scroll_into_view_if_needed()
+    frame.locator(".folium-map").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "land_yield_page.png"), full_page=True)
 
     # The raster surface appears as an image overlay when switched on.
     page.get_by_text("栅格面（亩均税收，250 米）").click()
-    overlay = page.locator("iframe[title='streamlit_folium.st_folium']").last.content_frame
-    overlay = overlay.locator("img.leaflet-image-layer")
-    overlay.wait_for(timeout=60_000)  # the map is re-rendered in a new iframe
+    overlay = page.locator(MAP_FRAME).last.content_frame.locator("img.leaflet-image-layer")
+    overlay.wait_for(timeout=60_000)  # the map is rebuilt with the overlay
     page.wait_for_timeout(800)
     page.screenshot(path=str(ARTIFACTS / "land_yield_surface.png"), full_page=True)
 

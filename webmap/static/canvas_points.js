@@ -2,8 +2,9 @@
  *
  * Tens of thousands of enterprises as Leaflet markers (or GeoJSON features) cost seconds to
  * create and megabytes to send. Here coordinates arrive as base64 Int32 pairs (degrees × 1e5,
- * delta-coded), categories as one byte per point, and labels as a column of strings; one canvas
- * is redrawn on every view change, and a click finds the nearest point within a few pixels.
+ * delta-coded), categories as one byte per point, and labels as a column of strings, the whole
+ * set zlib-compressed (names and numbers shrink about 4×); one canvas is redrawn on every view
+ * change, and a click finds the nearest point within a few pixels.
  */
 (function () {
   "use strict";
@@ -25,8 +26,28 @@
     });
   }
 
+  // The options may arrive zlib-compressed and base64-coded ({packed: "..."}); the browser's own
+  // DecompressionStream inflates them (Chrome/Edge ≥ 80, Firefox ≥ 113, Safari ≥ 16.4).
+  function unpack(opts) {
+    if (!opts.packed) { return Promise.resolve(opts); }
+    if (typeof DecompressionStream === "undefined") {
+      return Promise.reject(new Error("DecompressionStream unsupported"));
+    }
+    var stream = new Blob([decodeUint8(opts.packed)]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+
   var CanvasPoints = L.Layer.extend({
     initialize: function (opts) {
+      this.n = 0;
+      this._cat = new Uint8Array(0);
+      this._colours = [];
+      var self = this;
+      this._ready = unpack(opts).then(function (o) { self._load(o); }, function (err) {
+        self._failed = "浏览器版本过旧，无法显示企业点（需 Chrome/Edge 80 以上）/ browser too old to show the points: " + err.message;
+      });
+    },
+    _load: function (opts) {
       var xy = decodeInt32(opts.xy), n = xy.length / 2, lon = 0, lat = 0;
       this._lat = new Float64Array(n); this._lon = new Float64Array(n);
       for (var i = 0; i < n; i++) {  // delta decoding
@@ -45,17 +66,27 @@
     onAdd: function (map) {
       this._map = map;
       var canvas = this._canvas = L.DomUtil.create("canvas", "qd-points leaflet-zoom-animated");
-      canvas.setAttribute("data-points", String(this.n));
+      canvas.style.pointerEvents = "none";  // polygons below keep their tooltips; clicks reach the map
+      (window.qdPointLayers = window.qdPointLayers || []).push(this);  // for tests and the console
       map.getPanes().overlayPane.appendChild(canvas);
       map.on("moveend zoomend resize viewreset", this._redraw, this);
-      map.on("click", this._click, this);
+      map.on({preclick: this._preclick, click: this._click, popupopen: this._popupopen}, this);
       map.on("zoomanim", this._animate, this);
-      this._redraw();
+      var self = this;
+      this._ready.then(function () {
+        if (self._failed) {
+          L.popup().setLatLng(map.getCenter()).setContent(esc(self._failed)).openOn(map);
+          return;
+        }
+        canvas.setAttribute("data-points", String(self.n));
+        if (self._map) { self._redraw(); }
+      });
     },
     onRemove: function (map) {
       L.DomUtil.remove(this._canvas);
+      window.qdPointLayers.splice(window.qdPointLayers.indexOf(this), 1);
       map.off("moveend zoomend resize viewreset", this._redraw, this);
-      map.off("click", this._click, this);
+      map.off({preclick: this._preclick, click: this._click, popupopen: this._popupopen}, this);
       map.off("zoomanim", this._animate, this);
     },
     _animate: function (e) {
@@ -92,17 +123,34 @@
       }
       ctx.lineWidth = 0.4; ctx.strokeStyle = "rgba(0,0,0,0.35)";
       canvas.setAttribute("data-drawn", String(drawn));
-      if (!window.qdPointsPainted) { window.qdPointsPainted = performance.now(); }
+      if (this.n && !window.qdPointsPainted) { window.qdPointsPainted = performance.now(); }
     },
-    _click: function (e) {
-      var map = this._map, target = map.latLngToContainerPoint(e.latlng);
+    // A click near a firm shows the firm, even over a polygon whose own popup stops the map's
+    // click: "preclick" finds the firm, then either the map's click or the polygon's popupopen
+    // opens the firm's popup (which replaces the polygon's).
+    _preclick: function (e) { this._hit = this._nearest(e.latlng); },
+    _click: function () {
+      if (this._hit >= 0) { this._open(this._hit); }
+      this._hit = -1;
+    },
+    _popupopen: function (e) {
+      if (this._hit >= 0 && e.popup !== this._popup) {
+        var hit = this._hit;
+        this._hit = -1;
+        this._open(hit);
+      }
+    },
+    _nearest: function (latlng) {
+      var map = this._map, target = map.latLngToContainerPoint(latlng);
       var best = -1, bestD = 64;  // 8 px
       for (var i = 0; i < this.n; i++) {
         var p = map.latLngToContainerPoint([this._lat[i], this._lon[i]]);
         var d = (p.x - target.x) * (p.x - target.x) + (p.y - target.y) * (p.y - target.y);
         if (d < bestD) { bestD = d; best = i; }
       }
-      if (best < 0) { return; }
+      return best;
+    },
+    _open: function (best) {
       var rows = "";
       for (var k = 0; k < this._columns.length; k++) {
         var col = this._values[k];
@@ -111,7 +159,8 @@
       }
       var html = '<div class="qd-pop"><h4>' + esc(this._labels[best] || "") + "</h4><table>" + rows +
         "</table>" + (this._title ? '<p class="qd-q">' + esc(this._title) + "</p>" : "") + "</div>";
-      L.popup({maxWidth: 380}).setLatLng([this._lat[best], this._lon[best]]).setContent(html).openOn(map);
+      this._popup = L.popup({maxWidth: 380}).setLatLng([this._lat[best], this._lon[best]]).setContent(html);
+      this._popup.openOn(this._map);
     }
   });
 
