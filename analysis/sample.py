@@ -27,6 +27,7 @@ from analysis.credit_code import CHARS, check_char
 from analysis.enterprises import ABOVE, BELOW
 from analysis.schema import FIELDS
 from geo.crs import METRIC, WGS84
+from geo.pointquery import random_points_in
 
 __all__ = ["SAMPLE_LABEL", "SAMPLE_LABEL_EN", "SYNTHETIC_COLUMN", "synthetic_enterprises", "to_source_table"]
 
@@ -53,25 +54,6 @@ def _credit_codes(serials: np.ndarray) -> list[str]:
         body = "91370200000" + "".join(reversed(digits))
         codes.append(body + check_char(body))
     return codes
-
-
-def _points_in(polygons: np.ndarray, which: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """One uniform random point (EPSG:4549 coordinates) inside ``polygons[which[i]]`` for each i."""
-    xy = np.empty((len(which), 2))
-    for k in np.unique(which):
-        need = np.flatnonzero(which == k)
-        poly = polygons[k]
-        shapely.prepare(poly)
-        x0, y0, x1, y1 = poly.bounds
-        got: list[np.ndarray] = []
-        count = 0
-        while count < need.size:
-            cand = np.column_stack([rng.uniform(x0, x1, need.size * 2), rng.uniform(y0, y1, need.size * 2)])
-            keep = cand[shapely.contains_xy(poly, cand[:, 0], cand[:, 1])]
-            got.append(keep)
-            count += len(keep)
-        xy[need] = np.concatenate(got)[: need.size]
-    return xy
 
 
 def synthetic_enterprises(
@@ -118,8 +100,8 @@ def synthetic_enterprises(
     d_weight = dist["name"].map(prof["district_weights"]).fillna(1.0).to_numpy()
     which_d = rng.choice(len(dist), size=n, p=d_weight / d_weight.sum())
     xy = np.empty((n, 2))
-    xy[in_cluster] = _points_in(cl.geometry.to_numpy(), which_cl[in_cluster], rng)
-    xy[~in_cluster] = _points_in(dist.geometry.to_numpy(), which_d[~in_cluster], rng)
+    xy[in_cluster] = random_points_in(cl.geometry.to_numpy(), which_cl[in_cluster], rng)
+    xy[~in_cluster] = random_points_in(dist.geometry.to_numpy(), which_d[~in_cluster], rng)
 
     # Industry: cluster firms mostly take one of the cluster's industries.
     cluster_inds = [[resolve_industry(t) for t in str(s).split("、") if t] for s in cl["industries"]]

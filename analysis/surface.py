@@ -17,10 +17,15 @@ from affine import Affine
 from rasterio.features import geometry_mask
 
 from geo.crs import METRIC
+from geo.raster import north_up_grid
 
 __all__ = ["SURFACE_VALUES", "Surface", "intensity_surface"]
 
-SURFACE_VALUES = {"tax_per_mu": ("亩均税收", "万元/亩"), "score": ("综合得分", "分")}
+SURFACE_VALUES = {
+    "tax_per_mu": ("亩均税收", "万元/亩"),
+    "score": ("综合得分", "分"),
+    "suitability": ("选址适宜性", "分"),
+}
 
 
 @dataclass(frozen=True)
@@ -92,10 +97,8 @@ def intensity_surface(
     if radius_m < cell_m:
         raise ValueError(f"radius_m ({radius_m}) must be at least cell_m ({cell_m})")
     city = gpd.GeoSeries([area], crs=4326).to_crs(METRIC).iloc[0]
-    x0, y0, x1, y1 = city.bounds
-    left, top = np.floor(x0 / cell_m) * cell_m, np.ceil(y1 / cell_m) * cell_m
-    cols, rows = int(np.ceil((x1 - left) / cell_m)), int(np.ceil((top - y0) / cell_m))
-    transform = Affine(cell_m, 0, left, 0, -cell_m, top)
+    transform, rows, cols = north_up_grid(city.bounds, cell_m)
+    left, top = transform.c, transform.f
 
     rated = result[result["status"].eq("rated") & ~result.geometry.is_empty & result.geometry.notna()]
     if value == "tax_per_mu":

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import shapely
 
-__all__ = ["containing_polygon", "points_in_polygons"]
+__all__ = ["containing_polygon", "points_in_polygons", "random_points_in"]
 
 
 def points_in_polygons(
@@ -69,3 +69,32 @@ def containing_polygon(x: np.ndarray, y: np.ndarray, polygons: Sequence[shapely.
     first[1:] = p[1:] != p[:-1]
     out[p[first]] = o[first]
     return out
+
+
+def random_points_in(
+    polygons: Sequence[shapely.Geometry] | np.ndarray, which: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """One uniformly random point inside ``polygons[which[i]]`` for each ``i`` (rejection sampling).
+
+    Returns an ``(n, 2)`` array of coordinates in the polygons' CRS (use a metric CRS for
+    uniformity by area).
+    """
+    polygons = np.asarray(polygons, dtype=object)
+    which = np.asarray(which)
+    xy = np.empty((len(which), 2))
+    for k in np.unique(which):
+        need = np.flatnonzero(which == k)
+        poly = polygons[k]
+        if poly is None or shapely.is_empty(poly) or shapely.area(poly) <= 0:
+            raise ValueError(f"polygon {k} is empty: no point can be drawn inside it")
+        shapely.prepare(poly)
+        x0, y0, x1, y1 = shapely.bounds(poly)
+        got: list[np.ndarray] = []
+        count = 0
+        while count < need.size:
+            cand = np.column_stack([rng.uniform(x0, x1, need.size * 2), rng.uniform(y0, y1, need.size * 2)])
+            keep = cand[shapely.contains_xy(poly, cand[:, 0], cand[:, 1])]
+            got.append(keep)
+            count += len(keep)
+        xy[need] = np.concatenate(got)[: need.size]
+    return xy

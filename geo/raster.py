@@ -10,7 +10,16 @@ import rasterio
 from affine import Affine
 from rasterio.io import MemoryFile
 
-__all__ = ["geotiff_bytes", "write_geotiff"]
+__all__ = ["geotiff_bytes", "north_up_grid", "write_geotiff"]
+
+
+def north_up_grid(bounds: tuple[float, float, float, float], cell_m: float) -> tuple[Affine, int, int]:
+    """A north-up grid of square cells covering ``bounds`` (left, bottom, right, top), snapped to
+    multiples of ``cell_m``; returns (transform, rows, cols)."""
+    x0, y0, x1, y1 = bounds
+    left, top = np.floor(x0 / cell_m) * cell_m, np.ceil(y1 / cell_m) * cell_m
+    cols, rows = int(np.ceil((x1 - left) / cell_m)), int(np.ceil((top - y0) / cell_m))
+    return Affine(cell_m, 0, left, 0, -cell_m, top), rows, cols
 
 
 def _profile(values: np.ndarray, transform: Affine, crs: str) -> dict:

@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 CATALOGUE_DIR = Path(__file__).with_name("catalogue")
-GEOMETRY_QUALITIES = ("official", "approximate", "schematic")
+GEOMETRY_QUALITIES = ("official", "approximate", "schematic", "synthetic")  # synthetic: generated sample data
 
 
 class CatalogueError(ValueError):
@@ -69,6 +69,7 @@ class LayerSpec:
     columns: dict[str, str]
     popup: tuple[str, ...] = ()
     style_inferred: dict[str, Any] = field(default_factory=dict)
+    group: str = "plan"  # "plan": the plan's own layers; "siting": nodes, exclusion zones, plots
 
     def column_label(self, column: str, lang: str = "zh") -> str:
         """Label of a documented column: the part before `` / `` in zh, after it in en."""
@@ -133,6 +134,7 @@ def layer_specs() -> dict[str, LayerSpec]:
             columns=dict(entry["columns"]),
             popup=tuple(entry.get("popup", ())),
             style_inferred=dict(entry.get("style_inferred", {})),
+            group=entry.get("group", "plan"),
         )
         unknown = [c for c in specs[entry["id"]].popup if c not in entry["columns"]]
         if unknown:
@@ -191,6 +193,23 @@ def clusters_table() -> pd.DataFrame:
         del row["centre"]
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+NODE_KINDS = ("port", "airport", "rail_freight", "interchange")
+
+
+def transport_nodes_table() -> list[dict[str, Any]]:
+    """Transport nodes (ports, airport, rail freight, interchanges) with defaults applied."""
+    required = ("id", "name", "name_en", "kind", "lon", "lat", "source")
+    defaults = _load("transport_nodes").get("defaults", {})
+    rows = []
+    for entry in _entries("transport_nodes", "node", required):
+        row = {**defaults, "accuracy_km": 5.0, **entry}
+        if row["kind"] not in NODE_KINDS:
+            raise CatalogueError(f"transport_nodes.toml: {row['id']!r} has kind {row['kind']!r}; known: {NODE_KINDS}")
+        _check_quality("transport_nodes", row)
+        rows.append(row)
+    return rows
 
 
 @cache
@@ -277,7 +296,8 @@ def resolve_industry(term: str) -> str:
 def directives() -> pd.DataFrame:
     """Industry → place directives of plan section 四 (one row per directive).
 
-    Columns: id, kind, terms (list), clusters (list), axis, bay_area, plan_section, text, note.
+    Columns: id, kind, terms (list), clusters (list), axis, bay_area, plan_section, text, note,
+    rule and rule_en (the short form of a hard rule, for ``restrict``).
     """
     rows = []
     for entry in _entries("directives", "directive", ("id", "kind", "terms", "plan_section", "text")):
@@ -292,6 +312,8 @@ def directives() -> pd.DataFrame:
                 "plan_section": entry["plan_section"],
                 "text": entry["text"],
                 "note": entry.get("note", ""),
+                "rule": entry.get("rule", ""),
+                "rule_en": entry.get("rule_en", ""),
             }
         )
     return pd.DataFrame(rows)

@@ -6,10 +6,10 @@ from collections.abc import Callable, Iterable
 
 import geopandas as gpd
 
-from layers import build
+from layers import build, siting_layers
 from layers.catalogue import LayerSpec, layer_specs
 
-__all__ = ["LAYER_IDS", "UnknownLayerError", "load_layer", "load_layers", "spec"]
+__all__ = ["LAYER_IDS", "PLAN_LAYER_IDS", "UnknownLayerError", "load_layer", "load_layers", "spec"]
 
 _LOADERS: dict[str, Callable[..., gpd.GeoDataFrame]] = {
     "districts": build.districts,
@@ -17,8 +17,12 @@ _LOADERS: dict[str, Callable[..., gpd.GeoDataFrame]] = {
     "axes": build.axes,
     "axis_corridors": build.axis_corridors,
     "clusters": build.clusters,
+    "transport_nodes": siting_layers.transport_nodes,
+    "exclusion_zones": siting_layers.exclusion_zones,
+    "plots": siting_layers.plots,
 }
 LAYER_IDS: tuple[str, ...] = tuple(layer_specs())
+PLAN_LAYER_IDS: tuple[str, ...] = tuple(i for i, s in layer_specs().items() if s.group == "plan")
 
 
 class UnknownLayerError(KeyError):

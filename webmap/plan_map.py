@@ -18,7 +18,7 @@ import pandas as pd
 import shapely
 
 from i18n import t
-from layers.catalogue import LayerSpec, layer_specs
+from layers.catalogue import GEOMETRY_QUALITIES, LayerSpec, layer_specs
 from webmap.assets import AssetUrls
 from webmap.basemaps import BASEMAPS, Basemap, tile_layers
 from webmap.controls import LegendEntry, PlannerControls, legend_html
@@ -27,7 +27,16 @@ from webmap.geojson import geojson_layer, info_table
 __all__ = ["DRAW_ORDER", "MapOptions", "build_plan_map", "district_labels", "finish_map", "start_map"]
 
 # Bottom to top: large zones under small features, lines on top.
-DRAW_ORDER = ("districts", "axis_corridors", "bay_areas", "clusters", "axes")
+DRAW_ORDER = (
+    "districts",
+    "axis_corridors",
+    "bay_areas",
+    "exclusion_zones",
+    "clusters",
+    "plots",
+    "axes",
+    "transport_nodes",
+)
 CENTRE = (36.33, 120.15)
 LAND_STYLE = {"color": "#c8c1ad", "weight": 0.6, "fillColor": "#f6f3ea", "fillOpacity": 1.0}
 CONTEXT_STYLE = {"color": "#d4d0c6", "weight": 0.5, "fillColor": "#e9e7e1", "fillOpacity": 1.0}
@@ -65,7 +74,7 @@ class MapOptions:
 
 
 def _quality_text(quality: str, lang: str) -> str:
-    return t(f"quality_{quality}", lang) if quality in ("official", "approximate", "schematic") else quality
+    return t(f"quality_{quality}", lang) if quality in GEOMETRY_QUALITIES else quality
 
 
 def _localised(row: pd.Series, column: str, lang: str) -> Any:
@@ -104,6 +113,13 @@ def _style(spec: LayerSpec):
         return dict(spec.style)
 
     return style
+
+
+def _point_marker(spec: LayerSpec) -> dict[str, Any]:
+    """Point layers are drawn as circle markers styled like the other features."""
+    if spec.geometry != "Point":
+        return {}
+    return {"marker": folium.CircleMarker(radius=spec.style.get("radius", 6))}
 
 
 def _layer_title(spec: LayerSpec, gdf: gpd.GeoDataFrame, lang: str) -> str:
@@ -255,6 +271,7 @@ def build_plan_map(
             precision=opts.precision,
             drawn_in=basemap.drawn_in,
             keep=("id", "adcode", "name"),
+            **_point_marker(spec),
         ).add_to(m)
         is_line = spec.geometry.endswith("LineString")
         legend_entries.append(LegendEntry(title, spec.style, line=is_line))

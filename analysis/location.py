@@ -1,0 +1,214 @@
+"""What the plan says about a spot or an area: the point and polygon queries behind map clicks.
+
+:func:`describe_point` and :func:`describe_area` report the district, bay-side area, axis
+corridors (with distances to the centrelines), the cluster (or the nearest one), the nearest
+transport nodes and exclusion zones, and — for a chosen industry — the plan-fit level with the
+plan's reasons and the compliance verdict, using the same rules as :mod:`analysis.siting`.
+Input is WGS84 (EPSG:4326) unless ``coords`` says GCJ-02 or BD-09 (clicks on Gaode tiles).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from analysis.plan_fit import Fit, chemical_rule
+from analysis.project import ProjectSpec
+from analysis.siting_config import NODE_KINDS, SitingConfig, load_siting_config
+from analysis.siting_context import SitingContext, locate
+from analysis.siting_scores import cluster_fits, factor_scores, factor_weights, place_fits, yield_scores
+from geo.chinacoords import convert, convert_geometry
+from geo.crs import METRIC, WGS84
+from geo.measure import M2_PER_MU
+from layers.siting_layers import NODE_KIND_NAMES
+
+__all__ = ["LocationReport", "describe_area", "describe_point"]
+
+
+@dataclass
+class LocationReport:
+    """The answer to a point or area query; ``lines(lang)`` gives it as text for people.
+
+    Distances are in km; areas in 亩. ``fit`` and ``compliant`` are set when an industry is given.
+    """
+
+    lon: float
+    lat: float
+    on_land: bool
+    district: str = ""
+    bay_area: str = ""
+    cluster: str = ""
+    nearest_cluster: str = ""
+    nearest_cluster_km: float = float("nan")
+    axes: list[tuple[str, float, bool]] = field(default_factory=list)  # name, km, inside the corridor
+    nodes: list[tuple[str, str, float]] = field(default_factory=list)  # kind, node name, km
+    exclusion: str = ""
+    area_mu: float | None = None
+    overlaps: list[tuple[str, float]] = field(default_factory=list)  # cluster or district, 亩
+    fit: Fit | None = None
+    score: float | None = None
+    compliant: bool | None = None
+    failed_zh: list[str] = field(default_factory=list)
+    failed_en: list[str] = field(default_factory=list)
+    industry: str = ""
+
+    def as_dict(self) -> dict:
+        """JSON-ready form."""
+        out = {k: v for k, v in self.__dict__.items() if k != "fit"}
+        if self.fit is not None:
+            out["fit_level"] = self.fit.level
+            out["reasons_zh"] = list(self.fit.reasons_zh)
+            out["reasons_en"] = list(self.fit.reasons_en)
+        return out
+
+    def lines(self, lang: str = "zh") -> list[str]:
+        """The report as lines of text in Chinese or English."""
+        zh = lang == "zh"
+        out = [f"{'位置' if zh else 'Location'}: WGS84 {self.lon:.5f}, {self.lat:.5f}"]
+        if not self.on_land:
+            out.append("不在青岛市陆域内" if zh else "Outside Qingdao's land area")
+            return out
+        if self.area_mu is not None:
+            out.append(f"{'面积' if zh else 'Area'}: {self.area_mu:,.1f} {'亩' if zh else 'mu'}")
+        out.append(f"{'区市' if zh else 'District'}: {self.district}")
+        out.append(f"{'环湾城区' if zh else 'Bay-side area'}: {self.bay_area or ('—' if zh else 'none')}")
+        if self.cluster:
+            out.append(f"{'所在集聚区' if zh else 'Cluster'}: {self.cluster}")
+        else:
+            out.append(
+                f"{'最近集聚区' if zh else 'Nearest cluster'}: {self.nearest_cluster} {self.nearest_cluster_km:.1f} km"
+            )
+        for name, km, inside in self.axes:
+            tag = ("（廊道内）" if zh else " (in corridor)") if inside else ""
+            out.append(f"{'距' if zh else 'To '}{name}{'中心线' if zh else ' centreline'} {km:.1f} km{tag}")
+        for kind, name, km in self.nodes:
+            kind_name = NODE_KIND_NAMES[kind][0] if zh else NODE_KIND_NAMES[kind][1].lower()
+            out.append(f"{'最近' if zh else 'Nearest '}{kind_name}: {name} {km:.1f} km")
+        for name, mu in self.overlaps:
+            out.append(f"{'重叠' if zh else 'Overlaps'} {name}: {mu:,.1f} {'亩' if zh else 'mu'}")
+        if self.exclusion:
+            out.append(f"{'禁止建设区' if zh else 'Exclusion zone'}: {self.exclusion}")
+        if self.fit is not None:
+            verdict = ("符合" if zh else "compliant") if self.compliant else ("不符合" if zh else "not compliant")
+            out.append(f"{self.industry}: {verdict}；{'适宜性' if zh else 'suitability'} {self.score:.1f}/100")
+            out += list(self.failed_zh if zh else self.failed_en)
+            out += list(self.fit.reasons_zh if zh else self.fit.reasons_en)
+        return out
+
+
+def _to_wgs84(lon: float, lat: float, coords: str) -> tuple[float, float]:
+    if coords == "wgs84":
+        return float(lon), float(lat)
+    x, y = convert(np.array([lon], dtype=float), np.array([lat], dtype=float), coords, "wgs84")
+    return float(x[0]), float(y[0])
+
+
+def _report(
+    geom_m: shapely.Geometry,
+    lon: float,
+    lat: float,
+    ctx: SitingContext,
+    project: ProjectSpec | None,
+    config: SitingConfig | None,
+    cluster_yield,
+) -> LocationReport:
+    loc = locate(np.array([geom_m], dtype=object), ctx)
+    report = LocationReport(lon, lat, on_land=bool(loc.district[0] >= 0))
+    if not report.on_land:
+        return report
+    report.district = str(ctx.districts["name"].iloc[loc.district[0]])
+    report.bay_area = str(ctx.bays["name"].iloc[loc.bay[0]]) if loc.bay[0] >= 0 else ""
+    if loc.cluster[0] >= 0:
+        report.cluster = str(ctx.clusters["name"].iloc[loc.cluster[0]])
+    else:
+        d = shapely.distance(ctx.clusters.geometry.to_numpy(), geom_m)
+        report.nearest_cluster = str(ctx.clusters["name"].iloc[int(np.argmin(d))])
+        report.nearest_cluster_km = float(d.min() / 1000)
+    report.axes = [
+        (str(name), float(loc.axis_m[0, j] / 1000), bool(loc.axis_m[0, j] <= ctx.corridor_half_width_m))
+        for j, name in enumerate(ctx.axes["name"])
+    ]
+    for k, kind in enumerate(NODE_KINDS):
+        j = loc.node_nearest[0, k]
+        if j >= 0:
+            report.nodes.append(
+                (NODE_KIND_NAMES[kind][0], str(ctx.nodes["name"].iloc[j]), float(loc.node_m[0, k] / 1000))
+            )
+    if loc.excluded[0] >= 0:
+        report.exclusion = str(ctx.exclusion["name"].iloc[loc.excluded[0]])
+    if project is not None:
+        config = config or load_siting_config()
+        fits = place_fits(project, ctx, loc, cluster_fits(project, ctx), config)
+        factors = factor_scores(project, ctx, loc, fits, config, yield_scores(ctx, cluster_yield)[0])
+        weights = factor_weights(config, cluster_yield is not None, use_land=False)
+        report.fit = fits.fits[int(fits.key_of[0])]
+        report.score = float(sum(w * factors[f][0] for f, w in weights.items()))
+        in_chem = loc.cluster[0] >= 0 and bool(ctx.clusters["chemical"].iloc[loc.cluster[0]])
+        ok, zh, en = chemical_rule(project, in_chem)
+        if not ok:
+            report.failed_zh.append(zh)
+            report.failed_en.append(en)
+        if report.exclusion:
+            report.failed_zh.append(f"【不符合 · 禁止建设区】位于“{report.exclusion}”")
+            report.failed_en.append(f"[Not compliant · exclusion zone] inside {report.exclusion}")
+        report.compliant = not report.failed_zh
+        report.industry = project.term
+    return report
+
+
+def describe_point(
+    lon: float,
+    lat: float,
+    ctx: SitingContext,
+    project: ProjectSpec | None = None,
+    config: SitingConfig | None = None,
+    cluster_yield=None,
+    coords: str = "wgs84",
+) -> LocationReport:
+    """Report on one spot (e.g. a map click).
+
+    Raises
+    ------
+    ValueError
+        Coordinates that are not finite numbers or an unknown ``coords``.
+    """
+    if not (np.isfinite(lon) and np.isfinite(lat)):
+        raise ValueError(f"坐标须为有限数值 / coordinates must be finite numbers, got {lon!r}, {lat!r}")
+    lon, lat = _to_wgs84(lon, lat, coords)
+    point = gpd.GeoSeries([shapely.Point(lon, lat)], crs=WGS84).to_crs(METRIC).iloc[0]
+    return _report(point, lon, lat, ctx, project, config, cluster_yield)
+
+
+def describe_area(
+    polygon: shapely.Geometry,
+    ctx: SitingContext,
+    project: ProjectSpec | None = None,
+    config: SitingConfig | None = None,
+    cluster_yield=None,
+    coords: str = "wgs84",
+) -> LocationReport:
+    """Report on an area (e.g. a polygon drawn on the map): the spot report at its representative
+    point, plus its area and its overlaps with clusters, districts and exclusion zones.
+
+    Raises
+    ------
+    ValueError
+        Not a valid, non-empty polygon.
+    """
+    if polygon is None or shapely.is_empty(polygon) or shapely.get_type_id(polygon) not in (3, 6):
+        raise ValueError("须为非空的面 / the area must be a non-empty polygon")
+    if coords != "wgs84":
+        polygon = convert_geometry(np.array([polygon], dtype=object), coords, "wgs84")[0]
+    if not shapely.is_valid(polygon):
+        polygon = shapely.make_valid(polygon)
+    area_m = gpd.GeoSeries([polygon], crs=WGS84).to_crs(METRIC).iloc[0]
+    rep = shapely.point_on_surface(polygon)
+    report = _report(area_m, rep.x, rep.y, ctx, project, config, cluster_yield)
+    report.area_mu = float(area_m.area / M2_PER_MU)
+    for frame in (ctx.clusters, ctx.districts):
+        shares = shapely.area(shapely.intersection(frame.geometry.to_numpy(), area_m)) / M2_PER_MU
+        report.overlaps += [(str(frame["name"].iloc[i]), float(shares[i])) for i in np.flatnonzero(shares > 0.05)]
+    return report

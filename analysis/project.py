@@ -1,0 +1,143 @@
+"""A project to be sited: industry, land need, investment, tax and energy, validated.
+
+Units: land in 亩 (1 亩 = 666.67 m²), money in 万元 (10 000 CNY), energy in 吨标准煤 (tce) a
+year. The industry may be any term the plan uses (``新能源汽车``, ``集成电路``, ``高端化工``,
+``机器人`` …), a taxonomy id (``nev``) or an English name; it is resolved against the plan's
+catalogue (:func:`layers.catalogue.resolve_industry`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from layers.catalogue import UnknownIndustryError, directives, industries, industry_terms, resolve_industry
+
+__all__ = ["ProjectError", "ProjectSpec", "UnknownIndustryError", "make_project"]
+
+MAX_LAND_MU = 100_000.0  # ≈ 67 km², more than any cluster's free land
+
+
+class ProjectError(ValueError):
+    """The project cannot be evaluated; the message says why (Chinese and English)."""
+
+
+@dataclass(frozen=True)
+class ProjectSpec:
+    """A validated project.
+
+    Attributes
+    ----------
+    term : str
+        The industry as given (stripped).
+    industry : str
+        Taxonomy industry id (``industries.toml``).
+    industry_name, industry_name_en : str
+        Names of the taxonomy industry.
+    term_kind : {"industry", "subsector", "term"}
+        Whether ``term`` names a whole taxonomy industry or something more specific.
+    chemical : bool
+        A chemical project (the plan's chemical-park rule applies).
+    land_mu : float
+        Land needed, 亩.
+    investment_wan, tax_wan, energy_tce : float or None
+        Fixed-asset investment (万元), expected annual tax (万元), annual energy use (tce).
+    """
+
+    term: str
+    industry: str
+    industry_name: str
+    industry_name_en: str
+    term_kind: str
+    chemical: bool
+    land_mu: float
+    investment_wan: float | None = None
+    tax_wan: float | None = None
+    energy_tce: float | None = None
+
+    @property
+    def investment_per_mu(self) -> float | None:
+        """Investment intensity, 万元/亩."""
+        return None if self.investment_wan is None else self.investment_wan / self.land_mu
+
+    @property
+    def tax_per_mu(self) -> float | None:
+        """Tax per 亩, 万元/亩."""
+        return None if self.tax_wan is None else self.tax_wan / self.land_mu
+
+    @property
+    def tax_per_tce(self) -> float | None:
+        """Tax per tonne of standard coal, 万元/tce (None without energy or tax)."""
+        if self.tax_wan is None or not self.energy_tce:
+            return None
+        return self.tax_wan / self.energy_tce
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready description (CLI output)."""
+        return {
+            "industry_term": self.term,
+            "industry": self.industry,
+            "industry_name": self.industry_name,
+            "chemical": self.chemical,
+            "land_mu": self.land_mu,
+            "investment_wan": self.investment_wan,
+            "tax_wan": self.tax_wan,
+            "energy_tce": self.energy_tce,
+        }
+
+
+def _amount(value: float | None, name_zh: str, name_en: str, unit: str, required: bool = False) -> float | None:
+    if value is None:
+        if required:
+            raise ProjectError(f"请填写{name_zh} / {name_en} is required")
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError) as exc:
+        raise ProjectError(f"{name_zh} 须为数字 / {name_en} must be a number, got {value!r}") from exc
+    if not math.isfinite(number) or number < 0:
+        raise ProjectError(f"{name_zh} 须为非负数（{unit}）/ {name_en} must be a number ≥ 0 ({unit}), got {value!r}")
+    return number
+
+
+def make_project(
+    industry: str,
+    land_mu: float,
+    investment_wan: float | None = None,
+    tax_wan: float | None = None,
+    energy_tce: float | None = None,
+) -> ProjectSpec:
+    """Validate a project and resolve its industry.
+
+    Raises
+    ------
+    ProjectError
+        Missing or invalid numbers (land must be > 0 and ≤ 100 000 亩).
+    UnknownIndustryError
+        The industry is not a term of the plan; ``suggestions`` lists close matches.
+    """
+    term = (industry or "").strip()
+    if not term:
+        raise ProjectError("请填写产业 / the industry is required")
+    industry_id = resolve_industry(term)  # raises UnknownIndustryError
+    land = _amount(land_mu, "用地需求", "land need", "亩", required=True)
+    if land is None or land <= 0 or land > MAX_LAND_MU:
+        raise ProjectError(
+            f"用地需求须在 0–{MAX_LAND_MU:,.0f} 亩之间 / land need must be in (0, {MAX_LAND_MU:,.0f}] mu"
+        )
+    row = industries().set_index("id").loc[industry_id]
+    terms = industry_terms().set_index("term")
+    kind = str(terms.loc[term, "kind"]) if term in terms.index else "industry"
+    restricted = {t for d in directives().itertuples() if d.kind == "restrict" for t in d.terms}
+    return ProjectSpec(
+        term=term,
+        industry=industry_id,
+        industry_name=str(row["name"]),
+        industry_name_en=str(row["name_en"]),
+        term_kind=kind,
+        chemical=bool(row["chemical"]) or term in restricted,
+        land_mu=land,
+        investment_wan=_amount(investment_wan, "投资额", "investment", "万元"),
+        tax_wan=_amount(tax_wan, "年税收", "annual tax", "万元"),
+        energy_tce=_amount(energy_tce, "年综合能耗", "annual energy use", "吨标准煤"),
+    )

@@ -1,0 +1,206 @@
+"""The geography site selection works on, prepared once: layers in metres and where candidates lie.
+
+:func:`build_context` projects the plan layers, transport nodes, exclusion zones and candidate
+plots to EPSG:4549 (metres). :func:`locate` then answers, for many candidate geometries at once
+and independently of any project: which cluster, bay-side area and district each lies in, its
+distance to every axis centreline and to the nearest node of every kind, whether it meets an
+exclusion zone, and its area in 亩. A query (:mod:`analysis.siting`) only combines these arrays.
+
+Cost for 100 000 plots (2-core CI machine): ≈ 0.3 s, paid once per plot layer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from analysis.siting_config import NODE_KINDS
+from geo.crs import METRIC
+from geo.measure import M2_PER_MU
+from geo.pointquery import containing_polygon
+
+__all__ = ["Locations", "SitingContext", "build_context", "locate"]
+
+_REQUIRED_LAYERS = ("districts", "bay_areas", "axes", "clusters")
+
+
+@dataclass
+class Locations:
+    """Where candidates lie (arrays aligned with the candidates; −1 = none).
+
+    Attributes
+    ----------
+    x, y : array of float
+        Representative point, EPSG:4549 metres.
+    cluster, bay, district, excluded : array of int
+        Index into the context's clusters, bays, districts and exclusion zones.
+    axis_m : array (n, n_axes)
+        Distance to each axis centreline, metres (0 where the candidate touches it).
+    node_m : array (n, 4)
+        Distance to the nearest node of each kind in :data:`NODE_KINDS` (inf if none), metres.
+    node_nearest : array (n, 4) of int
+        Index into the context's nodes of that nearest node (−1 if none).
+    area_mu : array of float
+        Area, 亩 (0 for points).
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    cluster: np.ndarray
+    bay: np.ndarray
+    district: np.ndarray
+    excluded: np.ndarray
+    axis_m: np.ndarray
+    node_m: np.ndarray
+    node_nearest: np.ndarray
+    area_mu: np.ndarray
+
+    def take(self, index: np.ndarray) -> Locations:
+        """The locations of a subset of candidates."""
+        return Locations(**{k: v[index] for k, v in self.__dict__.items()})
+
+
+@dataclass
+class SitingContext:
+    """Layers in EPSG:4549 and the located candidate plots.
+
+    ``clusters`` carries ``bay_id`` (the bay-side area of its representative point) and
+    ``chemical``/``plan_named`` flags; ``plots`` is empty when no plot layer is given.
+    """
+
+    districts: gpd.GeoDataFrame
+    bays: gpd.GeoDataFrame
+    axes: gpd.GeoDataFrame
+    clusters: gpd.GeoDataFrame
+    nodes: gpd.GeoDataFrame
+    exclusion: gpd.GeoDataFrame
+    plots: gpd.GeoDataFrame
+    corridor_half_width_m: float = 5000.0
+    plot_locations: Locations | None = None
+    cluster_locations: Locations | None = None
+    labels: dict[str, str] = field(default_factory=dict)  # e.g. {"plots": "合成样例数据…"}
+
+
+def _metric(gdf: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
+    if gdf is None:
+        return gpd.GeoDataFrame(geometry=[], crs=METRIC)
+    if gdf.crs is None:
+        raise ValueError("layer has no CRS; set it (e.g. EPSG:4326) before siting")
+    return gdf.to_crs(METRIC).reset_index(drop=True)
+
+
+def _sample_label(gdf: gpd.GeoDataFrame) -> str:
+    for column in ("data_nature", "geometry_quality"):
+        if column in gdf and len(gdf):
+            values = gdf[column].astype(str)
+            if values.str.contains("合成|示例|synthetic|sample", case=False).any():
+                return str(values.iloc[0]) if column == "data_nature" else "合成样例数据"
+    return ""
+
+
+def locate(geoms: np.ndarray, ctx: SitingContext, by_point: bool = True) -> Locations:
+    """Locate candidate geometries (EPSG:4549) in the context.
+
+    Parameters
+    ----------
+    geoms : array of shapely geometries
+        Points or polygons in EPSG:4549.
+    by_point : bool
+        Measure distances from each candidate's representative point (fast; right for plots of
+        a few hundred 亩). ``False`` measures from the whole geometry (for cluster footprints).
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    n = len(geoms)
+    points = shapely.point_on_surface(geoms)
+    x, y = shapely.get_x(points), shapely.get_y(points)
+    origin = points if by_point else geoms
+    cluster = containing_polygon(x, y, ctx.clusters.geometry.to_numpy())
+    bay = containing_polygon(x, y, ctx.bays.geometry.to_numpy())
+    district = containing_polygon(x, y, ctx.districts.geometry.to_numpy())
+    axis_m = np.column_stack([shapely.distance(origin, line) for line in ctx.axes.geometry.to_numpy()] or [np.zeros(n)])
+    node_m = np.full((n, len(NODE_KINDS)), np.inf)
+    node_nearest = np.full((n, len(NODE_KINDS)), -1, dtype=np.int64)
+    kinds = ctx.nodes["kind"].to_numpy() if len(ctx.nodes) else np.array([])
+    for k, kind in enumerate(NODE_KINDS):
+        idx = np.flatnonzero(kinds == kind)
+        if idx.size == 0:
+            continue
+        if by_point:
+            nx, ny = (
+                shapely.get_x(ctx.nodes.geometry.to_numpy()[idx]),
+                shapely.get_y(ctx.nodes.geometry.to_numpy()[idx]),
+            )
+            d = np.hypot(x[:, None] - nx[None, :], y[:, None] - ny[None, :])
+        else:
+            d = np.column_stack([shapely.distance(origin, p) for p in ctx.nodes.geometry.to_numpy()[idx]])
+        best = np.argmin(d, axis=1)
+        node_m[:, k] = d[np.arange(n), best]
+        node_nearest[:, k] = idx[best]
+    excluded = np.full(n, -1, dtype=np.int64)
+    if len(ctx.exclusion):
+        tree = shapely.STRtree(ctx.exclusion.geometry.to_numpy())
+        cand, zone = tree.query(geoms, predicate="intersects")
+        order = np.lexsort((zone, cand))
+        cand, zone = cand[order], zone[order]
+        first = np.ones(cand.size, dtype=bool)
+        first[1:] = cand[1:] != cand[:-1]
+        excluded[cand[first]] = zone[first]
+    area_mu = shapely.area(geoms) / M2_PER_MU
+    return Locations(x, y, cluster, bay, district, excluded, axis_m, node_m, node_nearest, area_mu)
+
+
+def build_context(
+    layers: Mapping[str, gpd.GeoDataFrame],
+    nodes: gpd.GeoDataFrame | None = None,
+    exclusion: gpd.GeoDataFrame | None = None,
+    plots: gpd.GeoDataFrame | None = None,
+    corridor_half_width_m: float = 5000.0,
+) -> SitingContext:
+    """Prepare the context from plan layers (``districts``, ``bay_areas``, ``axes``, ``clusters``).
+
+    ``nodes``, ``exclusion`` and ``plots`` default to the matching entries of ``layers``
+    (``transport_nodes``, ``exclusion_zones``, ``plots``) when present, else to empty layers.
+
+    Raises
+    ------
+    ValueError
+        A required plan layer is missing, a layer has no CRS or plots are not polygons.
+    """
+    missing = [name for name in _REQUIRED_LAYERS if name not in layers]
+    if missing:
+        raise ValueError(f"缺少图层 / missing layers: {', '.join(missing)}")
+    if not 0 < corridor_half_width_m <= 50_000:
+        raise ValueError(f"corridor half width must be in (0, 50 000] m, got {corridor_half_width_m}")
+    nodes = layers.get("transport_nodes") if nodes is None else nodes
+    exclusion = layers.get("exclusion_zones") if exclusion is None else exclusion
+    plots = layers.get("plots") if plots is None else plots
+    plots_m = _metric(plots)
+    if len(plots_m) and not np.isin(plots_m.geom_type.unique(), ["Polygon", "MultiPolygon"]).all():
+        raise ValueError("可供地块须为面要素 / plots must be polygons")
+    bays = _metric(layers["bay_areas"])
+    clusters = _metric(layers["clusters"]).copy()
+    reps = shapely.point_on_surface(clusters.geometry.to_numpy())
+    bay_idx = containing_polygon(shapely.get_x(reps), shapely.get_y(reps), bays.geometry.to_numpy())
+    clusters["bay_id"] = np.where(bay_idx >= 0, bays["id"].to_numpy()[bay_idx], "")
+    clusters["chemical"] = clusters["chemical"].astype(bool) if "chemical" in clusters else False
+    ctx = SitingContext(
+        districts=_metric(layers["districts"]),
+        bays=bays,
+        axes=_metric(layers["axes"]),
+        clusters=clusters,
+        nodes=_metric(nodes),
+        exclusion=_metric(exclusion),
+        plots=plots_m,
+        corridor_half_width_m=float(corridor_half_width_m),
+    )
+    ctx.labels = {
+        k: v for k, v in (("plots", _sample_label(plots_m)), ("exclusion", _sample_label(ctx.exclusion))) if v
+    }
+    ctx.cluster_locations = locate(clusters.geometry.to_numpy(), ctx, by_point=False)
+    ctx.cluster_locations.cluster = np.arange(len(clusters))  # a footprint is in its own cluster
+    ctx.plot_locations = locate(plots_m.geometry.to_numpy(), ctx) if len(plots_m) else None
+    return ctx
