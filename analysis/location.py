@@ -134,9 +134,7 @@ def _report(
     for k, kind in enumerate(NODE_KINDS):
         j = loc.node_nearest[0, k]
         if j >= 0:
-            report.nodes.append(
-                (NODE_KIND_NAMES[kind][0], str(ctx.nodes["name"].iloc[j]), float(loc.node_m[0, k] / 1000))
-            )
+            report.nodes.append((kind, str(ctx.nodes["name"].iloc[j]), float(loc.node_m[0, k] / 1000)))
     if loc.excluded[0] >= 0:
         report.exclusion = str(ctx.exclusion["name"].iloc[loc.excluded[0]])
     if project is not None:

@@ -69,6 +69,11 @@ def match(project: ProjectSpec, plan_terms: str | Iterable[str]) -> str | None:
 
 
 @cache
+def _directives() -> tuple:
+    return tuple(directives().itertuples())
+
+
+@cache
 def _axes() -> dict[str, dict]:
     return {a["id"]: a for a in axes_table()}
 
@@ -79,7 +84,7 @@ def _bays() -> dict[str, dict]:
 
 
 def _concentrate_text(cluster_id: str) -> tuple[str, str] | None:
-    for d in directives().itertuples():
+    for d in _directives():
         if d.kind == "concentrate" and cluster_id in d.clusters:
             return d.plan_section, d.text
     return None
@@ -121,7 +126,7 @@ def _bay_reasons(project: ProjectSpec, bay_id: str | None) -> list[tuple[str, st
 
 
 def _reserve_reason(project: ProjectSpec) -> list[tuple[str, str, str]]:
-    for d in directives().itertuples():
+    for d in _directives():
         if d.kind == "reserve" and project.term in d.terms:
             return [("guided", f"【规划{d.plan_section}】{d.text}",
                      f"[Plan {d.plan_section}] guide this industry to clusters whose role fits")]  # fmt: skip
@@ -187,7 +192,7 @@ def chemical_rule(project: ProjectSpec, in_chemical_cluster: bool) -> tuple[bool
     """Whether the chemical-park rule allows the project here; (ok, rule zh, rule en)."""
     if not project.chemical or in_chemical_cluster:
         return True, "", ""
-    d = next(d for d in directives().itertuples() if d.kind == "restrict")
+    d = next(d for d in _directives() if d.kind == "restrict")
     zh = f"【不符合 · 规划{d.plan_section}】{d.rule}"
     en = f"[Not compliant · plan {d.plan_section}] {d.rule_en}"
     return False, zh, en
@@ -196,7 +201,7 @@ def chemical_rule(project: ProjectSpec, in_chemical_cluster: bool) -> tuple[bool
 def project_notes(project: ProjectSpec) -> tuple[list[str], list[str]]:
     """Plan statements about the industry that are not tied to a place (特色园区)."""
     zh, en = [], []
-    for d in directives().itertuples():
+    for d in _directives():
         if d.kind == "special_park" and project.term in d.terms:
             zh.append(f"【规划{d.plan_section}】{d.text}：可考虑区（市）级特色园区")
             en.append(f"[Plan {d.plan_section}] special parks are supported for this industry")

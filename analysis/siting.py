@@ -259,9 +259,9 @@ def rank_sites(
         plots["area_mu"] = area.round(1)
         plots["fit_level"] = np.array([f.level for f in p_fits.fits], dtype=object)[p_fits.key_of]
         plots["axis_km"] = (pl.axis_m[:, rel_axes].min(axis=1) / 1000).round(1)
-        plots["geometry"] = ctx.plots.geometry.to_numpy()
+        plots["geometry"] = ctx.plot_geoms_wgs84
         plots["_pos"] = np.arange(len(plots))
-        plots = gpd.GeoDataFrame(_rank(plots), geometry="geometry", crs=ctx.plots.crs)
+        plots = gpd.GeoDataFrame(_rank(plots), geometry="geometry", crs=WGS84)
         idx = plots.pop("_pos").to_numpy()
         texts = [
             _reasons(project, ctx, config, p_fits.fits[p_fits.key_of[i]], pl, i, weights, p_factors, rel_axes,
@@ -275,7 +275,6 @@ def rank_sites(
         empty: list[str] = []
         for col, j in (("reasons_zh", 0), ("reasons_en", 1), ("failed_zh", 2), ("failed_en", 3)):
             plots[col] = [t[j] for t in texts] + [empty] * (len(plots) - len(texts))
-        plots = plots.to_crs(WGS84)
     else:
         plots = gpd.GeoDataFrame({"id": [], "name": [], "score": [], "compliant": []}, geometry=[], crs=WGS84)
     return SiteResult(project, config, clusters, plots, weights, notes_zh, notes_en)

@@ -19,7 +19,7 @@ import numpy as np
 import shapely
 
 from analysis.siting_config import NODE_KINDS
-from geo.crs import METRIC
+from geo.crs import METRIC, WGS84
 from geo.measure import M2_PER_MU
 from geo.pointquery import containing_polygon
 
@@ -80,6 +80,7 @@ class SitingContext:
     exclusion: gpd.GeoDataFrame
     plots: gpd.GeoDataFrame
     corridor_half_width_m: float = 5000.0
+    plot_geoms_wgs84: np.ndarray | None = None  # the plots as given, EPSG:4326 (for results)
     plot_locations: Locations | None = None
     cluster_locations: Locations | None = None
     labels: dict[str, str] = field(default_factory=dict)  # e.g. {"plots": "合成样例数据…"}
@@ -179,6 +180,7 @@ def build_context(
     exclusion = layers.get("exclusion_zones") if exclusion is None else exclusion
     plots = layers.get("plots") if plots is None else plots
     plots_m = _metric(plots)
+    plots_wgs84 = plots.to_crs(WGS84).geometry.to_numpy() if plots is not None and len(plots) else None
     if len(plots_m) and not np.isin(plots_m.geom_type.unique(), ["Polygon", "MultiPolygon"]).all():
         raise ValueError("可供地块须为面要素 / plots must be polygons")
     bays = _metric(layers["bay_areas"])
@@ -196,6 +198,7 @@ def build_context(
         exclusion=_metric(exclusion),
         plots=plots_m,
         corridor_half_width_m=float(corridor_half_width_m),
+        plot_geoms_wgs84=plots_wgs84,
     )
     ctx.labels = {
         k: v for k, v in (("plots", _sample_label(plots_m)), ("exclusion", _sample_label(ctx.exclusion))) if v

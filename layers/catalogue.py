@@ -293,6 +293,7 @@ def resolve_industry(term: str) -> str:
     raise UnknownIndustryError(term, close[:5])
 
 
+@cache
 def directives() -> pd.DataFrame:
     """Industry → place directives of plan section 四 (one row per directive).
 

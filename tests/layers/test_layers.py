@@ -20,7 +20,7 @@ def test_every_layer_has_the_documented_schema(layers, layer_id):
     assert gdf.crs.to_epsg() == 4326
     assert list(gdf.columns) == [*spec(layer_id).columns, "geometry"]
     assert gdf.geometry.is_valid.all() and not gdf.geometry.is_empty.any()
-    assert gdf["geometry_quality"].isin(["official", "approximate", "schematic"]).all()
+    assert gdf["geometry_quality"].isin(["official", "approximate", "schematic", "synthetic"]).all()
     assert gdf["source"].str.len().gt(5).all()
 
 

@@ -54,8 +54,12 @@ def test_data_page_lists_layers_and_offers_download(app):
     app.switch_page("views/data_page.py").run()
     assert not app.exception
     table = app.dataframe[0].value
-    assert list(table["id"]) == ["districts", "bay_areas", "axes", "axis_corridors", "clusters"]
-    assert table.set_index("id").loc["clusters", "要素数"] == 14
+    assert list(table["id"]) == [
+        "districts", "bay_areas", "axes", "axis_corridors", "clusters", "transport_nodes", "exclusion_zones", "plots"
+    ]  # fmt: skip
+    by_id = table.set_index("id")
+    assert by_id.loc["clusters", "要素数"] == 14
+    assert "合成样例" in by_id.loc["plots", "数据质量"] and "近似" in by_id.loc["transport_nodes", "数据质量"]
     assert app.get("download_button")
 
 
