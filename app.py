@@ -27,6 +27,7 @@ pages = [
     st.Page(
         "views/land_yield_page.py", title=t("page_land_yield", lang), icon=":material/factory:", url_path="land_yield"
     ),
+    st.Page("views/siting_page.py", title=t("page_siting", lang), icon=":material/travel_explore:", url_path="siting"),
     st.Page("views/kpi_page.py", title=t("page_kpi", lang), icon=":material/flag:", url_path="targets"),
     st.Page("views/data_page.py", title=t("page_data", lang), icon=":material/download:", url_path="data"),
 ]

@@ -27,7 +27,7 @@ from analysis.report import area_table, class_summary, results_table
 from analysis.sample import SAMPLE_LABEL, SYNTHETIC_COLUMN
 from analysis.schema import SchemaError
 from analysis.scoring import evaluate
-from geo.io import GeoIOError, read_vector
+from geo.io import GeoIOError, read_vector, read_vector_bytes
 from geo.tables import TableReadError, read_table
 
 __all__ = [
@@ -74,14 +74,7 @@ def read_enterprises(source: str | Path | bytes, filename: str | None = None) ->
     suffix = Path(name).suffix.lower()
     try:
         if suffix in VECTOR_SUFFIXES:
-            if isinstance(source, bytes):
-                import tempfile
-
-                with tempfile.TemporaryDirectory() as tmp:
-                    path = Path(tmp) / Path(name).name
-                    path.write_bytes(source)
-                    return read_vector(path)
-            return read_vector(source)
+            return read_vector_bytes(source, name) if isinstance(source, bytes) else read_vector(source)
         return read_table(source, filename=name, find_header=find_header_row)
     except (TableReadError, GeoIOError) as exc:
         raise InputError(str(exc)) from exc

@@ -82,6 +82,8 @@ class SiteResult:
         Points per factor actually used (sum 100).
     notes_zh, notes_en : list of str
         Statements about the query as a whole (标准地, sample data, missing inputs).
+    samples_zh, samples_en : list of str
+        The notes saying which inputs are sample data (for legends and reports).
     """
 
     project: ProjectSpec
@@ -91,6 +93,8 @@ class SiteResult:
     weights: dict[str, float]
     notes_zh: list[str] = field(default_factory=list)
     notes_en: list[str] = field(default_factory=list)
+    samples_zh: list[str] = field(default_factory=list)  # which inputs are sample data (also in notes)
+    samples_en: list[str] = field(default_factory=list)
 
     def to_json(self, top: int = 10, lang: str = "zh") -> dict:
         """``{"query", "weights", "notes", "clusters", "plots"}``, best first (the CLI's output)."""
@@ -186,9 +190,10 @@ def rank_sites(
     if not has_plots:
         notes_zh.append("未载入可供地块：未检查用地，不计“可供地”因子")
         notes_en.append("No candidate plots loaded: land is not checked and the free-land factor is left out")
-    for what, label in ctx.labels.items():
-        notes_zh.append(f"{'可供地块' if what == 'plots' else '禁止建设区'}为{label}")
-        notes_en.append(f"{'Plots' if what == 'plots' else 'Exclusion zones'} are sample data")
+    samples_zh = [f"{'可供地块' if what == 'plots' else '禁止建设区'}为{label}" for what, label in ctx.labels.items()]
+    samples_en = [f"{'Plots' if what == 'plots' else 'Exclusion zones'} are sample data" for what in ctx.labels]
+    notes_zh += samples_zh
+    notes_en += samples_en
 
     yield_score, yield_value, yield_rank = yield_scores(ctx, cluster_yield)
     c_fits = cluster_fits(project, ctx)
@@ -277,7 +282,7 @@ def rank_sites(
             plots[col] = [t[j] for t in texts] + [empty] * (len(plots) - len(texts))
     else:
         plots = gpd.GeoDataFrame({"id": [], "name": [], "score": [], "compliant": []}, geometry=[], crs=WGS84)
-    return SiteResult(project, config, clusters, plots, weights, notes_zh, notes_en)
+    return SiteResult(project, config, clusters, plots, weights, notes_zh, notes_en, samples_zh, samples_en)
 
 
 def _zone_name(ctx: SitingContext, index: int) -> str | None:

@@ -20,6 +20,7 @@ from geo.crs import WGS84
 __all__ = [
     "GeoIOError",
     "read_vector",
+    "read_vector_bytes",
     "shapefile_field_names",
     "write_geojson",
     "write_gpkg",
@@ -265,3 +266,21 @@ def read_vector(path: str | Path, layer: str | None = None, to_crs: str | None =
         gdf.loc[invalid, gdf.geometry.name] = shapely.make_valid(gdf.geometry.values[invalid])
         gdf.attrs["repairs"] = f"{int(invalid.sum())} invalid geometries repaired with make_valid"
     return gdf.to_crs(to_crs) if to_crs else gdf
+
+
+def read_vector_bytes(
+    data: bytes, filename: str, layer: str | None = None, to_crs: str | None = WGS84
+) -> gpd.GeoDataFrame:
+    """:func:`read_vector` for uploaded content: ``filename`` only gives the format.
+
+    The bytes are written to a private temporary folder under a fixed name (``upload`` plus the
+    suffix of ``filename``), so no part of a user's file name reaches the file system.
+    """
+    import tempfile
+
+    suffix = Path(filename).suffix.lower()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        path.write_bytes(data)
+        gdf = read_vector(path, layer=layer, to_crs=to_crs)
+    return gdf

@@ -13,7 +13,7 @@ from analysis.aggregate import aggregate_grid, aggregate_zones
 from analysis.config import CLASS_INFO, INDICATORS, ConfigError, load_config
 from analysis.enterprises import COORD_SYSTEMS
 from analysis.hotspots import hot_spots
-from analysis.land_yield import Evaluation, InputError, evaluate_table, read_enterprises, result_sheets, xlsx_bytes
+from analysis.land_yield import Evaluation, InputError, result_sheets, xlsx_bytes
 from analysis.report import area_table, class_summary, results_table
 from analysis.sample import SAMPLE_LABEL, SAMPLE_LABEL_EN
 from analysis.surface import intensity_surface
@@ -31,12 +31,7 @@ ZONE_IDS = {"clusters": "id", "districts": "adcode", "axis_corridors": "id", "ba
 lang = state.lang()
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _evaluate(data: bytes, filename: str, config_toml: str, coords: str) -> Evaluation:
-    """One evaluation per input and parameters, shared (not copied) between reruns: read only."""
-    config = load_config(config_toml.encode("utf-8"))
-    raw = read_enterprises(data, filename)
-    return evaluate_table(raw, config, state.plan_layers()["districts"], coords)
+_evaluate = state.evaluation
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -279,6 +274,7 @@ try:
 except (InputError, ConfigError) as exc:
     st.error(f"{t('ly_input_error', lang)}：{exc}", icon=":material/error:")
     st.stop()
+st.session_state["ly_key"] = key  # the site-selection page overlays this evaluation
 if evaluation.synthetic:
     st.warning(t("ly_sample_banner", lang), icon=":material/science:")
 _validation(evaluation)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
+from analysis.project import make_project
 from i18n import t
-from layers import LAYER_IDS, spec
+from layers import LAYER_IDS, PLAN_LAYER_IDS, spec
 from views import state
 from views.downloads import download_panel
+from views.location_panel import RETURNED, industry_options, location_report
 from webmap.assets import streamlit_urls
 from webmap.basemaps import BASEMAPS
 from webmap.plan_map import MapOptions, build_plan_map
@@ -22,7 +24,10 @@ with st.sidebar:
     )
     corridor_km = st.slider(t("corridor_width", lang), 1.0, 20.0, 5.0, 0.5, key="corridor_km")
     shown = st.multiselect(
-        t("layers_shown", lang), list(LAYER_IDS), default=list(LAYER_IDS), format_func=lambda i: spec(i).label(lang)
+        t("layers_shown", lang),
+        list(LAYER_IDS),
+        default=list(PLAN_LAYER_IDS),
+        format_func=lambda i: spec(i).label(lang),
     )
 
 key = state.tianditu_key()
@@ -44,7 +49,12 @@ options = MapOptions(
     tianditu_key=key,
 )
 fmap = build_plan_map({i: layers[i] for i in shown}, options, land=land, context=context)
-st_folium(fmap, height=options.height, use_container_width=True, returned_objects=[], key="plan_map")
+map_state = st_folium(fmap, height=options.height, use_container_width=True, returned_objects=RETURNED, key="plan_map")
+industries = ["", *industry_options()]
+industry = st.selectbox(t("query_industry", lang), industries, key="plan_query_industry",
+                        format_func=lambda v: v or t("query_no_industry", lang))  # fmt: skip
+location_report(map_state, "plan_map", state.siting_context(corridor_half_width_m=corridor_km * 1000),
+                make_project(industry, 1.0) if industry else None, lang, coords=BASEMAPS[basemap].drawn_in)  # fmt: skip
 
 with st.expander(t("download", lang), icon=":material/download:"):
     download_panel(shown, corridor_km * 1000, key="map_dl")

@@ -9,7 +9,7 @@ import geopandas as gpd
 import streamlit as st
 
 from i18n import LANGS, t
-from layers import load_layers
+from layers import load_layers, siting_layers
 from layers.build import DEFAULT_CORRIDOR_HALF_WIDTH_M, city_outline, context_land
 
 _LANG_LABELS = {"zh": "中文", "en": "English"}
@@ -62,3 +62,52 @@ def enterprise_file() -> Path:
     """Default enterprise table: ``QDP_ENTERPRISES`` (a deployment's own file) or the bundled sample."""
     configured = os.environ.get("QDP_ENTERPRISES")
     return Path(configured) if configured else SAMPLE_FILE
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def siting_context(
+    plots: tuple[bytes, str] | None = None,
+    exclusion: tuple[bytes, str] | None = None,
+    corridor_half_width_m: float = DEFAULT_CORRIDOR_HALF_WIDTH_M,
+):
+    """The site-selection context: plan layers, transport nodes, and the bundled samples or uploads.
+
+    ``plots`` and ``exclusion`` are uploaded files as ``(content, file name)``; ``None`` uses the
+    bundled synthetic plots and sample exclusion zones. Shared between sessions: read only.
+    """
+    from analysis.siting_context import build_context
+    from geo.io import read_vector_bytes
+
+    layers = plan_layers(corridor_half_width_m)
+    return build_context(
+        layers,
+        nodes=siting_layers.transport_nodes(),
+        exclusion=read_vector_bytes(*exclusion) if exclusion else siting_layers.exclusion_zones(),
+        plots=read_vector_bytes(*plots) if plots else siting_layers.plots(),
+        corridor_half_width_m=corridor_half_width_m,
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def evaluation(data: bytes, filename: str, config_toml: str, coords: str):
+    """One 亩产效益 evaluation per input and parameters, shared (not copied) between reruns and pages.
+
+    Read only. Raises :class:`analysis.land_yield.InputError` or
+    :class:`analysis.config.ConfigError` for input that cannot be evaluated.
+    """
+    from analysis.config import load_config
+    from analysis.land_yield import evaluate_table, read_enterprises
+
+    config = load_config(config_toml.encode("utf-8"))
+    return evaluate_table(read_enterprises(data, filename), config, plan_layers()["districts"], coords)
+
+
+def evaluation_key() -> tuple[bytes, str, str, str]:
+    """The input of the last evaluation shown on the 亩产效益 page, else the default data set."""
+    key = st.session_state.get("ly_key")
+    if key is not None:
+        return key
+    from analysis.config import load_config
+
+    path = enterprise_file()
+    return path.read_bytes(), path.name, load_config(None).to_toml(), "wgs84"

@@ -23,7 +23,7 @@ import shapely
 from geo.chinacoords import convert_geometry
 from geo.crs import METRIC, WGS84
 
-__all__ = ["compact_geometries", "feature_collection", "geojson_layer", "info_table"]
+__all__ = ["circle_marker", "compact_geometries", "feature_collection", "geojson_layer", "info_table"]
 
 
 def compact_geometries(
@@ -116,6 +116,18 @@ def geojson_layer(
     data = feature_collection(geoms, props)
     on_each = folium.JsCode("QDPlanner.bindInfo") if (tooltip or popup) else None
     return folium.GeoJson(data, name=name, on_each_feature=on_each, interactive=interactive, **options)
+
+
+def circle_marker(style: dict[str, Any]) -> folium.CircleMarker:
+    """The marker for a point layer drawn with a path ``style`` (Leaflet options, ``radius`` in px)."""
+    return folium.CircleMarker(
+        radius=style.get("radius", 6),
+        color=style.get("color", "#333"),
+        weight=style.get("weight", 1),
+        fill=True,
+        fill_color=style.get("fillColor", style.get("color", "#333")),
+        fill_opacity=style.get("fillOpacity", 0.8),
+    )
 
 
 def _json_safe(value: Any) -> Any:

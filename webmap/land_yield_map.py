@@ -8,9 +8,7 @@ would fetch d3 from a CDN); the raster is warped to Web Mercator and embedded as
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 from dataclasses import dataclass, field
 
 import folium
@@ -18,13 +16,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from PIL import Image
-from rasterio.warp import Resampling, calculate_default_transform, reproject, transform_bounds
 
 from analysis.config import CLASS_INFO, INDICATORS
 from analysis.hotspots import HOTSPOT_LABELS
 from analysis.surface import SURFACE_VALUES, Surface
-from geo.chinacoords import convert
 from i18n import t
 from webmap.basemaps import BASEMAPS
 from webmap.classify import SCHEMES, class_breaks, classify
@@ -32,10 +27,10 @@ from webmap.controls import LegendEntry, legend_html
 from webmap.geojson import geojson_layer, info_table
 from webmap.plan_map import MapOptions, district_labels, finish_map, start_map
 from webmap.points import CanvasPoints
+from webmap.raster_overlay import RAMP, add_raster_overlay, fmt_number
 
-__all__ = ["SCHEMES", "AreaOverlay", "LandYieldOverlays", "build_land_yield_map", "surface_png"]
+__all__ = ["SCHEMES", "AreaOverlay", "LandYieldOverlays", "build_land_yield_map"]
 
-RAMP = ("#ffffcc", "#c2e699", "#78c679", "#31a354", "#006837")  # ColorBrewer YlGn, 5 classes
 SUPPRESSED_STYLE = {"color": "#9aa5b1", "weight": 0.6, "fillColor": "#d9dde3", "fillOpacity": 0.5, "dashArray": "3 3"}
 HOT_COLOURS = {"hot": "#d7301f", "cold": "#2b8cbe", "ns": "#bdbdbd"}
 CLASS_ORDER = ("A", "B", "C", "D", "T")
@@ -72,10 +67,6 @@ def _value_label(value: str, lang: str) -> tuple[str, str]:
     return value, ""
 
 
-def _fmt(x: float) -> str:
-    return f"{x:,.1f}" if abs(x) < 1000 else f"{x:,.0f}"
-
-
 def _classify(values: pd.Series, scheme: str, k: int) -> tuple[np.ndarray, list[str]]:
     """Class index per value (−1 for missing) and the range label of each class."""
     finite = values.dropna()
@@ -84,7 +75,7 @@ def _classify(values: pd.Series, scheme: str, k: int) -> tuple[np.ndarray, list[
     bins = class_breaks(finite.to_numpy(float), scheme, k)
     lows = [finite.min(), *bins[:-1]]
     return classify(values.to_numpy(float), bins), [
-        f"{_fmt(lo)} – {_fmt(hi)}" for lo, hi in zip(lows, bins, strict=True)
+        f"{fmt_number(lo)} – {fmt_number(hi)}" for lo, hi in zip(lows, bins, strict=True)
     ]
 
 
@@ -118,7 +109,7 @@ def _area_layer(ov: AreaOverlay, opts: MapOptions) -> tuple[folium.GeoJson, str]
         return info_table(title, rows)
 
     def tooltip(row: pd.Series) -> str:
-        value = t("ly_suppressed", lang) if row["suppressed"] else f"{_fmt(row[ov.value])} {unit}"
+        value = t("ly_suppressed", lang) if row["suppressed"] else f"{fmt_number(row[ov.value])} {unit}"
         name = str(row[name_col]) if name_col else ""
         return info_table(f"{name} · {label}", [(label, value)], css_class="qd-tip")
 
@@ -132,52 +123,6 @@ def _area_layer(ov: AreaOverlay, opts: MapOptions) -> tuple[folium.GeoJson, str]
     if (idx < 0).any():
         entries.append(LegendEntry(t("ly_suppressed", lang), SUPPRESSED_STYLE))
     return layer, legend_html(head, entries)
-
-
-def surface_png(surface: Surface, vmin: float | None = None, vmax: float | None = None) -> tuple[str, list, tuple]:
-    """The surface warped to EPSG:3857 and coloured, as a PNG data URL.
-
-    Returns
-    -------
-    (data_url, bounds, (vmin, vmax))
-        ``bounds`` is ``[[south, west], [north, east]]`` in WGS84 degrees for Leaflet.
-    """
-    rows, cols = surface.values.shape
-    left, bottom, right, top = surface.bounds
-    dst_transform, width, height = calculate_default_transform(
-        surface.crs, "EPSG:3857", cols, rows, left, bottom, right, top
-    )
-    merc = np.full((height, width), np.nan, dtype=np.float32)
-    reproject(
-        surface.values, merc, src_transform=surface.transform, src_crs=surface.crs, dst_transform=dst_transform,
-        dst_crs="EPSG:3857", resampling=Resampling.nearest, src_nodata=np.nan, dst_nodata=np.nan,
-    )  # fmt: skip
-    finite = merc[np.isfinite(merc)]
-    lo = vmin if vmin is not None else (float(np.percentile(finite, 2)) if finite.size else 0.0)
-    hi = vmax if vmax is not None else (float(np.percentile(finite, 98)) if finite.size else 1.0)
-    scaled = np.clip((merc - lo) / max(hi - lo, 1e-9), 0, 1)
-    stops = np.array([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in RAMP], dtype=float)
-    pos = np.linspace(0, 1, len(RAMP))
-    rgba = np.zeros((height, width, 4), dtype=np.uint8)
-    for ch in range(3):
-        rgba[..., ch] = np.interp(np.nan_to_num(scaled), pos, stops[:, ch]).astype(np.uint8)
-    rgba[..., 3] = np.where(np.isfinite(merc), 200, 0)
-    buffer = io.BytesIO()
-    Image.fromarray(rgba, "RGBA").save(buffer, format="PNG", optimize=True)
-    url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
-    mx0, my1 = dst_transform.c, dst_transform.f
-    mx1, my0 = mx0 + width * dst_transform.a, my1 + height * dst_transform.e
-    w, s, e, n = transform_bounds("EPSG:3857", "EPSG:4326", mx0, my0, mx1, my1)
-    return url, [[s, w], [n, e]], (lo, hi)
-
-
-def _gradient_legend(title: str, lo: float, hi: float) -> str:
-    stops = ",".join(RAMP)
-    return (
-        f'<div class="qd-grad"><div>{html.escape(title)}</div>'
-        f'<span style="display:inline-block;width:150px;height:10px;background:linear-gradient(90deg,{stops})">'
-        f"</span><div>{_fmt(lo)} – {_fmt(hi)}</div></div>"
-    )
 
 
 def _firm_layer(firms: gpd.GeoDataFrame, opts: MapOptions, note: str) -> tuple[CanvasPoints, list[LegendEntry]]:
@@ -230,15 +175,9 @@ def build_land_yield_map(
         layer.add_to(m)
         extra += block
     if overlays.surface is not None:
-        url, bounds, (lo, hi) = surface_png(overlays.surface)
-        if BASEMAPS[opts.basemap].drawn_in == "gcj02":
-            (s, w), (n, e) = bounds
-            xs, ys = convert(np.array([w, e]), np.array([s, n]), "wgs84", "gcj02")
-            bounds = [[ys[0], xs[0]], [ys[1], xs[1]]]
         label, unit = SURFACE_VALUES[overlays.surface.value]
         title = t("ly_layer_surface", lang) + f"（{label}，{unit}）"
-        folium.raster_layers.ImageOverlay(url, bounds=bounds, name=title, opacity=0.8, interactive=False).add_to(m)
-        extra += _gradient_legend(title, lo, hi)
+        extra += add_raster_overlay(m, overlays.surface, title, BASEMAPS[opts.basemap].drawn_in)
     if overlays.hotspots is not None:
         spots = overlays.hotspots
 

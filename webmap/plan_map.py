@@ -22,7 +22,7 @@ from layers.catalogue import GEOMETRY_QUALITIES, LayerSpec, layer_specs
 from webmap.assets import AssetUrls
 from webmap.basemaps import BASEMAPS, Basemap, tile_layers
 from webmap.controls import LegendEntry, PlannerControls, legend_html
-from webmap.geojson import geojson_layer, info_table
+from webmap.geojson import circle_marker, geojson_layer, info_table
 
 __all__ = ["DRAW_ORDER", "MapOptions", "build_plan_map", "district_labels", "finish_map", "start_map"]
 
@@ -119,7 +119,7 @@ def _point_marker(spec: LayerSpec) -> dict[str, Any]:
     """Point layers are drawn as circle markers styled like the other features."""
     if spec.geometry != "Point":
         return {}
-    return {"marker": folium.CircleMarker(radius=spec.style.get("radius", 6))}
+    return {"marker": circle_marker(spec.style)}
 
 
 def _layer_title(spec: LayerSpec, gdf: gpd.GeoDataFrame, lang: str) -> str:

@@ -105,3 +105,31 @@ def test_land_yield_invalid_shares_show_an_error_not_a_crash():
     at.run()
     assert not at.exception
     assert any("之和须为 1" in e.value for e in at.error)
+
+
+def _siting_page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("views/siting_page.py").run()
+    return at
+
+
+def test_siting_page_ranks_clusters_with_reasons_and_labels_sample_data():
+    at = _siting_page()
+    assert not at.exception and not at.error
+    ranking = at.dataframe[0].value
+    assert ranking.iloc[0]["名称"] in {"即墨汽车制造产业集聚区", "莱西姜山新能源汽车产业集聚区"}  # default: NEV parts
+    assert (ranking["得分"].diff().dropna()[ranking["合规性"].iloc[1:] == "✓"] <= 0).all()
+    assert any("合成样例" in i.value for i in at.info)
+    assert any("【规划四(二)】" in m.value for m in at.markdown)
+
+
+def test_siting_form_changes_the_project_and_standard_land_failures_are_shown():
+    at = _siting_page()
+    at.selectbox[0].set_value("食品")
+    at.number_input[0].set_value(100.0)
+    at.number_input[2].set_value(5_000.0)  # investment 50 万元/亩: below the default 300
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.dataframe[0].value.iloc[0]["名称"] == "莱西市食品产业集聚区"
+    assert any("标准地" in w.value and "投资强度" in w.value for w in at.warning)

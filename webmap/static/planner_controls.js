@@ -110,6 +110,13 @@
       marks.addLayer(shape);
     }
     function stop() {
+      if (mode === 'area' && points.length > 2) {
+        // A finished area is offered to the page like a drawing (streamlit-folium reports
+        // "draw:created" layers as last_active_drawing), for area queries.
+        var area = L.polygon(points);
+        area.feature = {type: 'Feature', properties: {qd_measure: true}};  // tells it from feature clicks
+        map.fire('draw:created', {layer: area, layerType: 'polygon'});
+      }
       mode = null;
       map.doubleClickZoom.enable();
       L.DomUtil.removeClass(map.getContainer(), 'qd-measuring');

@@ -1,0 +1,86 @@
+"""Map clicks and drawn areas → what the plan says there (shared by the plan map and siting pages).
+
+A thin shell over :func:`analysis.location.describe_point` / :func:`describe_area`: it reads the
+state that ``st_folium`` returns (``last_clicked``; ``last_active_drawing`` when the measure-area
+tool finishes a polygon), keeps the last report in the session and shows it as text.
+"""
+
+from __future__ import annotations
+
+import json
+
+import shapely
+import streamlit as st
+
+from analysis.location import LocationReport, describe_area, describe_point
+from analysis.project import ProjectSpec
+from i18n import t
+from layers.catalogue import industry_terms
+
+__all__ = ["RETURNED", "industry_options", "location_report"]
+
+# What st_folium should send back. A click on a feature with a popup stops Leaflet's map click, so
+# the feature click (last_object_clicked, at the clicked position) counts as a click too.
+RETURNED = ["last_clicked", "last_object_clicked", "last_active_drawing"]
+
+
+def industry_options() -> list[str]:
+    """The plan's Chinese industry terms: whole industries first, then specific terms."""
+    terms = industry_terms()
+    chinese = terms[terms["term"].str.contains(r"[\u4e00-\u9fff]", regex=True)]
+    order = {"industry": 0, "term": 1, "subsector": 2}
+    return list(chinese.assign(o=chinese["kind"].map(order)).sort_values(["o", "term"])["term"])
+
+
+def _new_event(map_state: dict | None, key: str) -> tuple[str, object] | None:
+    """("area", geojson) or ("point", (lon, lat)) when the map reports something not seen yet."""
+    if not map_state:
+        return None
+    seen = st.session_state.setdefault(f"{key}_seen", {})
+    drawing = map_state.get("last_active_drawing")
+    if not (drawing and (drawing.get("properties") or {}).get("qd_measure")):
+        drawing = None  # st_folium also reports a clicked feature here; only measured areas count
+    clicks = {k: map_state.get(k) for k in ("last_clicked", "last_object_clicked")}
+    fresh = {k: v for k, v in clicks.items() if v and json.dumps(v, sort_keys=True) != seen.get(k)}
+    seen.update({k: json.dumps(v, sort_keys=True) for k, v in clicks.items()})
+    if drawing and json.dumps(drawing, sort_keys=True) != seen.get("drawing"):
+        seen["drawing"] = json.dumps(drawing, sort_keys=True)
+        return "area", drawing
+    for click in fresh.values():
+        return "point", (float(click["lng"]), float(click["lat"]))
+    return None
+
+
+def location_report(
+    map_state: dict | None,
+    key: str,
+    ctx,
+    project: ProjectSpec | None,
+    lang: str,
+    coords: str = "wgs84",
+    cluster_yield=None,
+) -> LocationReport | None:
+    """Show the report for the map's latest click or area (or the last one shown); returns it."""
+    event = _new_event(map_state, key)
+    store = f"{key}_report"
+    if event is not None:
+        kind, value = event
+        try:
+            if kind == "area":
+                geom = shapely.geometry.shape(value["geometry"])
+                st.session_state[store] = describe_area(geom, ctx, project, cluster_yield=cluster_yield, coords=coords)
+            else:
+                lon, lat = value
+                st.session_state[store] = describe_point(lon, lat, ctx, project, cluster_yield=cluster_yield,
+                                                         coords=coords)  # fmt: skip
+        except (ValueError, KeyError, TypeError, shapely.errors.GEOSException) as exc:
+            st.warning(f"{t('query_error', lang)}：{exc}")
+    report = st.session_state.get(store)
+    with st.container(border=True):
+        st.markdown(f"**{t('query_title', lang)}**")
+        if report is None:
+            st.caption(t("query_hint", lang))
+            return None
+        lines = report.lines(lang)
+        st.markdown("\n".join(f"- {line}" for line in lines))
+    return report

@@ -1,0 +1,242 @@
+"""Site-selection page: a project form, ranked clusters and plots with reasons, map, queries, downloads.
+
+A thin shell over :mod:`analysis.siting` (the same functions as ``python -m analysis.siting``):
+this module gathers inputs, caches results and lays out widgets.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from analysis.aggregate import aggregate_zones
+from analysis.land_yield import InputError, xlsx_bytes
+from analysis.project import ProjectError, UnknownIndustryError, make_project
+from analysis.siting import FACTOR_NAMES, SiteResult, rank_sites
+from analysis.siting_config import SitingConfigError, load_siting_config
+from analysis.suitability import suitability_surface
+from geo.io import GeoIOError, write_geojson
+from geo.raster import geotiff_bytes
+from i18n import t
+from views import state
+from views.location_panel import RETURNED, industry_options, location_report
+from webmap.assets import streamlit_urls
+from webmap.basemaps import BASEMAPS
+from webmap.plan_map import MapOptions
+from webmap.siting_map import SitingMapData, build_siting_map
+
+lang = state.lang()
+zh = lang == "zh"
+DEFAULT_PROJECT = {"industry": "新能源汽车零部件", "land_mu": 200.0, "investment_wan": 80_000.0, "tax_wan": 6_000.0,
+                   "energy_tce": 0.0, "top": 10}  # fmt: skip
+FIT_LABELS = {"leading": ("主导产业集聚区", "leading cluster"), "related": ("同门类产业", "related industry"),
+              "axis": ("轴带产业", "axis industry"), "bay_role": ("环湾定位", "bay-side role"),
+              "guided": ("合理引导", "to be guided"), "none": ("规划未指向", "not directed here")}  # fmt: skip
+
+
+def _project_form() -> dict:
+    current = st.session_state.setdefault("site_inputs", dict(DEFAULT_PROJECT))
+    options = industry_options()
+    with st.form("site_form"):
+        c1, c2, c3 = st.columns([2, 1, 1])
+        chosen = options.index(current["industry"]) if current["industry"] in options else 0
+        industry = c1.selectbox(t("site_industry", lang), options, index=chosen, help=t("site_industry_help", lang))
+        land = c2.number_input(t("site_land", lang), 1.0, 100_000.0, float(current["land_mu"]), 10.0)
+        top = c3.number_input(t("site_top", lang), 1, 50, int(current["top"]), 1)
+        d1, d2, d3 = st.columns(3)
+        investment = d1.number_input(t("site_investment", lang), 0.0, 1e9, float(current["investment_wan"]), 1000.0)
+        tax = d2.number_input(t("site_tax", lang), 0.0, 1e9, float(current["tax_wan"]), 100.0)
+        energy = d3.number_input(t("site_energy", lang), 0.0, 1e9, float(current["energy_tce"]), 100.0,
+                                 help=t("site_energy_help", lang))  # fmt: skip
+        if st.form_submit_button(t("site_run", lang), icon=":material/travel_explore:", type="primary"):
+            st.session_state["site_inputs"] = {"industry": industry, "land_mu": land, "investment_wan": investment,
+                                               "tax_wan": tax, "energy_tce": energy, "top": int(top)}  # fmt: skip
+    return st.session_state["site_inputs"]
+
+
+def _upload(label: str, key: str) -> tuple[bytes, str] | None:
+    file = st.file_uploader(label, type=["geojson", "json", "gpkg", "zip"], key=key)
+    return (file.getvalue(), file.name) if file is not None else None
+
+
+def _data_and_parameters() -> tuple[tuple | None, tuple | None, bool, str]:
+    with st.expander(t("site_data", lang), icon=":material/database:"):
+        c1, c2 = st.columns(2)
+        plots = _upload(t("site_upload_plots", lang), "site_plots")
+        with c2:
+            exclusion = _upload(t("site_upload_exclusion", lang), "site_exclusion")
+        c1.caption(t("site_plots_note", lang))
+        use_yield = st.toggle(t("site_use_yield", lang), value=False, key="site_use_yield")
+        if "site_config" not in st.session_state:
+            st.session_state["site_config"] = load_siting_config().to_toml()
+        config = load_siting_config(st.session_state["site_config"].encode("utf-8"))
+        with st.form("site_params"):
+            st.caption(t("site_weights", lang))
+            cols = st.columns(len(config.weights))
+            weights = {
+                f: col.number_input(FACTOR_NAMES[f][0 if zh else 1], 0.0, 100.0, float(w), 1.0, key=f"site_w_{f}")
+                for col, (f, w) in zip(cols, config.weights.items(), strict=True)
+            }
+            st.caption(t("site_standard", lang))
+            cols = st.columns(3)
+            std = {k: col.number_input(t(f"site_std_{k}", lang), 0.0, 1e6, float(v), 1.0, key=f"site_std_{k}")
+                   for col, (k, v) in zip(cols, config.standard_land.items(), strict=True)}  # fmt: skip
+            if st.form_submit_button(t("ly_apply", lang), icon=":material/refresh:"):
+                try:
+                    st.session_state["site_config"] = config.with_changes(weights=weights, standard_land=std).to_toml()
+                    st.rerun()
+                except SitingConfigError as exc:
+                    st.error(str(exc))
+        st.download_button(t("ly_config_download", lang), st.session_state["site_config"], file_name="siting.toml",
+                           mime="application/toml", icon=":material/download:")  # fmt: skip
+    return plots, exclusion, use_yield, st.session_state["site_config"]
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _rank(inputs: tuple, plots, exclusion, config_toml: str, use_yield: bool, yield_key) -> SiteResult:
+    project = make_project(*inputs[:5])
+    ctx = state.siting_context(plots, exclusion)
+    return rank_sites(project, ctx, load_siting_config(config_toml.encode("utf-8")),
+                      cluster_yield=_cluster_yield(yield_key) if use_yield else None, top_plots=inputs[5])  # fmt: skip
+
+
+def _cluster_yield(key) -> pd.DataFrame | None:
+    if key is None:
+        return None
+    ev = state.evaluation(*key)
+    return aggregate_zones(ev.result, state.plan_layers()["clusters"], "id")
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _suitability(inputs: tuple, plots, exclusion, config_toml: str, use_yield: bool, yield_key):
+    ctx = state.siting_context(plots, exclusion)
+    land, _ = state.base_geography()
+    return suitability_surface(make_project(*inputs[:5]), ctx, land, load_siting_config(config_toml.encode("utf-8")),
+                               cluster_yield=_cluster_yield(yield_key) if use_yield else None)  # fmt: skip
+
+
+def _cluster_table(result: SiteResult) -> None:
+    c = result.clusters
+    table = pd.DataFrame({
+        t("site_rank", lang): c["rank"],
+        t("site_name", lang): c["name"],
+        t("site_score", lang): c["score"].round(1),
+        t("site_verdict", lang): c["compliant"].map({True: "✓", False: "✗"}),
+        t("site_fit", lang): c["fit_level"].map(lambda v: FIT_LABELS[v][0 if zh else 1]),
+        **{FACTOR_NAMES[f][0 if zh else 1]: c[f"pts_{f}"].round(1) for f in result.weights},
+        t("site_free_land", lang): c["free_land_mu"],
+        t("site_failed", lang): c["failed_zh" if zh else "failed_en"].map("；".join),
+    })  # fmt: skip
+    st.dataframe(table, hide_index=True, width="stretch")
+    for row in c.head(3).itertuples():
+        with st.expander(f"{row.rank}. {row.name} · {row.score:.1f}", expanded=row.rank == 1):
+            for line in list(getattr(row, "failed_zh" if zh else "failed_en")) + list(
+                getattr(row, "reasons_zh" if zh else "reasons_en")
+            ):
+                st.markdown(f"- {line}")
+
+
+def _plot_table(result: SiteResult, top: int) -> None:
+    p = result.plots.head(top)
+    if p.empty:
+        return
+    st.subheader(t("site_plots", lang))
+    table = pd.DataFrame({
+        t("site_rank", lang): p["rank"], t("site_name", lang): p["name"], t("site_cluster", lang): p["cluster"],
+        t("site_area", lang): p["area_mu"], t("site_score", lang): p["score"].round(1),
+        t("site_verdict", lang): p["compliant"].map({True: "✓", False: "✗"}),
+        t("site_reasons", lang): (p["failed_zh" if zh else "failed_en"] + p["reasons_zh" if zh else "reasons_en"])
+        .map(lambda lines: "；".join(lines[:4])),
+    })  # fmt: skip
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+def _report_sheets(result: SiteResult) -> dict[str, pd.DataFrame]:
+    def flat(frame: pd.DataFrame) -> pd.DataFrame:
+        out = pd.DataFrame(frame.drop(columns=[c for c in ("geometry",) if c in frame])).copy()
+        for col in ("reasons_zh", "reasons_en", "failed_zh", "failed_en"):
+            out[col] = out[col].map("\n".join)
+        return out
+
+    query = pd.DataFrame({"项目 / query": list(result.project.as_dict()), "值 / value":
+                          [str(v) for v in result.project.as_dict().values()]})  # fmt: skip
+    return {
+        "项目": query,
+        "集聚区排名": flat(result.clusters),
+        "地块排名": flat(result.plots.head(500)),
+        "说明": pd.DataFrame({"说明 / notes": result.notes_zh}),
+        "参数": pd.DataFrame({"参数 / parameters (TOML)": result.config.to_toml().splitlines()}),
+    }
+
+
+def _geojson_bytes(result: SiteResult, top: int) -> bytes:
+    import tempfile
+    from pathlib import Path
+
+    out = result.plots.head(max(top, 50)).copy()
+    for col in ("reasons_zh", "reasons_en", "failed_zh", "failed_en"):
+        out[col] = out[col].map("；".join)
+    with tempfile.TemporaryDirectory() as tmp:
+        return write_geojson(out, Path(tmp) / "candidates.geojson").read_bytes()
+
+
+def _downloads(result: SiteResult, key: tuple, top: int) -> None:
+    with st.expander(t("ly_downloads", lang), icon=":material/download:"):
+        c1, c2, c3 = st.columns(3)
+        c1.download_button(t("site_dl_geojson", lang), lambda: _geojson_bytes(result, top),
+                           file_name="siting_candidates.geojson", mime="application/geo+json",
+                           key="site_dl_geojson")  # fmt: skip
+        c2.download_button(t("site_dl_xlsx", lang), lambda: xlsx_bytes(_report_sheets(result)),
+                           file_name="选址分析报告.xlsx", key="site_dl_xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+
+        def tif() -> bytes:
+            s = _suitability(*key)
+            tags = {"value": "suitability 0-100", "industry": result.project.industry, "crs": s.crs}
+            return geotiff_bytes(s.values, s.transform, s.crs, tags, "suitability")
+
+        c3.download_button(t("site_dl_tif", lang), tif, file_name="suitability_100m_EPSG4549.tif", mime="image/tiff",
+                           key="site_dl_tif")  # fmt: skip
+
+
+st.title(t("site_title", lang))
+st.caption(t("site_intro", lang))
+inputs = _project_form()
+plots, exclusion, use_yield, config_toml = _data_and_parameters()
+args = (inputs["industry"], inputs["land_mu"], inputs["investment_wan"] or None, inputs["tax_wan"] or None,
+        inputs["energy_tce"] or None, inputs["top"])  # fmt: skip
+yield_key = state.evaluation_key() if use_yield else None
+key = (args, plots, exclusion, config_toml, use_yield, yield_key)
+try:
+    with st.spinner(t("site_working", lang)):
+        result = _rank(*key)
+except UnknownIndustryError as exc:
+    st.error(str(exc), icon=":material/error:")
+    st.stop()
+except (ProjectError, SitingConfigError, GeoIOError, InputError, ValueError) as exc:
+    st.error(f"{t('site_input_error', lang)}：{exc}", icon=":material/error:")
+    st.stop()
+
+for note in result.notes_zh if zh else result.notes_en:
+    (st.warning if ("不符合" in note or "Not compliant" in note) else st.info)(note)
+st.subheader(t("site_clusters", lang))
+_cluster_table(result)
+
+st.subheader(t("site_map", lang))
+show_suitability = st.toggle(t("site_show_suitability", lang), value=False, key="site_suit")
+layers = state.plan_layers()
+ctx = state.siting_context(plots, exclusion)
+data = SitingMapData(layers["clusters"], layers["axes"], ctx.exclusion.to_crs(4326), layers["transport_nodes"],
+                     layers["districts"], _suitability(*key) if show_suitability else None, inputs["top"])  # fmt: skip
+basemap = st.session_state.get("basemap", "offline")
+basemap = basemap if basemap in BASEMAPS and (basemap != "tianditu" or state.tianditu_key()) else "offline"
+opts = MapOptions(assets=streamlit_urls(st.get_option("server.baseUrlPath") or ""), lang=lang, basemap=basemap,
+                  tianditu_key=state.tianditu_key())  # fmt: skip
+land, context = state.base_geography()
+fmap = build_siting_map(result, data, opts, land=land, context=context)
+map_state = st_folium(fmap, height=opts.height, use_container_width=True, returned_objects=RETURNED, key="site_map")
+location_report(map_state, "site_map", ctx, result.project, lang, coords=BASEMAPS[basemap].drawn_in,
+                cluster_yield=_cluster_yield(yield_key) if use_yield else None)  # fmt: skip
+_plot_table(result, inputs["top"])
+_downloads(result, key, inputs["top"])

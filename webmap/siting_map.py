@@ -1,0 +1,175 @@
+"""The site-selection map: clusters coloured by score, candidate plots with their rank, constraints.
+
+Pure presentation over a :class:`analysis.siting.SiteResult` (no Streamlit, no I/O). Clusters are
+coloured by score (compliant) or greyed with a red outline (a rule failed), the best plots carry
+their rank, and the exclusion zones, transport nodes, axes and an optional suitability raster
+come with the legend. Every tooltip and popup is built from escaped text.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from analysis.siting import FACTOR_NAMES, SiteResult
+from analysis.surface import Surface
+from geo.chinacoords import convert
+from i18n import t
+from layers.catalogue import layer_specs
+from webmap.basemaps import BASEMAPS
+from webmap.controls import LegendEntry
+from webmap.geojson import circle_marker, geojson_layer, info_table
+from webmap.plan_map import MapOptions, district_labels, finish_map, start_map
+from webmap.raster_overlay import RAMP, add_raster_overlay
+
+__all__ = ["SCORE_BINS", "SitingMapData", "build_siting_map"]
+
+SCORE_BINS = (40.0, 55.0, 70.0, 85.0)  # score classes: < 40, 40–55, 55–70, 70–85, ≥ 85 points
+FAILED_STYLE = {"color": "#b91c1c", "weight": 1.5, "fillColor": "#d1d5db", "fillOpacity": 0.45, "dashArray": "4 3"}
+MAX_OTHER_PLOTS = 3000  # plots beyond the ranked ones are drawn up to this number, best first
+
+
+@dataclass
+class SitingMapData:
+    """What to draw besides the result: plan layers (EPSG:4326) and an optional raster."""
+
+    clusters: gpd.GeoDataFrame
+    axes: gpd.GeoDataFrame
+    exclusion_zones: gpd.GeoDataFrame
+    transport_nodes: gpd.GeoDataFrame
+    districts: gpd.GeoDataFrame | None = None
+    suitability: Surface | None = None
+    top_plots: int = 10
+
+
+def _score_colour(score: float) -> str:
+    return RAMP[int(np.searchsorted(SCORE_BINS, score, side="right"))]
+
+
+def _candidate_style(row: pd.Series) -> dict:
+    if not row["compliant"]:
+        return dict(FAILED_STYLE)
+    return {"color": "#374151", "weight": 1.2, "fillColor": _score_colour(row["score"]), "fillOpacity": 0.75}
+
+
+def _popup(row: pd.Series, result: SiteResult, lang: str, kind: str) -> str:
+    zh = lang == "zh"
+    verdict = t("site_compliant" if row["compliant"] else "site_not_compliant", lang)
+    rows: list[tuple[str, object]] = [(t("site_rank", lang), f"{int(row['rank'])}"),
+                                      (t("site_score", lang), f"{row['score']:.1f} / 100"),
+                                      (t("site_verdict", lang), verdict)]  # fmt: skip
+    if kind == "plot":
+        rows.append((t("site_area", lang), f"{row['area_mu']:,.1f}"))
+        rows.append((t("site_cluster", lang), row["cluster"] or "—"))
+    rows += [(FACTOR_NAMES[f][0 if zh else 1], f"{row[f'pts_{f}']:.1f}") for f in result.weights]
+    failed = list(row["failed_zh" if zh else "failed_en"])
+    reasons = list(row["reasons_zh" if zh else "reasons_en"])[:4]
+    body = info_table(str(row["name"]), rows)
+    lines = "".join(f"<li>{html.escape(x)}</li>" for x in failed + reasons)
+    return body.replace("</table></div>", f'</table><ul class="qd-reasons">{lines}</ul></div>')
+
+
+def _tooltip(row: pd.Series, lang: str) -> str:
+    verdict = t("site_compliant" if row["compliant"] else "site_not_compliant", lang)
+    rows = [(t("site_score", lang), f"{row['score']:.1f}"), (t("site_verdict", lang), verdict)]
+    return info_table(f"{int(row['rank'])}. {row['name']}", rows, css_class="qd-tip")
+
+
+def _rank_labels(plots: gpd.GeoDataFrame, drawn_in: str) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name="rank", control=False)
+    pts = plots.geometry.to_crs(4549).representative_point().to_crs(4326)
+    lon, lat = pts.x.to_numpy(), pts.y.to_numpy()
+    if drawn_in == "gcj02":
+        lon, lat = convert(lon, lat, "wgs84", "gcj02")
+    for x, y, rank in zip(lon, lat, plots["rank"], strict=True):
+        folium.Marker(
+            [round(float(y), 5), round(float(x), 5)],
+            icon=folium.DivIcon(
+                html=f'<div class="qd-rank">{int(rank)}</div>', icon_size=(22, 22), icon_anchor=(11, 11)
+            ),
+            interactive=False,
+        ).add_to(group)
+    return group
+
+
+def build_siting_map(
+    result: SiteResult,
+    data: SitingMapData,
+    opts: MapOptions,
+    land: shapely.Geometry | None = None,
+    context: gpd.GeoDataFrame | None = None,
+) -> folium.Map:
+    """The site-selection map for ``result`` (see the module docstring)."""
+    lang = opts.lang
+    drawn_in = BASEMAPS[opts.basemap].drawn_in
+    specs = layer_specs()
+    m, controls, legend = start_map(opts, land, context)
+    extra = ""
+    common = {"precision": opts.precision, "drawn_in": drawn_in}
+    if data.suitability is not None:
+        extra += add_raster_overlay(m, data.suitability, t("site_layer_suitability", lang), drawn_in)
+    for layer_id in ("exclusion_zones",):
+        frame = data.exclusion_zones
+        if len(frame):
+            spec = specs[layer_id]
+            tip = lambda r: info_table(str(r["name"]), [(t("source", lang), r.get("source", ""))], "qd-tip")  # noqa: E731
+            geojson_layer(frame, name=spec.label(lang), style=spec.style, tooltip=tip, keep=(), **common).add_to(m)
+            legend.append(LegendEntry(spec.label(lang), spec.style))
+    clusters = data.clusters.merge(result.clusters.drop(columns="name"), on="id", how="inner")
+    geojson_layer(
+        clusters, name=t("site_layer_clusters", lang), style=_candidate_style, keep=("id",),
+        tooltip=lambda r: _tooltip(r, lang), popup=lambda r: _popup(r, result, lang, "cluster"),
+        simplify_m=opts.simplify_m, **common,
+    ).add_to(m)  # fmt: skip
+    plots = result.plots
+    if len(plots):
+        top = plots.head(data.top_plots)
+        others = plots.iloc[data.top_plots : data.top_plots + MAX_OTHER_PLOTS]
+        if len(others):
+            geojson_layer(
+                others, name=t("site_layer_other_plots", lang), keep=(),
+                style=lambda r: {"color": "#92400e" if r["compliant"] else "#9ca3af", "weight": 0.6,
+                                 "fillColor": "#fcd34d" if r["compliant"] else "#e5e7eb", "fillOpacity": 0.5},
+                tooltip=lambda r: _tooltip(r, lang), **common,
+            ).add_to(m)  # fmt: skip
+        geojson_layer(
+            top, name=t("site_layer_top_plots", lang).format(k=len(top)), style=_candidate_style, keep=("id",),
+            tooltip=lambda r: _tooltip(r, lang), popup=lambda r: _popup(r, result, lang, "plot"), **common,
+        ).add_to(m)  # fmt: skip
+        _rank_labels(top, drawn_in).add_to(m)
+    axes = specs["axes"]
+    geojson_layer(data.axes, name=axes.label(lang), style=axes.style, keep=(), interactive=False,
+                  simplify_m=opts.simplify_m, **common).add_to(m)  # fmt: skip
+    legend.append(LegendEntry(axes.label(lang), axes.style, line=True))
+    nodes = specs["transport_nodes"]
+    if len(data.transport_nodes):
+
+        def tip(r: pd.Series) -> str:
+            rows = [
+                (t("site_node_kind", lang), r["kind_name"]),
+                (t("site_accuracy", lang), f"±{r['accuracy_km']:g} km"),
+            ]
+            return info_table(str(r["name"]), rows, "qd-tip")
+
+        geojson_layer(data.transport_nodes, name=nodes.label(lang), style=nodes.style, tooltip=tip, keep=(),
+                      marker=circle_marker(nodes.style), **common).add_to(m)  # fmt: skip
+        legend.append(LegendEntry(nodes.label(lang), nodes.style))
+    if data.districts is not None:
+        district_labels(data.districts, opts).add_to(m)
+    lows = ("< 40", "40 – 55", "55 – 70", "70 – 85", "≥ 85")
+    legend.extend(LegendEntry(f"{t('site_score', lang)} {label}", {"color": "#374151", "fillColor": colour,
+                                                                   "fillOpacity": 0.75})
+                  for label, colour in zip(lows, RAMP, strict=True))  # fmt: skip
+    legend.append(LegendEntry(t("site_not_compliant", lang), FAILED_STYLE))
+    project = result.project
+    extra = (f'<p class="qd-project">{html.escape(t("site_project", lang))}：{html.escape(project.term)} · '
+             f"{project.land_mu:,.0f} {html.escape(t('unit_mu', lang))}</p>") + extra  # fmt: skip
+    for note in result.samples_zh if lang == "zh" else result.samples_en:
+        extra += f'<p class="qd-q">{html.escape(note)}</p>'
+    return finish_map(m, controls, legend, opts, land, extra_legend=extra)
