@@ -17,6 +17,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from geo.chinacoords import convert
 from i18n import t
 from layers.catalogue import GEOMETRY_QUALITIES, LayerSpec, layer_specs
 from webmap.assets import AssetUrls
@@ -24,7 +25,15 @@ from webmap.basemaps import BASEMAPS, Basemap, tile_layers
 from webmap.controls import LegendEntry, PlannerControls, legend_html
 from webmap.geojson import circle_marker, geojson_layer, info_table
 
-__all__ = ["DRAW_ORDER", "MapOptions", "build_plan_map", "district_labels", "finish_map", "start_map"]
+__all__ = [
+    "DRAW_ORDER",
+    "MapOptions",
+    "build_plan_map",
+    "district_labels",
+    "finish_map",
+    "label_markers",
+    "start_map",
+]
 
 # Bottom to top: large zones under small features, lines on top.
 DRAW_ORDER = (
@@ -154,26 +163,35 @@ def _offline_base(
     return group
 
 
-def district_labels(districts: gpd.GeoDataFrame, opts: MapOptions) -> folium.FeatureGroup:
-    """District names as non-interactive labels (a layer that can be switched off)."""
-    from geo.chinacoords import convert
-
-    basemap = BASEMAPS[opts.basemap]
-    group = folium.FeatureGroup(name=t("labels", opts.lang), overlay=True, control=True)
-    points = districts.to_crs(4549).representative_point().to_crs(4326)
+def label_markers(
+    gdf: gpd.GeoDataFrame,
+    labels_html: list[str],
+    name: str,
+    drawn_in: str = "wgs84",
+    icon_size: tuple[int, int] = (90, 16),
+    control: bool = True,
+) -> folium.FeatureGroup:
+    """Non-interactive HTML labels (already escaped) at each feature's representative point."""
+    group = folium.FeatureGroup(name=name, overlay=True, control=control)
+    points = gdf.to_crs(4549).representative_point().to_crs(4326)
     lon, lat = points.x.to_numpy(), points.y.to_numpy()
-    if basemap.drawn_in == "gcj02":
+    if drawn_in == "gcj02":
         lon, lat = convert(lon, lat, "wgs84", "gcj02")
-    names = districts["name_en" if opts.lang == "en" else "name"].tolist()
-    for x, y, name in zip(lon, lat, names, strict=True):
+    anchor = (icon_size[0] // 2, icon_size[1] // 2)
+    for x, y, label in zip(lon, lat, labels_html, strict=True):
         folium.Marker(
             [round(float(y), 5), round(float(x), 5)],
-            icon=folium.DivIcon(
-                html=f'<div class="qd-label">{html.escape(name)}</div>', icon_size=(90, 16), icon_anchor=(45, 8)
-            ),
+            icon=folium.DivIcon(html=label, icon_size=icon_size, icon_anchor=anchor),
             interactive=False,
         ).add_to(group)
     return group
+
+
+def district_labels(districts: gpd.GeoDataFrame, opts: MapOptions) -> folium.FeatureGroup:
+    """District names as non-interactive labels (a layer that can be switched off)."""
+    names = districts["name_en" if opts.lang == "en" else "name"].tolist()
+    labels = [f'<div class="qd-label">{html.escape(n)}</div>' for n in names]
+    return label_markers(districts, labels, t("labels", opts.lang), BASEMAPS[opts.basemap].drawn_in)
 
 
 def start_map(

@@ -19,13 +19,12 @@ import shapely
 
 from analysis.siting import FACTOR_NAMES, SiteResult
 from analysis.surface import Surface
-from geo.chinacoords import convert
 from i18n import t
 from layers.catalogue import layer_specs
 from webmap.basemaps import BASEMAPS
 from webmap.controls import LegendEntry
 from webmap.geojson import circle_marker, geojson_layer, info_table
-from webmap.plan_map import MapOptions, district_labels, finish_map, start_map
+from webmap.plan_map import MapOptions, district_labels, finish_map, label_markers, start_map
 from webmap.raster_overlay import RAMP, add_raster_overlay
 
 __all__ = ["SCORE_BINS", "SitingMapData", "build_siting_map"]
@@ -81,23 +80,6 @@ def _tooltip(row: pd.Series, lang: str) -> str:
     return info_table(f"{int(row['rank'])}. {row['name']}", rows, css_class="qd-tip")
 
 
-def _rank_labels(plots: gpd.GeoDataFrame, drawn_in: str) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name="rank", control=False)
-    pts = plots.geometry.to_crs(4549).representative_point().to_crs(4326)
-    lon, lat = pts.x.to_numpy(), pts.y.to_numpy()
-    if drawn_in == "gcj02":
-        lon, lat = convert(lon, lat, "wgs84", "gcj02")
-    for x, y, rank in zip(lon, lat, plots["rank"], strict=True):
-        folium.Marker(
-            [round(float(y), 5), round(float(x), 5)],
-            icon=folium.DivIcon(
-                html=f'<div class="qd-rank">{int(rank)}</div>', icon_size=(22, 22), icon_anchor=(11, 11)
-            ),
-            interactive=False,
-        ).add_to(group)
-    return group
-
-
 def build_siting_map(
     result: SiteResult,
     data: SitingMapData,
@@ -142,7 +124,8 @@ def build_siting_map(
             top, name=t("site_layer_top_plots", lang).format(k=len(top)), style=_candidate_style, keep=("id",),
             tooltip=lambda r: _tooltip(r, lang), popup=lambda r: _popup(r, result, lang, "plot"), **common,
         ).add_to(m)  # fmt: skip
-        _rank_labels(top, drawn_in).add_to(m)
+        ranks = [f'<div class="qd-rank">{int(r)}</div>' for r in top["rank"]]
+        label_markers(top, ranks, "rank", drawn_in, icon_size=(22, 22), control=False).add_to(m)
     axes = specs["axes"]
     geojson_layer(data.axes, name=axes.label(lang), style=axes.style, keep=(), interactive=False,
                   simplify_m=opts.simplify_m, **common).add_to(m)  # fmt: skip
