@@ -26,7 +26,7 @@ import shapely
 
 from analysis import credit_code
 from analysis.issues import IssueLog
-from analysis.schema import FIELDS, ColumnMatch, field, match_columns, match_header
+from analysis.schema import FIELDS, ColumnMatch, coords_hint, field, match_columns, match_header
 from geo.chinacoords import convert
 from geo.crs import WGS84
 from geo.measure import area_mu
@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 ABOVE, BELOW = "规上", "规下"
-COORD_SYSTEMS = ("wgs84", "gcj02", "bd09")
+COORD_SYSTEMS = ("auto", "wgs84", "gcj02", "bd09")  # auto: WGS84 unless the headers name GCJ-02/BD-09
 QINGDAO_BBOX = (119.3, 35.5, 121.0, 37.2)  # lon_min, lat_min, lon_max, lat_max (WGS84)
 _SCALE_VALUES = {
     ABOVE: ("规上", "规模以上", "规上企业", "规模以上企业", "是", "y", "yes", "true", "1", "above", "above scale"),
@@ -55,6 +55,18 @@ _DISTRICT_ALIASES = {"西海岸新区": "黄岛区", "青岛西海岸新区": "�
 _INDUSTRY_CODE = re.compile(r"^[A-Za-z]?(\d{2})(\d{1,2})?$")
 _ABOVE_REQUIRED = ("revenue", "value_added", "energy_tce", "emissions_t", "employees")
 _NON_NEGATIVE = ("tax", "revenue", "value_added", "energy_tce", "emissions_t", "rd", "employees")
+# Upper bounds of plausible values for one firm: beyond them the unit is almost surely wrong
+# (元 for 万元, 平方米 for 亩) or the cell is corrupt (1e15).
+PLAUSIBLE_MAX = {
+    "land_mu": 100_000.0,  # 67 km²
+    "tax": 1e7,  # 1 000 亿元
+    "revenue": 1e8,  # 1 万亿元
+    "value_added": 1e8,
+    "energy_tce": 1e8,
+    "emissions_t": 1e7,
+    "rd": 1e7,
+    "employees": 1e6,
+}
 
 
 @dataclass
@@ -196,7 +208,7 @@ class _Preparer:
 def prepare_enterprises(
     table: pd.DataFrame,
     districts: gpd.GeoDataFrame | None = None,
-    coords: str = "wgs84",
+    coords: str = "auto",
     evaluation_year: int | None = None,
 ) -> EnterpriseTable:
     """Validate an enterprise table and convert it to canonical columns and units.
@@ -210,9 +222,10 @@ def prepare_enterprises(
     districts : GeoDataFrame, optional
         District polygons with ``name``/``name_en`` (EPSG:4326) to check 区市 names and
         coordinates and to fill 区市 from the location.
-    coords : {"wgs84", "gcj02", "bd09"}
+    coords : {"auto", "wgs84", "gcj02", "bd09"}
         Coordinate system of 经度/纬度 (Chinese web maps give GCJ-02, Baidu BD-09); converted
-        to WGS84.
+        to WGS84. ``"auto"`` reads it from the headers (``经度(百度)``, ``高德经度``, ``gcj_lng`` …)
+        and otherwise takes WGS84; a conversion is always reported in the issue table.
     evaluation_year : int, optional
         Year evaluated; 投产年份 after it is an error.
 
@@ -255,7 +268,7 @@ def prepare_enterprises(
     geometry = _vector_geometry(table, out, p) if is_vector else None
     _check_values(out, p, evaluation_year)
     _check_codes(out, p)
-    points = _locate(out, p, coords, geometry)
+    points = _locate(out, p, _coordinate_system(coords, coords_hint(matches), matches, p), geometry)
     out["district"] = _check_districts(out, p, points, districts)
 
     keep = ~p.bad.to_numpy()
@@ -307,6 +320,10 @@ def _check_values(out: pd.DataFrame, p: _Preparer, evaluation_year: int | None) 
     for fid in _NON_NEGATIVE:
         f = field(fid)
         p.error(out[fid] < 0, fid, f"{f.zh} 不能为负数", f"{f.en} must not be negative")
+    for fid, high in PLAUSIBLE_MAX.items():
+        f = field(fid)
+        zh, en = f"{f.zh} 数值不合理（{{value}}），请检查单位", f"{f.en} is implausible ({{value}}); check the unit"
+        p.error(out[fid] > high, fid, zh, en, out[fid].map(lambda v: f"{v:.6g}"))
     above = out["scale"] == ABOVE
     for fid in _ABOVE_REQUIRED:
         f = field(fid)
@@ -376,6 +393,23 @@ def _check_codes(out: pd.DataFrame, p: _Preparer) -> None:
             "credit_code duplicates row {value}",
             credit.map(first),
         )
+
+
+def _coordinate_system(coords: str, hint: str | None, matches: dict[str, ColumnMatch], p: _Preparer) -> str:
+    """The system the lon/lat columns are in: the one chosen, else the one the headers name."""
+    if hint is None:
+        return "wgs84" if coords == "auto" else coords
+    header = matches["lon"].header if "lon" in matches else matches["lat"].header
+    first_row = pd.Series(False, index=p.frame.index)  # one message for the whole table, on its first row
+    first_row.iloc[0] = True
+    if coords == "auto" and hint != "wgs84":
+        p.warn(first_row, "lon", f"表头“{header}”表明坐标为 {hint.upper()}，已全部转换为 WGS84（如不对请选择坐标系）",
+               f"header {header!r} says {hint.upper()}: all coordinates converted to WGS84")  # fmt: skip
+        return hint
+    if coords not in ("auto", hint):
+        p.warn(first_row, "lon", f"表头“{header}”表明坐标为 {hint.upper()}，但已按所选 {coords.upper()} 处理，请核实",
+               f"header {header!r} says {hint.upper()} but {coords.upper()} was chosen; please check")  # fmt: skip
+    return hint if coords == "auto" else coords
 
 
 def _locate(out: pd.DataFrame, p: _Preparer, coords: str, geometry: np.ndarray | None) -> np.ndarray:

@@ -28,7 +28,7 @@ from analysis.sample import SAMPLE_LABEL, SYNTHETIC_COLUMN
 from analysis.schema import SchemaError
 from analysis.scoring import evaluate
 from geo.io import GeoIOError, read_vector, read_vector_bytes
-from geo.tables import TableReadError, read_table
+from geo.tables import TableReadError, neutralise_formulas, read_table
 
 __all__ = [
     "Evaluation",
@@ -84,7 +84,7 @@ def evaluate_table(
     raw: pd.DataFrame,
     config: ScoringConfig,
     districts: gpd.GeoDataFrame | None = None,
-    coords: str = "wgs84",
+    coords: str = "auto",
 ) -> Evaluation:
     """Validate ``raw`` and evaluate the valid rows (see :func:`analysis.scoring.evaluate`).
 
@@ -93,6 +93,8 @@ def evaluate_table(
     InputError
         A required column is missing or a header has an unknown unit.
     """
+    if len(raw) == 0:
+        raise InputError("表格只有表头，没有数据行 / the table has a header but no data rows")
     try:
         prepared = prepare_enterprises(raw, districts, coords=coords, evaluation_year=config.evaluation_year)
     except SchemaError as exc:
@@ -117,7 +119,7 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as xl:
         for name, frame in sheets.items():
-            frame.to_excel(xl, sheet_name=name[:31], index=False)
+            neutralise_formulas(frame).to_excel(xl, sheet_name=name[:31], index=False)
             sheet = xl.sheets[name[:31]]
             sheet.freeze_panes = "A2"
             for i, column in enumerate(frame.columns, start=1):
@@ -146,7 +148,7 @@ def write_results(ev: Evaluation, out: Path, layers: dict[str, gpd.GeoDataFrame]
     if suffix == ".xlsx":
         out.write_bytes(xlsx_bytes(result_sheets(ev, layers)))
     elif suffix == ".csv":
-        results_table(ev.result).to_csv(out, index=False, encoding="utf-8-sig")
+        neutralise_formulas(results_table(ev.result)).to_csv(out, index=False, encoding="utf-8-sig")
     elif suffix == ".geojson":
         from geo.io import write_geojson
 
@@ -180,7 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--input", required=True, type=Path, help="企业表 .csv/.xlsx/.geojson/.gpkg")
     parser.add_argument("--config", type=Path, help="参数文件 TOML（默认：非官方默认参数）")
-    parser.add_argument("--coords", choices=COORD_SYSTEMS, default="wgs84", help="经纬度坐标系（默认 wgs84）")
+    parser.add_argument("--coords", choices=COORD_SYSTEMS, default="auto",
+                        help="经纬度坐标系（默认 auto：按表头识别 百度/高德，否则 WGS84）")  # fmt: skip
     parser.add_argument("--out", required=True, type=Path, help="输出 .xlsx/.csv/.geojson")
     args = parser.parse_args(argv)
     from layers import load_layers

@@ -16,10 +16,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = [
+    "COORD_HINTS",
     "FIELDS",
     "ColumnMatch",
     "Field",
     "SchemaError",
+    "coords_hint",
     "field",
     "header_label",
     "match_columns",
@@ -70,6 +72,15 @@ _LAND = (("亩", 1.0), ("平方米", 1 / M2_PER_MU), ("m2", 1 / M2_PER_MU), ("�
 _ENERGY = (("吨标准煤", 1.0), ("吨标煤", 1.0), ("tce", 1.0), ("万吨标准煤", 1e4), ("千克标准煤", 1e-3), ("kgce", 1e-3))
 _MASS = (("吨", 1.0), ("t", 1.0), ("千克", 1e-3), ("公斤", 1e-3), ("kg", 1e-3))
 _PEOPLE = (("人", 1.0), ("persons", 1.0))
+# Web-map coordinates say where they come from in the header: 经度(百度), 高德经度, gcj_lng …
+COORD_HINTS = {"百度": "bd09", "baidu": "bd09", "bd09": "bd09", "bd": "bd09", "高德": "gcj02", "gcj02": "gcj02",
+               "gcj": "gcj02", "火星": "gcj02", "腾讯": "gcj02", "wgs84": "wgs84", "gps": "wgs84"}  # fmt: skip
+_DEGREES = (("°", 1.0), ("度", 1.0), *((k, 1.0) for k in COORD_HINTS))
+_COORD_ALIASES = {
+    axis: tuple(f"{prefix}{name}" for prefix in ("百度", "高德", "腾讯", "bd", "bd09", "gcj", "gcj02", "wgs84")
+                for name in names)
+    for axis, names in (("lon", ("经度", "lng", "lon")), ("lat", ("纬度", "lat")))
+}  # fmt: skip
 
 FIELDS: tuple[Field, ...] = (
     Field("name", "企业名称", "name", kind="text", required=True,
@@ -104,12 +115,25 @@ FIELDS: tuple[Field, ...] = (
           units=_PEOPLE),
     Field("start_year", "投产年份", "start_year", kind="integer",
           aliases=("投产时间", "建成投产年份", "开业年份", "投产年度", "start_year", "opened")),
-    Field("lon", "经度", "lon", "°", aliases=("longitude", "lng", "x", "东经"), units=(("°", 1.0), ("度", 1.0))),
-    Field("lat", "纬度", "lat", "°", aliases=("latitude", "y", "北纬"), units=(("°", 1.0), ("度", 1.0))),
+    Field("lon", "经度", "lon", "°", aliases=("longitude", "lng", "lon", "x", "东经", *_COORD_ALIASES["lon"]),
+          units=_DEGREES),
+    Field("lat", "纬度", "lat", "°", aliases=("latitude", "y", "北纬", *_COORD_ALIASES["lat"]), units=_DEGREES),
 )  # fmt: skip
 
 _BY_ID = {f.id: f for f in FIELDS}
 _BRACKETS = re.compile(r"^(?P<base>.*?)\s*[(\[](?P<unit>[^()\[\]]*)[)\]]\s*$")
+
+
+def coords_hint(matches: dict[str, ColumnMatch]) -> str | None:
+    """The coordinate system the lon/lat headers name (``"bd09"``, ``"gcj02"``, ``"wgs84"``), if any."""
+    for fid in ("lon", "lat"):
+        if fid not in matches:
+            continue
+        folded = _fold(matches[fid].header)
+        for key in sorted(COORD_HINTS, key=len, reverse=True):
+            if _fold(key) in folded:
+                return COORD_HINTS[key]
+    return None
 
 
 def field(field_id: str) -> Field:

@@ -372,6 +372,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from geo.io import GeoIOError
     from layers import load_layers
+    from layers.imports import import_layer
     from layers.siting_layers import exclusion_zones, plots
 
     try:
@@ -380,7 +381,16 @@ def main(argv: list[str] | None = None) -> int:
         project = make_project(args.industry, args.land_mu, args.investment_wan, args.tax_wan, args.energy_tce)
         config = load_siting_config(args.config)
         layers = load_layers(["districts", "bay_areas", "axes", "clusters", "transport_nodes"])
-        ctx = build_context(layers, exclusion=exclusion_zones(args.exclusion), plots=plots(args.plots))
+        inputs = {}
+        for kind, path, sample in (("plots", args.plots, plots), ("exclusion_zones", args.exclusion, exclusion_zones)):
+            if path is None:
+                inputs[kind] = sample()
+                continue
+            checked = import_layer(path, kind)
+            for note in checked.notes_zh if args.lang == "zh" else checked.notes_en:
+                print(f"注意 / note ({path.name}): {note}", file=sys.stderr)
+            inputs[kind] = checked.gdf
+        ctx = build_context(layers, exclusion=inputs["exclusion_zones"], plots=inputs["plots"])
         result = rank_sites(project, ctx, config, top_plots=args.top)
     except UnknownIndustryError as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)

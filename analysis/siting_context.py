@@ -183,6 +183,8 @@ def build_context(
     plots_wgs84 = plots.to_crs(WGS84).geometry.to_numpy() if plots is not None and len(plots) else None
     if len(plots_m) and not np.isin(plots_m.geom_type.unique(), ["Polygon", "MultiPolygon"]).all():
         raise ValueError("可供地块须为面要素 / plots must be polygons")
+    if len(plots_m) and "id" not in plots_m:
+        raise ValueError("可供地块缺少编号列 id（用 layers.imports.import_layer 导入）/ plots need an id column")
     bays = _metric(layers["bay_areas"])
     clusters = _metric(layers["clusters"]).copy()
     reps = shapely.point_on_surface(clusters.geometry.to_numpy())

@@ -16,8 +16,18 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["ENCODINGS", "ROW_COLUMN", "TABLE_SUFFIXES", "TableReadError", "decode_text", "read_table"]
+__all__ = [
+    "ENCODINGS",
+    "MAX_INPUT_BYTES",
+    "ROW_COLUMN",
+    "TABLE_SUFFIXES",
+    "TableReadError",
+    "decode_text",
+    "neutralise_formulas",
+    "read_table",
+]
 
+MAX_INPUT_BYTES = 50 * 1024 * 1024  # same limit as vector files and server.maxUploadSize
 ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 is a superset of GBK and GB2312
 TABLE_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 ROW_COLUMN = "_row"
@@ -125,6 +135,10 @@ def read_table(
     else:
         data = source
     name = filename or "upload"
+    if len(data) > MAX_INPUT_BYTES:
+        raise TableReadError(
+            f"文件过大（{len(data) / 2**20:,.1f} MB），上限 {MAX_INPUT_BYTES / 2**20:,.0f} MB / file too large: {name}"
+        )
     suffix = Path(name).suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         raw, attrs = _read_xlsx(data, sheet)
@@ -153,3 +167,23 @@ def read_table(
     body = body.loc[~blank].reset_index(drop=True)
     body.attrs.update(attrs, source=name, header_row=header_at + 1)
     return body
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells cannot run as spreadsheet formulas (CSV/XLSX injection).
+
+    Text starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading
+    apostrophe, the OWASP remedy; numbers are left as numbers.
+    """
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            continue
+        text = values.map(lambda v: isinstance(v, str) and v.startswith(_FORMULA_START))
+        if text.any():
+            out[column] = values.where(~text, "'" + values.astype(str))
+    return out

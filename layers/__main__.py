@@ -1,6 +1,8 @@
 """Command line for the plan layers.
 
     python -m layers list
+    python -m layers import --kind plots|exclusion_zones|districts|clusters|transport_nodes --input FILE
+                           --out FILE.geojson|.gpkg [--coords auto|wgs84|gcj02|bd09]
     python -m layers export --out DIR [--format geojson|gpkg|shp] [--crs EPSG:4326|EPSG:4490|EPSG:4549]
                             [--layers id,id,...] [--corridor-km 5]
 
@@ -12,11 +14,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
+from geo.checks import COORD_CHOICES
 from geo.crs import EXPORT_CRS, CRSChoiceError
-from geo.io import GeoIOError
+from geo.io import GeoIOError, write_geojson, write_gpkg
 from layers.catalogue import CatalogueError
 from layers.export import FORMATS, export_layers
+from layers.imports import IMPORT_KINDS, import_layer
 from layers.registry import LAYER_IDS, UnknownLayerError, load_layers, spec
 
 
@@ -30,6 +35,11 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--crs", default="EPSG:4326", help=f"one of {', '.join(EXPORT_CRS)}")
     exp.add_argument("--layers", default="", help=f"comma-separated ids (default all): {','.join(LAYER_IDS)}")
     exp.add_argument("--corridor-km", type=float, default=5.0, help="轴带廊道单侧宽度 km / corridor half width")
+    imp = sub.add_parser("import", help="导入并检查数据 / import and check a layer (plots, zones, boundaries…)")
+    imp.add_argument("--kind", required=True, choices=IMPORT_KINDS)
+    imp.add_argument("--input", required=True, type=Path, help="GeoJSON / GeoPackage / 压缩 Shapefile")
+    imp.add_argument("--out", required=True, type=Path, help="输出 .geojson 或 .gpkg（WGS84）")
+    imp.add_argument("--coords", default="auto", choices=COORD_CHOICES, help="输入坐标系（默认自动检测偏移）")
     return parser
 
 
@@ -50,16 +60,32 @@ def _export(args: argparse.Namespace) -> None:
         print(path)
 
 
+def _import(args: argparse.Namespace) -> None:
+    suffix = args.out.suffix.lower()
+    if suffix not in (".geojson", ".gpkg"):
+        raise ValueError("--out 须为 .geojson 或 .gpkg / --out must end in .geojson or .gpkg")
+    checked = import_layer(args.input, args.kind, coords=args.coords)
+    for note in checked.notes_zh:
+        print(f"注意 / note: {note}")
+    if suffix == ".gpkg":
+        write_gpkg({args.kind: checked.gdf}, args.out)
+    else:
+        write_geojson(checked.gdf, args.out)
+    print(f"{len(checked.gdf)} features → {args.out}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status."""
     args = _parser().parse_args(argv)
     try:
         if args.command == "list":
             _list()
+        elif args.command == "import":
+            _import(args)
         else:
             _export(args)
-    except (UnknownLayerError, CRSChoiceError, GeoIOError, CatalogueError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (UnknownLayerError, CRSChoiceError, GeoIOError, CatalogueError, ValueError, OSError) as exc:
+        print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
     return 0
 

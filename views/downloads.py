@@ -9,6 +9,7 @@ from geo.io import GeoIOError
 from i18n import t
 from layers.export import FORMATS, export_zip_bytes
 from views import state
+from views.text import md
 
 _FORMAT_LABELS = {"geojson": "GeoJSON (RFC 7946)", "gpkg": "GeoPackage", "shp": "Shapefile (zip)"}
 
@@ -35,7 +36,7 @@ def download_panel(layer_ids: list[str], corridor_half_width_m: float, key: str)
     try:
         data = _export(tuple(layer_ids), fmt, crs, corridor_half_width_m)
     except (GeoIOError, ValueError) as exc:
-        st.error(f"{t('export_error', lang)}: {exc}")
+        st.error(f"{t('export_error', lang)}: {md(exc)}")
         return
     st.download_button(
         t("download_button", lang),

@@ -21,6 +21,7 @@ from geo.io import write_geojson
 from geo.raster import geotiff_bytes
 from i18n import t
 from views import state
+from views.text import md
 from webmap.assets import streamlit_urls
 from webmap.land_yield_map import SCHEMES, AreaOverlay, LandYieldOverlays, build_land_yield_map
 from webmap.plan_map import MapOptions
@@ -58,7 +59,8 @@ def _input() -> tuple[bytes, str]:
     with st.sidebar:
         st.subheader(t("ly_data_source", lang))
         upload = st.file_uploader(t("ly_upload", lang), type=["csv", "xlsx", "geojson", "json", "gpkg", "zip"])
-        st.selectbox(t("ly_coords", lang), COORD_SYSTEMS, key="ly_coords", format_func=str.upper)
+        st.selectbox(t("ly_coords", lang), COORD_SYSTEMS, key="ly_coords",
+                     format_func=lambda c: t("coords_auto", lang) if c == "auto" else c.upper())  # fmt: skip
     if upload is not None:
         return upload.getvalue(), upload.name
     path = state.enterprise_file()
@@ -78,7 +80,7 @@ def _parameters() -> str:
                 st.session_state["ly_config_loaded"] = uploaded.file_id
                 st.rerun()
             except ConfigError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
         with st.form("ly_params_form"):
             st.caption(t("ly_weights", lang))
             cols = st.columns(len(INDICATORS))
@@ -108,9 +110,9 @@ def _parameters() -> str:
                     st.session_state["ly_config"] = changed.to_toml()
                     st.rerun()
                 except ConfigError as exc:
-                    st.error(str(exc))
+                    st.error(md(exc))
         for note in config.notes:
-            st.warning(note)
+            st.warning(md(note))
         st.download_button(
             t("ly_config_download", lang), st.session_state["ly_config"], file_name="land_yield.toml",
             mime="application/toml", icon=":material/download:",
@@ -215,7 +217,7 @@ def _map(key: tuple) -> tuple[pd.DataFrame | None, str]:
         try:
             _hot_spots(*key)
         except ValueError as exc:
-            st.warning(f"{t('ly_hotspot_error', lang)}：{exc}")
+            st.warning(f"{t('ly_hotspot_error', lang)}：{md(exc)}")
             show_hot = False
     view = (show_firms, level, value, scheme, show_surface, show_hot)
     st.iframe(_map_html(*key, view, lang), height=MapOptions.height + 10)
@@ -266,13 +268,13 @@ st.title(t("ly_title", lang))
 st.caption(t("ly_intro", lang))
 data, filename = _input()
 config_toml = _parameters()
-coords = st.session_state.get("ly_coords", "wgs84")
+coords = st.session_state.get("ly_coords", "auto")
 key = (data, filename, config_toml, coords)
 try:
     with st.spinner(t("ly_working", lang)):
         evaluation = _evaluate(*key)
 except (InputError, ConfigError) as exc:
-    st.error(f"{t('ly_input_error', lang)}：{exc}", icon=":material/error:")
+    st.error(f"{t('ly_input_error', lang)}：{md(exc)}", icon=":material/error:")
     st.stop()
 st.session_state["ly_key"] = key  # the site-selection page overlays this evaluation
 if evaluation.synthetic:

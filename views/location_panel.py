@@ -16,6 +16,7 @@ from analysis.location import LocationReport, describe_area, describe_point
 from analysis.project import ProjectSpec
 from i18n import t
 from layers.catalogue import industry_terms
+from views.text import md
 
 __all__ = ["RETURNED", "industry_options", "location_report"]
 
@@ -74,7 +75,7 @@ def location_report(
                 st.session_state[store] = describe_point(lon, lat, ctx, project, cluster_yield=cluster_yield,
                                                          coords=coords)  # fmt: skip
         except (ValueError, KeyError, TypeError, shapely.errors.GEOSException) as exc:
-            st.warning(f"{t('query_error', lang)}：{exc}")
+            st.warning(f"{t('query_error', lang)}：{md(exc)}")
     report = st.session_state.get(store)
     with st.container(border=True):
         st.markdown(f"**{t('query_title', lang)}**")
@@ -82,5 +83,5 @@ def location_report(
             st.caption(t("query_hint", lang))
             return None
         lines = report.lines(lang)
-        st.markdown("\n".join(f"- {line}" for line in lines))
+        st.markdown("\n".join(f"- {md(line)}" for line in lines))
     return report

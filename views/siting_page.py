@@ -21,6 +21,7 @@ from geo.raster import geotiff_bytes
 from i18n import t
 from views import state
 from views.location_panel import RETURNED, industry_options, location_report
+from views.text import md
 from webmap.assets import streamlit_urls
 from webmap.basemaps import BASEMAPS
 from webmap.plan_map import MapOptions
@@ -87,9 +88,18 @@ def _data_and_parameters() -> tuple[tuple | None, tuple | None, bool, str]:
                     st.session_state["site_config"] = config.with_changes(weights=weights, standard_land=std).to_toml()
                     st.rerun()
                 except SitingConfigError as exc:
-                    st.error(str(exc))
+                    st.error(md(exc))
         st.download_button(t("ly_config_download", lang), st.session_state["site_config"], file_name="siting.toml",
                            mime="application/toml", icon=":material/download:")  # fmt: skip
+        for kind, upload in (("plots", plots), ("exclusion_zones", exclusion)):
+            if upload is None:
+                continue
+            try:
+                for note in state.imported(kind, upload).notes_zh if zh else state.imported(kind, upload).notes_en:
+                    st.info(f"{md(upload[1])}：{md(note)}")
+            except GeoIOError as exc:
+                st.error(f"{md(upload[1])}：{md(exc)}", icon=":material/error:")
+                st.stop()
     return plots, exclusion, use_yield, st.session_state["site_config"]
 
 
@@ -134,7 +144,7 @@ def _cluster_table(result: SiteResult) -> None:
             for line in list(getattr(row, "failed_zh" if zh else "failed_en")) + list(
                 getattr(row, "reasons_zh" if zh else "reasons_en")
             ):
-                st.markdown(f"- {line}")
+                st.markdown(f"- {md(line)}")
 
 
 def _plot_table(result: SiteResult, top: int) -> None:
@@ -212,14 +222,14 @@ try:
     with st.spinner(t("site_working", lang)):
         result = _rank(*key)
 except UnknownIndustryError as exc:
-    st.error(str(exc), icon=":material/error:")
+    st.error(md(exc), icon=":material/error:")
     st.stop()
 except (ProjectError, SitingConfigError, GeoIOError, InputError, ValueError) as exc:
-    st.error(f"{t('site_input_error', lang)}：{exc}", icon=":material/error:")
+    st.error(f"{t('site_input_error', lang)}：{md(exc)}", icon=":material/error:")
     st.stop()
 
 for note in result.notes_zh if zh else result.notes_en:
-    (st.warning if ("不符合" in note or "Not compliant" in note) else st.info)(note)
+    (st.warning if ("不符合" in note or "Not compliant" in note) else st.info)(md(note))
 st.subheader(t("site_clusters", lang))
 _cluster_table(result)
 

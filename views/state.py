@@ -64,6 +64,14 @@ def enterprise_file() -> Path:
     return Path(configured) if configured else SAMPLE_FILE
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def imported(kind: str, upload: tuple[bytes, str]):
+    """An uploaded layer, read, checked and repaired (:func:`layers.imports.import_layer`); read only."""
+    from layers.imports import import_layer
+
+    return import_layer(upload, kind)
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def siting_context(
     plots: tuple[bytes, str] | None = None,
@@ -74,16 +82,16 @@ def siting_context(
 
     ``plots`` and ``exclusion`` are uploaded files as ``(content, file name)``; ``None`` uses the
     bundled synthetic plots and sample exclusion zones. Shared between sessions: read only.
+    Raises :class:`geo.io.GeoIOError` for an upload that cannot be used.
     """
     from analysis.siting_context import build_context
-    from geo.io import read_vector_bytes
 
     layers = plan_layers(corridor_half_width_m)
     return build_context(
         layers,
         nodes=siting_layers.transport_nodes(),
-        exclusion=read_vector_bytes(*exclusion) if exclusion else siting_layers.exclusion_zones(),
-        plots=read_vector_bytes(*plots) if plots else siting_layers.plots(),
+        exclusion=imported("exclusion_zones", exclusion).gdf if exclusion else siting_layers.exclusion_zones(),
+        plots=imported("plots", plots).gdf if plots else siting_layers.plots(),
         corridor_half_width_m=corridor_half_width_m,
     )
 
@@ -110,4 +118,4 @@ def evaluation_key() -> tuple[bytes, str, str, str]:
     from analysis.config import load_config
 
     path = enterprise_file()
-    return path.read_bytes(), path.name, load_config(None).to_toml(), "wgs84"
+    return path.read_bytes(), path.name, load_config(None).to_toml(), "auto"

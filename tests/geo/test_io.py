@@ -91,8 +91,8 @@ def test_read_errors_are_clear(tmp_path, layer):
     good = write_shapefile_zip(layer.iloc[:1], tmp_path / "g.zip", layer="g")
     with zipfile.ZipFile(good) as zf:
         parts = {n: zf.read(n) for n in zf.namelist() if not n.endswith(".shx")}
-    with pytest.raises(GeoIOError, match=r"missing: \.shx"):
-        read_vector(_zip(tmp_path / "noshx.zip", parts))
+    repaired = read_vector(_zip(tmp_path / "noshx.zip", parts))  # GDAL rebuilds a missing index
+    assert len(repaired) == 1 and any(".shx" in note for note in repaired.attrs["repairs"])
     (tmp_path / "bad.geojson").write_text("{not json", encoding="utf-8")
     with pytest.raises(GeoIOError, match="cannot read"):
         read_vector(tmp_path / "bad.geojson")
@@ -102,7 +102,7 @@ def test_missing_crs_is_refused_not_guessed(tmp_path, layer):
     write_shapefile_zip(layer.iloc[:1], tmp_path / "g.zip", layer="g")
     with zipfile.ZipFile(tmp_path / "g.zip") as zf:
         parts = {n: zf.read(n) for n in zf.namelist() if not n.endswith(".prj")}
-    with pytest.raises(GeoIOError, match=r"missing: \.prj"):
+    with pytest.raises(GeoIOError, match=r"no \.prj"):
         read_vector(_zip(tmp_path / "noprj.zip", parts))
 
 
@@ -113,7 +113,7 @@ def test_invalid_geometry_is_repaired_with_a_note(tmp_path):
     pyogrio.write_dataframe(gdf, path)
     back = read_vector(path)
     assert back.geometry.is_valid.all()
-    assert "make_valid" in back.attrs["repairs"]
+    assert any("make_valid" in note for note in back.attrs["repairs"])
 
 
 def test_writing_into_a_missing_folder_fails_clearly(tmp_path, layer):

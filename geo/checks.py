@@ -1,0 +1,207 @@
+"""Checks and documented repairs for imported vector layers (plots, exclusion zones, boundaries).
+
+:func:`check_layer` takes what :func:`geo.io.read_vector` returns and either repairs it, saying
+what it did, or raises :class:`geo.io.GeoIOError` with a message in Chinese and English:
+
+* empty or missing geometries are dropped (noted); a layer with none left is refused;
+* the wrong geometry family (points where polygons are expected) is refused;
+* coordinates that cannot be degrees after reprojection (a projected file without its CRS, or a
+  wrong declared CRS) are refused;
+* longitude and latitude given the wrong way round are swapped back (noted);
+* a layer entirely outside Qingdao is refused; features outside are kept and counted;
+* GCJ-02 (Gaode/Tencent) or BD-09 (Baidu) coordinates are converted when ``coords`` says so, or —
+  with ``coords="auto"`` and reference boundaries — when the layer's edges fit the reference
+  much better after conversion (noted, with how to override).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from geo.chinacoords import convert_geometry
+from geo.crs import METRIC, WGS84
+from geo.io import GeoIOError
+
+__all__ = ["COORD_CHOICES", "GEOMETRY_FAMILIES", "QINGDAO_BBOX", "CheckedLayer", "check_layer", "detect_offset"]
+
+QINGDAO_BBOX = (119.3, 35.5, 121.0, 37.2)  # lon_min, lat_min, lon_max, lat_max (WGS84)
+COORD_CHOICES = ("auto", "wgs84", "gcj02", "bd09")
+GEOMETRY_FAMILIES = {
+    "polygon": ("Polygon", "MultiPolygon"),
+    "point": ("Point", "MultiPoint"),
+    "line": ("LineString", "MultiLineString"),
+}
+_FAMILY_ZH = {"polygon": "面", "point": "点", "line": "线"}
+_OFFSET_ZH = {"gcj02": "GCJ-02（高德/腾讯“火星坐标”）", "bd09": "BD-09（百度）"}
+
+
+@dataclass
+class CheckedLayer:
+    """A checked layer in EPSG:4326 and what was repaired (Chinese and English, same order)."""
+
+    gdf: gpd.GeoDataFrame
+    notes_zh: list[str] = field(default_factory=list)
+    notes_en: list[str] = field(default_factory=list)
+    coords: str = "wgs84"  # the coordinate system the input was found or declared to be in
+
+    def note(self, zh: str, en: str) -> None:
+        self.notes_zh.append(zh)
+        self.notes_en.append(en)
+
+
+_TYPE_NAMES = ("Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon",
+               "GeometryCollection")  # fmt: skip
+
+
+def _polygonal(geoms: np.ndarray, out: CheckedLayer) -> np.ndarray:
+    """Keep the polygons of geometry collections (make_valid of a bow-tie with a tail, say)."""
+    mixed = shapely.get_type_id(geoms) == 7
+    if not mixed.any():
+        return geoms
+    geoms = geoms.copy()
+    for i in np.flatnonzero(mixed):
+        parts = [p for p in shapely.get_parts(geoms[i]) if shapely.get_type_id(p) in (3, 6)]
+        if parts:
+            geoms[i] = shapely.union_all(parts)
+    out.note(f"{int(mixed.sum())} 个混合几何只保留面部分", f"kept the polygons of {int(mixed.sum())} mixed geometries")
+    return geoms
+
+
+def _in_bbox(x: np.ndarray, y: np.ndarray, pad: float = 0.3) -> np.ndarray:
+    x0, y0, x1, y1 = QINGDAO_BBOX
+    return (x >= x0 - pad) & (x <= x1 + pad) & (y >= y0 - pad) & (y <= y1 + pad)
+
+
+def _boundary_sample(geoms: np.ndarray, n: int = 2000) -> np.ndarray:
+    coords = shapely.get_coordinates(shapely.boundary(geoms[shapely.get_type_id(geoms) >= 3]))
+    if len(coords) == 0:
+        coords = shapely.get_coordinates(geoms)
+    step = max(1, len(coords) // n)
+    return coords[::step]
+
+
+def detect_offset(gdf: gpd.GeoDataFrame, reference: gpd.GeoDataFrame) -> tuple[str, dict[str, float]]:
+    """Which coordinate system makes the layer's edges fit the reference boundaries best.
+
+    Compares the median distance (metres, EPSG:4549) of the layer's vertices to the reference
+    boundary lines, as given and after converting from GCJ-02 and from BD-09. A conversion is
+    chosen only when it halves that distance and the raw distance exceeds 150 m (the two
+    offsets are ≈ 460 m and ≈ 1 km in Qingdao); returns ``("wgs84", …)`` otherwise.
+
+    Returns
+    -------
+    (choice, medians)
+        ``choice`` in ``{"wgs84", "gcj02", "bd09"}`` and the median distance for each.
+    """
+    lines = gpd.GeoSeries(shapely.boundary(reference.to_crs(WGS84).geometry.to_numpy()), crs=WGS84).to_crs(METRIC)
+    target = shapely.union_all(lines.to_numpy())
+    pts = _boundary_sample(gdf.to_crs(WGS84).geometry.to_numpy())
+    medians = {}
+    for system in ("wgs84", "gcj02", "bd09"):
+        geoms = shapely.points(pts)
+        if system != "wgs84":
+            geoms = convert_geometry(geoms, system, "wgs84")
+        metric = gpd.GeoSeries(geoms, crs=WGS84).to_crs(METRIC).to_numpy()
+        medians[system] = float(np.median(shapely.distance(metric, target)))
+    best = min(medians, key=medians.get)
+    if best != "wgs84" and medians["wgs84"] > 150 and medians[best] < 0.5 * medians["wgs84"]:
+        return best, medians
+    return "wgs84", medians
+
+
+def check_layer(
+    gdf: gpd.GeoDataFrame,
+    geometry: str = "polygon",
+    coords: str = "auto",
+    reference: gpd.GeoDataFrame | None = None,
+) -> CheckedLayer:
+    """Check and repair an imported layer (see the module docstring).
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+        As read by :func:`geo.io.read_vector` (with a CRS; its ``attrs["repairs"]`` are kept).
+    geometry : {"polygon", "point", "line", "any"}
+        The geometry family expected.
+    coords : {"auto", "wgs84", "gcj02", "bd09"}
+        What the coordinates are. ``"auto"`` converts only when :func:`detect_offset` finds an
+        offset against ``reference`` (district boundaries, say).
+    reference : GeoDataFrame, optional
+        Boundaries to detect GCJ-02/BD-09 offsets against.
+
+    Raises
+    ------
+    GeoIOError
+        The layer cannot be used; the message says why.
+    ValueError
+        Unknown ``geometry`` or ``coords``.
+    """
+    if coords not in COORD_CHOICES:
+        raise ValueError(f"coords must be one of {COORD_CHOICES}, got {coords!r}")
+    if geometry != "any" and geometry not in GEOMETRY_FAMILIES:
+        raise ValueError(f"geometry must be 'any' or one of {list(GEOMETRY_FAMILIES)}, got {geometry!r}")
+    if gdf.crs is None:
+        raise GeoIOError("图层没有坐标系 / the layer has no CRS")
+    out = CheckedLayer(gdf.to_crs(WGS84).reset_index(drop=True))
+    for note in gdf.attrs.get("repairs", []):
+        zh, _, en = note.partition(" / ")
+        out.note(zh, en or zh)
+    geoms = out.gdf.geometry.to_numpy()
+    empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    if empty.all():
+        raise GeoIOError("图层中没有有效几何 / the layer has no non-empty geometry")
+    if empty.any():
+        out.gdf = out.gdf.loc[~empty].reset_index(drop=True)
+        out.note(f"已删除 {int(empty.sum())} 个空几何要素", f"dropped {int(empty.sum())} features with empty geometry")
+    geoms = out.gdf.geometry.to_numpy()
+    if geometry == "polygon":
+        geoms = _polygonal(geoms, out)
+        out.gdf = out.gdf.set_geometry(geoms)
+    if geometry != "any":
+        names = {_TYPE_NAMES[i] for i in shapely.get_type_id(geoms).tolist()}
+        wrong = [n for n in names if n not in GEOMETRY_FAMILIES[geometry]]
+        if wrong:
+            raise GeoIOError(
+                f"几何类型应为{_FAMILY_ZH[geometry]}，文件中有：{', '.join(sorted(wrong))} / "
+                f"expected {geometry} geometries, found {', '.join(sorted(wrong))}"
+            )
+    xy = shapely.get_coordinates(geoms)
+    reps = shapely.point_on_surface(geoms)
+    x, y = shapely.get_x(reps), shapely.get_y(reps)
+    if not _in_bbox(x, y).any() and _in_bbox(y, x).any():
+        out.gdf = out.gdf.set_geometry(shapely.transform(geoms, lambda c: c[:, ::-1]))
+        out.note("经纬度顺序颠倒（纬度在前），已纠正", "longitude and latitude were swapped; corrected")
+        geoms = out.gdf.geometry.to_numpy()
+        xy, reps = shapely.get_coordinates(geoms), shapely.point_on_surface(geoms)
+    if not np.isfinite(xy).all() or (np.abs(xy[:, 0]) > 180).any() or (np.abs(xy[:, 1]) > 90).any():
+        raise GeoIOError(
+            f"坐标不是有效的经纬度：文件声明的坐标系（{gdf.crs.to_string()}）可能不对，投影坐标须附坐标系 / "
+            f"coordinates are not valid degrees: the declared CRS ({gdf.crs.to_string()}) is probably wrong"
+        )
+    inside = _in_bbox(shapely.get_x(reps), shapely.get_y(reps))
+    if not inside.any():
+        raise GeoIOError(
+            f"全部要素都不在青岛市范围内（经度 {QINGDAO_BBOX[0]}–{QINGDAO_BBOX[2]}，纬度 {QINGDAO_BBOX[1]}–"
+            f"{QINGDAO_BBOX[3]}）/ no feature lies in Qingdao; check the coordinates and CRS"
+        )
+    if not inside.all():
+        n = int((~inside).sum())
+        out.note(f"{n} 个要素位于青岛市范围外，仅作显示", f"{n} features lie outside Qingdao (shown only)")
+    system = coords
+    if coords == "auto":
+        system = detect_offset(out.gdf, reference)[0] if reference is not None and geometry != "point" else "wgs84"
+        if system != "wgs84":
+            out.note(
+                f"检测到 {_OFFSET_ZH[system]} 偏移，已转换为 WGS84；如数据本为 WGS84，请将坐标系选为 WGS84",
+                f"{system.upper()} offset detected and converted to WGS84; choose WGS84 if that is wrong",
+            )
+    elif coords != "wgs84":
+        out.note(f"坐标按 {_OFFSET_ZH[coords]} 转换为 WGS84", f"coordinates converted from {coords.upper()} to WGS84")
+    if system != "wgs84":
+        out.gdf = out.gdf.set_geometry(convert_geometry(out.gdf.geometry.to_numpy(), system, "wgs84"), crs=WGS84)
+    out.coords = system
+    return out

@@ -1,0 +1,162 @@
+"""The hostile-input corpus (tests/data/bad): every file gets a clear bilingual message or a
+documented repair from every importer and command line — never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analysis import land_yield
+from analysis.config import default_config
+from analysis.land_yield import InputError, evaluate_table, read_enterprises
+from geo.io import MAX_INPUT_BYTES, GeoIOError
+from layers import __main__ as layers_cli
+from layers import load_layer
+from layers.imports import import_layer
+from tests.conftest import ROOT
+
+BAD = Path(__file__).with_name("data") / "bad"
+
+# file → (kind, "ok" | "error", text the note or message must contain)
+VECTOR = {
+    "malformed.geojson": ("plots", "error", "无法读取"),
+    "not_geojson.geojson": ("plots", "error", "无法读取"),
+    "points_as_plots.geojson": ("plots", "error", "几何类型应为面"),
+    "self_intersecting.geojson": ("plots", "ok", "make_valid"),
+    "empty_geometries.geojson": ("plots", "ok", "空几何"),
+    "all_empty.geojson": ("plots", "error", "没有"),
+    "metres_as_degrees.geojson": ("plots", "error", "不是有效的经纬度"),
+    "swapped_lonlat.geojson": ("plots", "ok", "经纬度顺序颠倒"),
+    "outside_qingdao.geojson": ("plots", "error", "不在青岛市范围内"),
+    "script_names.geojson": ("plots", "ok", ""),
+    "sold_plots.geojson": ("plots", "error", "没有可供地块"),
+    "duplicate_ids.geojson": ("plots", "error", "编号重复"),
+    "districts_gcj02.geojson": ("districts", "ok", "GCJ-02"),
+    "shapefile_no_shx.zip": ("plots", "ok", ".shx"),
+    "shapefile_no_prj.zip": ("plots", "error", ".prj"),
+    "zip_slip.zip": ("plots", "error", "不安全路径"),
+    "zip_bomb.zip": ("plots", "error", "压缩炸弹"),
+    "two_shapefiles.zip": ("plots", "error", "恰有一个 .shp"),
+    "not_a_zip.zip": ("plots", "error", "不是有效的 zip"),
+}
+# file → ("ok", valid rows, texts in the issue table) or ("error", message text)
+TABLES = {
+    "firms_gbk.csv": ("ok", 2, []),
+    "firms_utf8_bom.csv": ("ok", 2, []),
+    "firms_title_rows.xlsx": ("ok", 2, []),
+    "firms_bad_numbers.csv": ("ok", 1, ["第 3 行：用地面积(亩) 必须大于 0", "第 4 行：用地面积(亩) 必须大于 0",
+                                        "第 5 行：税收(万元) 不是数字", "第 6 行：税收(万元) 数值不合理",
+                                        "第 7 行：用地面积(亩) 不是数字", "第 8 行：税收(万元) 不是数字"]),
+    "firms_duplicate_codes.csv": ("ok", 1, ["第 3 行：统一社会信用代码 与第 2 行重复"]),
+    "firms_bd09.csv": ("ok", 1, ["BD09，已全部转换为 WGS84"]),
+    "firms_swapped_outside.csv": ("ok", 0, ["可能填反了", "不在青岛市范围内"]),
+    "firms_no_rows.csv": ("error", "没有数据行"),
+    "firms_missing_columns.csv": ("error", "缺少必填列"),
+    "not_a_table.xlsx": ("error", "不是有效的 Excel"),
+    "empty.csv": ("error", "表格为空"),
+    "binary.csv": ("error", "/"),
+}  # fmt: skip
+
+
+def _bilingual(message: str) -> bool:
+    """Chinese first, then English after a slash."""
+    zh, _, en = message.partition("/")
+    return any("\u4e00" <= ch <= "\u9fff" for ch in zh) and sum(ch.isascii() and ch.isalpha() for ch in en) >= 6
+
+
+def test_the_corpus_is_complete():
+    on_disk = {p.name for p in BAD.iterdir() if p.suffix != ".py"}
+    assert on_disk == set(VECTOR) | set(TABLES)
+
+
+@pytest.mark.parametrize("name", sorted(VECTOR))
+def test_vector_imports_repair_or_refuse_clearly(name):
+    kind, outcome, text = VECTOR[name]
+    if outcome == "error":
+        with pytest.raises(GeoIOError) as err:
+            import_layer(BAD / name, kind)
+        assert text in str(err.value) and _bilingual(str(err.value)), str(err.value)
+        return
+    checked = import_layer(BAD / name, kind)
+    assert len(checked.gdf) > 0 and (checked.gdf["geometry_quality"] == "imported").all()
+    assert checked.gdf.geometry.is_valid.all() and checked.gdf.crs.to_epsg() == 4326
+    if text:
+        assert any(text in n for n in checked.notes_zh), checked.notes_zh
+        assert len(checked.notes_zh) == len(checked.notes_en)
+
+
+def test_gcj02_boundaries_are_detected_and_moved_back_onto_the_official_ones():
+    official = load_layer("districts").set_index("name")
+    fixed = import_layer(BAD / "districts_gcj02.geojson", "districts").gdf.set_index("name")
+    as_given = import_layer(BAD / "districts_gcj02.geojson", "districts", coords="wgs84").gdf.set_index("name")
+    for name in official.index:
+        a, b, c = (g.loc[name].geometry for g in (official, fixed, as_given))
+        assert a.symmetric_difference(b).area < 0.05 * a.symmetric_difference(c).area
+
+
+@pytest.mark.parametrize("name", sorted(TABLES))
+def test_enterprise_tables_report_rows_or_refuse_clearly(name):
+    expected = TABLES[name]
+    districts = load_layer("districts")
+    if expected[0] == "error":
+        with pytest.raises(InputError) as err:
+            evaluate_table(read_enterprises(BAD / name), default_config(), districts)
+        assert expected[1] in str(err.value) and _bilingual(str(err.value)), str(err.value)
+        return
+    ev = evaluate_table(read_enterprises(BAD / name), default_config(), districts)
+    assert len(ev.result) == expected[1]
+    messages = "\n".join(ev.issues["message_zh"])
+    for text in expected[2]:
+        assert text in messages, messages
+
+
+def test_files_above_the_size_limit_are_refused_before_reading(tmp_path):
+    for suffix, reader in ((".geojson", lambda p: import_layer(p, "plots")), (".csv", read_enterprises)):
+        big = tmp_path / f"big{suffix}"
+        with big.open("wb") as fh:  # sparse: no disk space used
+            fh.truncate(MAX_INPUT_BYTES + 1)
+        with pytest.raises((GeoIOError, InputError), match="文件过大"):
+            reader(big)
+
+
+@pytest.mark.parametrize("name", sorted(TABLES))
+def test_land_yield_cli_never_shows_a_traceback(name, tmp_path, capsys):
+    code = land_yield.main(["--input", str(BAD / name), "--out", str(tmp_path / "out.xlsx")])
+    err = capsys.readouterr().err
+    assert code == (2 if TABLES[name][0] == "error" else 0)
+    assert "Traceback" not in err
+    if code == 2:
+        assert err.startswith("错误 / error:") and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("name", sorted(VECTOR))
+def test_layer_import_cli_never_shows_a_traceback(name, tmp_path, capsys):
+    kind, outcome, text = VECTOR[name]
+    code = layers_cli.main(["import", "--kind", kind, "--input", str(BAD / name), "--out", str(tmp_path / "o.geojson")])
+    out = capsys.readouterr()
+    assert code == (2 if outcome == "error" else 0) and "Traceback" not in out.err
+    assert text in (out.err if code else out.out)
+
+
+def test_siting_cli_with_bad_plots_exits_2_with_one_line():
+    for name in ("zip_bomb.zip", "points_as_plots.geojson", "outside_qingdao.geojson"):
+        args = ["--industry", "食品", "--land-mu", "10", "--plots", str(BAD / name)]
+        proc = subprocess.run(
+            [sys.executable, "-m", "analysis.siting", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+        )
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1, proc.stderr
+
+
+def test_exports_neutralise_formulas(tmp_path):
+    ev = evaluate_table(read_enterprises(BAD / "firms_bad_numbers.csv"), default_config(), load_layer("districts"))
+    ev.result.loc[ev.result.index[0], "name"] = '=HYPERLINK("http://example.com","点我")'
+    land_yield.write_results(ev, tmp_path / "r.csv", {})
+    text = (tmp_path / "r.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
+    import pandas as pd
+
+    book = pd.read_excel(pd.io.common.BytesIO(land_yield.xlsx_bytes({"s": ev.result[["name", "tax"]]})))
+    assert book["name"].iloc[0].startswith("'=") and book["tax"].dtype.kind in "if"  # numbers stay numbers
