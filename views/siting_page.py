@@ -64,10 +64,11 @@ def _upload(label: str, key: str) -> tuple[bytes, str] | None:
 def _data_and_parameters() -> tuple[tuple | None, tuple | None, bool, str]:
     with st.expander(t("site_data", lang), icon=":material/database:"):
         c1, c2 = st.columns(2)
-        plots = _upload(t("site_upload_plots", lang), "site_plots")
+        with c1:
+            plots = _upload(t("site_upload_plots", lang), "site_plots")
         with c2:
             exclusion = _upload(t("site_upload_exclusion", lang), "site_exclusion")
-        c1.caption(t("site_plots_note", lang))
+        st.caption(t("site_plots_note", lang))
         use_yield = st.toggle(t("site_use_yield", lang), value=False, key="site_use_yield")
         if "site_config" not in st.session_state:
             st.session_state["site_config"] = load_siting_config().to_toml()

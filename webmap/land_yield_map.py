@@ -80,6 +80,8 @@ def _classify(values: pd.Series, scheme: str, k: int) -> tuple[np.ndarray, list[
 
 
 def _ramp(n: int) -> list[str]:
+    if n == 0:
+        return []
     picks = np.linspace(0, len(RAMP) - 1, n).round().astype(int) if n > 1 else [len(RAMP) - 1]
     return [RAMP[i] for i in picks]
 

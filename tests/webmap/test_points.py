@@ -62,3 +62,28 @@ def test_no_value_can_close_the_script_element():
 def test_categories_must_index_colours():
     with pytest.raises(ValueError, match="index into colours"):
         CanvasPoints([120.0], [36.0], [2], ["#000", "#fff"], name="x")
+
+
+def test_a_choropleth_with_every_area_suppressed_still_builds():
+    from analysis.aggregate import aggregate_zones
+    from analysis.config import default_config
+    from analysis.land_yield import evaluate_table, read_enterprises
+    from layers import load_layer
+    from tests.conftest import ROOT
+    from webmap.assets import AssetUrls
+    from webmap.land_yield_map import AreaOverlay, LandYieldOverlays, build_land_yield_map
+    from webmap.plan_map import MapOptions
+
+    raw = read_enterprises(ROOT / "tests" / "data" / "bad" / "firms_gbk.csv")  # two firms: every area < 3
+    ev = evaluate_table(raw, default_config(), load_layer("districts"))
+    areas = aggregate_zones(ev.result, load_layer("clusters"), "id")
+    assert areas["suppressed"].all()
+    html = (
+        build_land_yield_map(
+            LandYieldOverlays(firms=ev.result, areas=[AreaOverlay(areas, "集聚区")]),
+            MapOptions(assets=AssetUrls.under(".")),
+        )
+        .get_root()
+        .render()
+    )
+    assert "企业不足 3 家" in html
