@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from i18n import t
-from views import state
+from views import auth, state
 from webmap.assets import publish
 
 ROOT = Path(__file__).resolve().parent
@@ -21,6 +21,13 @@ publish(ROOT / "static")  # Leaflet from the installed XStatic-Leaflet package, 
 
 lang = state.language_switch()
 st.sidebar.caption(t("app_subtitle", lang))
+user = auth.current_user(lang)
+if user is None:  # the sign-in form is on screen
+    st.stop()
+st.session_state["auth_user"] = user
+if user is not auth.LOCAL_ADMIN:
+    st.sidebar.caption(f"{user.username} · {t('role_' + user.role, lang)}")
+    st.sidebar.button(t("auth_sign_out", lang), on_click=auth.sign_out, icon=":material/logout:")
 
 pages = [
     st.Page("views/map_page.py", title=t("page_map", lang), icon=":material/map:", url_path="map", default=True),
@@ -31,4 +38,10 @@ pages = [
     st.Page("views/kpi_page.py", title=t("page_kpi", lang), icon=":material/flag:", url_path="targets"),
     st.Page("views/data_page.py", title=t("page_data", lang), icon=":material/download:", url_path="data"),
 ]
+if user.has("analyst"):
+    pages.append(st.Page("views/workspace_page.py", title=t("page_workspace", lang), icon=":material/inventory_2:",
+                         url_path="workspace"))  # fmt: skip
+if user.has("admin"):
+    pages.append(st.Page("views/admin_page.py", title=t("page_admin", lang), icon=":material/admin_panel_settings:",
+                         url_path="admin"))  # fmt: skip
 st.navigation(pages).run()

@@ -37,7 +37,7 @@ class WorkspaceError(RuntimeError):
     """The workspace cannot be opened or written; the message is fit to show to a user."""
 
 
-def _now() -> str:
+def now_utc() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
@@ -105,10 +105,10 @@ class Workspace:
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(values)}) RETURNING fid"
         return int(conn.execute(text(sql), row).scalar_one())
 
-    def _audit(self, conn: Connection, user: str | None, action: str, target: str) -> None:
-        self._insert(conn, "audit_log", {"at": _now(), "username": user, "action": action, "target": target})
+    def audit(self, conn: Connection, user: str | None, action: str, target: str) -> None:
+        self._insert(conn, "audit_log", {"at": now_utc(), "username": user, "action": action, "target": target})
 
-    def _frame(self, sql: str, params: dict | None = None) -> pd.DataFrame:
+    def query(self, sql: str, params: dict | None = None) -> pd.DataFrame:
         with self.engine.connect() as conn:
             result = conn.execute(text(sql), params or {})
             return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
@@ -151,17 +151,17 @@ class Workspace:
             raise ValueError(f"kind must be one of {_DATASET_KINDS}, got {kind!r}")
         digest = hashlib.sha256(content).hexdigest()
         row = {"name": name, "kind": kind, "filename": Path(filename).name, "sha256": digest, "size": len(content),
-               "content": content, "notes": notes, "created_by": user, "created_at": _now(),
+               "content": content, "notes": notes, "created_by": user, "created_at": now_utc(),
                "n_features": n_features}  # fmt: skip
         with self.transaction() as conn:
             fid = self._insert(conn, "datasets", row)
-            self._audit(conn, user, "save_dataset", f"datasets/{fid}")
+            self.audit(conn, user, "save_dataset", f"datasets/{fid}")
         return fid
 
     def datasets(self, kind: str | None = None) -> pd.DataFrame:
         """Stored data sets, newest first (without their content)."""
         where = "WHERE kind = :kind" if kind else ""
-        return self._frame(
+        return self.query(
             f"SELECT fid, name, kind, filename, size, sha256, n_features, notes, created_by, created_at "
             f"FROM datasets {where} ORDER BY fid DESC",
             {"kind": kind},
@@ -183,7 +183,7 @@ class Workspace:
         counts = result["class"].replace("", "—").value_counts().to_dict()
         run = {"name": name, "dataset_fid": dataset_fid, "config_toml": config_toml, "n_firms": len(result),
                "summary_json": json.dumps({"classes": counts}, ensure_ascii=False),
-               "synthetic": int(bool(evaluation.synthetic)), "created_by": user, "created_at": _now()}  # fmt: skip
+               "synthetic": int(bool(evaluation.synthetic)), "created_by": user, "created_at": now_utc()}  # fmt: skip
         columns = ("name", "credit_code", "district", "industry", "scale", "status", "class", "score", "tax_per_mu",
                    "land_mu", "tax")  # fmt: skip
         frame = pd.DataFrame(result[list(columns)]).astype(object).where(result[list(columns)].notna(), None)
@@ -197,18 +197,18 @@ class Workspace:
                 sql = (f"INSERT INTO evaluation_firms ({', '.join(cols)}) VALUES "
                        f"({', '.join(self.dialect.geom_in(c) if c == 'geom' else ':' + c for c in cols)})")  # fmt: skip
                 conn.execute(text(sql), rows)
-            self._audit(conn, user, "save_evaluation", f"evaluation_runs/{fid}")
+            self.audit(conn, user, "save_evaluation", f"evaluation_runs/{fid}")
         return fid
 
     def evaluations(self) -> pd.DataFrame:
-        return self._frame(
+        return self.query(
             "SELECT fid, name, n_firms, synthetic, summary_json, created_by, created_at FROM evaluation_runs "
             "ORDER BY fid DESC"
         )
 
     def evaluation_firms(self, run_fid: int) -> gpd.GeoDataFrame:
         """The firms of a stored run (EPSG:4326)."""
-        frame = self._frame(
+        frame = self.query(
             f"SELECT fid, name, credit_code, district, industry, scale, status, class, score, tax_per_mu, land_mu, "
             f"tax, {self.dialect.geom_out('geom')} FROM evaluation_firms WHERE run_fid = :r ORDER BY fid",
             {"r": run_fid},
@@ -220,7 +220,7 @@ class Workspace:
     def save_site_study(self, name: str, result, user: str | None = None, top_plots: int = 50) -> int:
         """Store a site study (:class:`analysis.siting.SiteResult`): project, parameters, ranked candidates."""
         study = {"name": name, "project_json": json.dumps(result.project.as_dict(), ensure_ascii=False),
-                 "config_toml": result.config.to_toml(), "created_by": user, "created_at": _now(),
+                 "config_toml": result.config.to_toml(), "created_by": user, "created_at": now_utc(),
                  "notes_json": json.dumps(result.notes_zh, ensure_ascii=False)}  # fmt: skip
         with self.transaction() as conn:
             fid = self._insert(conn, "site_studies", study)
@@ -237,14 +237,14 @@ class Workspace:
                 sql = (f"INSERT INTO site_candidates ({', '.join(cols)}) VALUES "
                        f"({', '.join(self.dialect.geom_in(c) if c == 'geom' else ':' + c for c in cols)})")  # fmt: skip
                 conn.execute(text(sql), rows)
-            self._audit(conn, user, "save_site_study", f"site_studies/{fid}")
+            self.audit(conn, user, "save_site_study", f"site_studies/{fid}")
         return fid
 
     def site_studies(self) -> pd.DataFrame:
-        return self._frame("SELECT fid, name, project_json, created_by, created_at FROM site_studies ORDER BY fid DESC")
+        return self.query("SELECT fid, name, project_json, created_by, created_at FROM site_studies ORDER BY fid DESC")
 
     def site_candidates(self, study_fid: int) -> gpd.GeoDataFrame:
-        frame = self._frame(
+        frame = self.query(
             f"SELECT fid, kind, rank, ref_id, name, score, compliant, failed, reasons, {self.dialect.geom_out('geom')} "
             "FROM site_candidates WHERE study_fid = :s ORDER BY kind DESC, rank",
             {"s": study_fid},
@@ -258,10 +258,10 @@ class Workspace:
             raise ValueError(f"cannot delete from {table!r}")
         with self.transaction() as conn:
             conn.execute(text(f"DELETE FROM {table} WHERE fid = :f"), {"f": fid})
-            self._audit(conn, user, "delete", f"{table}/{fid}")
+            self.audit(conn, user, "delete", f"{table}/{fid}")
 
     def audit_log(self) -> pd.DataFrame:
-        return self._frame("SELECT at, username, action, target FROM audit_log ORDER BY fid DESC")
+        return self.query("SELECT at, username, action, target FROM audit_log ORDER BY fid DESC")
 
 
 def open_workspace(location: str | Path) -> Workspace:

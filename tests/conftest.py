@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "seed" / "000_98086a54bbfbe68d.txt"
+# Tests (and the app servers they start) use a fresh workspace, never the project's own.
+os.environ["QDP_WORKSPACE"] = str(Path(tempfile.mkdtemp(prefix="qdp-test-ws-")) / "workspace.gpkg")
 _PUNCT = str.maketrans({"，": ",", "（": "(", "）": ")", "：": ":", "；": ";", "、": ","})
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.aggregate import aggregate_grid, aggregate_zones
+from analysis.aggregate import MIN_FIRMS, aggregate_grid, aggregate_zones
 from analysis.config import CLASS_INFO, INDICATORS, ConfigError, load_config
 from analysis.enterprises import COORD_SYSTEMS
 from analysis.hotspots import hot_spots
@@ -22,6 +22,7 @@ from geo.raster import geotiff_bytes
 from i18n import t
 from views import state
 from views.text import md
+from views.workspace_panels import save_evaluation_panel
 from webmap.assets import streamlit_urls
 from webmap.land_yield_map import SCHEMES, AreaOverlay, LandYieldOverlays, build_land_yield_map
 from webmap.plan_map import MapOptions
@@ -30,6 +31,9 @@ MAX_ROWS_SHOWN = 1000  # the full table is in the XLSX download
 LEVELS = ("none", "clusters", "districts", "axis_corridors", "bay_areas", "grid")
 ZONE_IDS = {"clusters": "id", "districts": "adcode", "axis_corridors": "id", "bay_areas": "id"}
 lang = state.lang()
+# Enterprise-level data (firm rows, points, row-level messages, firm downloads) is for analysts and
+# admins only; a viewer gets aggregates of areas with ≥ 3 firms (analysis.aggregate.MIN_FIRMS).
+ANALYST = st.session_state["auth_user"].has("analyst") if "auth_user" in st.session_state else False
 
 
 _evaluate = state.evaluation
@@ -56,6 +60,9 @@ def _hot_spots(data: bytes, filename: str, config_toml: str, coords: str):
 
 
 def _input() -> tuple[bytes, str]:
+    if not ANALYST:
+        path = state.enterprise_file()
+        return path.read_bytes(), path.name
     with st.sidebar:
         st.subheader(t("ly_data_source", lang))
         upload = st.file_uploader(t("ly_upload", lang), type=["csv", "xlsx", "geojson", "json", "gpkg", "zip"])
@@ -69,6 +76,8 @@ def _input() -> tuple[bytes, str]:
 
 def _parameters() -> str:
     """The parameter editor; returns the configuration as TOML (kept in the session)."""
+    if not ANALYST:
+        return load_config(None).to_toml()
     if "ly_config" not in st.session_state:
         st.session_state["ly_config"] = load_config(None).to_toml()
     config = load_config(st.session_state["ly_config"].encode("utf-8"))
@@ -128,6 +137,8 @@ def _validation(ev: Evaluation) -> None:
         return
     text = t("ly_validation_summary", lang).format(n=ev.prepared.n_input, bad=ev.prepared.n_errors, warn=n_warn)
     (st.warning if ev.prepared.n_errors else st.info)(text)
+    if not ANALYST:
+        return  # the row-level messages quote firms' figures
     with st.expander(t("ly_validation", lang), expanded=ev.prepared.n_errors > 0):
         shown = issues[["row", "severity", "message_zh" if lang == "zh" else "message_en"]]
         st.dataframe(shown, hide_index=True, width="stretch", height=240)
@@ -145,6 +156,9 @@ def _class_counts(ev: Evaluation) -> None:
 
 def _results(ev: Evaluation) -> None:
     st.subheader(t("ly_results", lang))
+    if not ANALYST:
+        st.info(t("ly_viewer_note", lang), icon=":material/lock:")
+        return
     res = ev.result
     c1, c2, c3 = st.columns(3)
     districts = c1.multiselect(t("ly_filter_district", lang), sorted(res["district"].dropna().unique()))
@@ -167,6 +181,8 @@ def _charts(ev: Evaluation, clusters_fig: pd.DataFrame) -> None:
     st.subheader(t("ly_charts", lang))
     left, right = st.columns(2)
     shares = class_summary(ev.result, "district")[["A", "B", "C", "D"]]
+    if not ANALYST:  # a district's shares with fewer than 3 rated firms would show their classes
+        shares = shares[shares.sum(axis=1) >= MIN_FIRMS]
     shares = shares.div(shares.sum(axis=1).where(lambda s: s > 0), axis=0) * 100
     left.caption(t("ly_chart_shares", lang) + " (%)")
     left.bar_chart(shares, horizontal=True, color=["#1a9850", "#91cf60", "#fc8d59", "#d73027"], height=320)
@@ -202,7 +218,7 @@ def _map_html(data: bytes, filename: str, config_toml: str, coords: str, view: t
 def _map(key: tuple) -> tuple[pd.DataFrame | None, str]:
     st.subheader(t("ly_map", lang))
     c1, c2, c3, c4 = st.columns(4)
-    show_firms = c1.toggle(t("ly_show_firms", lang), value=True, key="ly_firms")
+    show_firms = c1.toggle(t("ly_show_firms", lang), value=True, key="ly_firms") if ANALYST else False
     level = c2.selectbox(t("ly_area_level", lang), LEVELS, index=1, key="ly_level",
                          format_func=lambda v: t("ly_area_none" if v == "none" else f"ly_level_{v}", lang))  # fmt: skip
     value = c3.selectbox(t("ly_area_value", lang), [*INDICATORS, "score_mean"], key="ly_value",
@@ -228,14 +244,15 @@ def _downloads(ev: Evaluation, key: tuple, areas: pd.DataFrame | None, level: st
     with st.expander(t("ly_downloads", lang), icon=":material/download:", expanded=False):
         c1, c2, c3, c4 = st.columns(4)
         layers = state.plan_layers()
-        c1.download_button(
-            t("ly_dl_xlsx", lang), lambda: xlsx_bytes(result_sheets(ev, layers, lang)),
-            file_name="亩产效益评价结果.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="ly_dl_xlsx",
-        )  # fmt: skip
-        located = ev.result[~ev.result.geometry.is_empty & ev.result.geometry.notna()]
-        c2.download_button(t("ly_dl_points", lang), lambda: _geojson(located), file_name="enterprises.geojson",
-                           mime="application/geo+json", key="ly_dl_points")  # fmt: skip
+        if ANALYST:
+            c1.download_button(
+                t("ly_dl_xlsx", lang), lambda: xlsx_bytes(result_sheets(ev, layers, lang)),
+                file_name="亩产效益评价结果.xlsx",
+                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="ly_dl_xlsx",
+            )  # fmt: skip
+            located = ev.result[~ev.result.geometry.is_empty & ev.result.geometry.notna()]
+            c2.download_button(t("ly_dl_points", lang), lambda: _geojson(located), file_name="enterprises.geojson",
+                               mime="application/geo+json", key="ly_dl_points")  # fmt: skip
         if areas is not None:
             c3.download_button(t("ly_dl_areas", lang), lambda: _geojson(areas), file_name=f"areas_{level}.geojson",
                                mime="application/geo+json", key="ly_dl_areas")  # fmt: skip
@@ -285,3 +302,5 @@ chosen_areas, chosen_level = _map(key)
 _results(evaluation)
 _charts(evaluation, _areas(*key, "clusters"))
 _downloads(evaluation, key, chosen_areas, chosen_level)
+if ANALYST:
+    save_evaluation_panel(evaluation, key)

@@ -22,6 +22,7 @@ from i18n import t
 from views import state
 from views.location_panel import RETURNED, industry_options, location_report
 from views.text import md
+from views.workspace_panels import save_study_panel
 from webmap.assets import streamlit_urls
 from webmap.basemaps import BASEMAPS
 from webmap.plan_map import MapOptions
@@ -251,3 +252,5 @@ location_report(map_state, "site_map", ctx, result.project, lang, coords=BASEMAP
                 cluster_yield=_cluster_yield(yield_key) if use_yield else None)  # fmt: skip
 _plot_table(result, inputs["top"])
 _downloads(result, key, inputs["top"])
+if st.session_state["auth_user"].has("analyst"):
+    save_study_panel(result)

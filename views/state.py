@@ -119,3 +119,12 @@ def evaluation_key() -> tuple[bytes, str, str, str]:
 
     path = enterprise_file()
     return path.read_bytes(), path.name, load_config(None).to_toml(), "auto"
+
+
+@st.cache_resource(show_spinner=False)
+def workspace():
+    """The workspace of this deployment (:func:`views.settings.workspace_location`), opened once."""
+    from store import open_workspace
+    from views.settings import workspace_location
+
+    return open_workspace(workspace_location())

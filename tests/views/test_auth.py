@@ -1,0 +1,99 @@
+"""Sign-in and roles in the app: a viewer never receives enterprise-level rows, on any page or download."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from store import open_workspace
+from store.users import add_user
+from tests.conftest import ROOT
+
+PAGES = ("views/map_page.py", "views/land_yield_page.py", "views/siting_page.py", "views/kpi_page.py",
+         "views/data_page.py", "views/workspace_page.py", "views/admin_page.py")  # fmt: skip
+FIRM_MARKERS = ("样例企业", "913702000000")  # sample firm names and credit codes
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    location = tmp_path / "ws.gpkg"
+    monkeypatch.setenv("QDP_WORKSPACE", str(location))
+    ws = open_workspace(location)
+    add_user(ws, "viewer1", "viewer password 1", "viewer")
+    add_user(ws, "analyst1", "analyst password 1", "analyst")
+    from views import state
+
+    state.workspace.clear()  # the app opens the workspace of this test
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    return at, ws
+
+
+def _sign_in(at: AppTest, name: str, password: str) -> AppTest:
+    at.text_input(key="auth_name").set_value(name)
+    at.text_input(key="auth_password").set_value(password)
+    return at.button[0].click().run()
+
+
+def _everything_sent(at: AppTest) -> str:
+    """Every text the page sent to the browser: markdown, tables, iframe pages, download contents."""
+    parts = [str(e.value) for e in (*at.markdown, *at.caption, *at.info, *at.warning, *at.error, *at.metric)]
+    parts += [d.value.to_csv() for d in at.dataframe]
+    parts += [str(e.proto) for e in at.get("iframe")]
+    for button in at.get("download_button"):
+        parts.append(button.proto.label)
+    return "\n".join(parts)
+
+
+def test_sign_in_is_required_once_users_exist(app):
+    at, _ = app
+    assert [t.label for t in at.text_input] == ["用户名", "密码"] and not at.get("iframe")
+    _sign_in(at, "viewer1", "wrong password")
+    assert any("不正确" in e.value for e in at.error)
+    _sign_in(at, "viewer1", "viewer password 1")
+    assert not at.exception and not at.text_input  # signed in: the plan map page
+    assert at.title[0].value == "青岛制造业布局规划助手" and any("viewer1" in c.value for c in at.sidebar.caption)
+
+
+def test_a_viewer_never_receives_firm_level_data(app):
+    at, _ = app
+    _sign_in(at, "viewer1", "viewer password 1")
+    for page in PAGES:
+        if page in ("views/workspace_page.py", "views/admin_page.py"):
+            with pytest.raises(ValueError, match="Could not find a navigation page"):
+                at.switch_page(page)  # not offered to a viewer at all
+            continue
+        at.switch_page(page).run()
+        assert not at.exception, page
+        sent = _everything_sent(at)
+        assert not any(marker in sent for marker in FIRM_MARKERS), page
+    at.switch_page("views/land_yield_page.py").run()
+    assert any("仅分析员" in i.value for i in at.info)
+    assert [b.proto.label for b in at.get("download_button")] == ["分区统计（GeoJSON）", "栅格面（GeoTIFF，EPSG:4549）"]
+    assert not at.get("file_uploader")
+
+
+def test_an_analyst_sees_firms_and_saves_an_evaluation(app):
+    at, ws = app
+    _sign_in(at, "analyst1", "analyst password 1")
+    at.switch_page("views/land_yield_page.py").run()
+    assert not at.exception
+    assert any(m in _everything_sent(at) for m in FIRM_MARKERS)
+    form_button = next(b for b in at.button if b.label == "保存")
+    form_button.click().run()
+    assert any("已保存为评价记录" in s.value for s in at.success)
+    assert ws.evaluations()["n_firms"].tolist() == [3000]
+    assert ws.audit_log()["username"].iloc[0] == "analyst1"
+
+
+def test_idle_sessions_expire(app, monkeypatch):
+    at, _ = app
+    _sign_in(at, "viewer1", "viewer password 1")
+    monkeypatch.setenv("QDP_SESSION_MINUTES", "1")
+    at.session_state["auth_session"]["seen"] = time.time() - 120
+    at.run()
+    assert [t.label for t in at.text_input] == ["用户名", "密码"]
+    assert any("过期" in i.value for i in at.info)

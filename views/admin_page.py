@@ -1,0 +1,69 @@
+"""Users and data page (admins): accounts and roles, stored data sets, the audit log."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from i18n import t
+from store import WorkspaceError
+from store.users import ROLES, UserError, add_user, list_users, set_disabled, set_password, set_role
+from views import state
+from views.text import md
+
+lang = state.lang()
+admin = st.session_state["auth_user"]
+if not admin.has("admin"):
+    st.error(t("ws_forbidden", lang))
+    st.stop()
+
+st.title(t("page_admin", lang))
+ws = state.workspace()
+try:
+    st.subheader(t("adm_users", lang))
+    st.dataframe(list_users(ws), hide_index=True, width="stretch")
+    with st.form("adm_add", clear_on_submit=True):
+        st.caption(t("adm_add", lang))
+        c1, c2, c3, c4 = st.columns(4)
+        name = c1.text_input(t("auth_user", lang))
+        role = c2.selectbox(t("adm_role", lang), ROLES, format_func=lambda r: t(f"role_{r}", lang))
+        email = c3.text_input("E-mail")
+        password = c4.text_input(t("auth_password", lang), type="password")
+        if st.form_submit_button(t("adm_add_button", lang), icon=":material/person_add:"):
+            try:
+                add_user(ws, name.strip(), password, role, email.strip() or None, by=admin.username)
+                st.rerun()
+            except UserError as exc:
+                st.error(md(exc))
+    with st.form("adm_change"):
+        st.caption(t("adm_change", lang))
+        c1, c2, c3 = st.columns(3)
+        users = list_users(ws)["username"].tolist()
+        target = c1.selectbox(t("auth_user", lang), users)
+        new_role = c2.selectbox(
+            t("adm_role", lang), ["", *ROLES], format_func=lambda r: t(f"role_{r}", lang) if r else "—"
+        )
+        new_password = c3.text_input(t("adm_new_password", lang), type="password")
+        b1, b2, b3 = st.columns(3)
+        apply = b1.form_submit_button(t("ly_apply", lang))
+        disable = b2.form_submit_button(t("adm_disable", lang))
+        enable = b3.form_submit_button(t("adm_enable", lang))
+        try:
+            if apply and new_role:
+                set_role(ws, target, new_role, by=admin.username)
+            if apply and new_password:
+                set_password(ws, target, new_password, by=admin.username)
+            if disable or enable:
+                if disable and target == admin.username:
+                    raise UserError("不能停用自己 / you cannot disable yourself")
+                set_disabled(ws, target, bool(disable), by=admin.username)
+            if apply or disable or enable:
+                st.rerun()
+        except UserError as exc:
+            st.error(md(exc))
+
+    st.subheader(t("adm_datasets", lang))
+    st.dataframe(ws.datasets(), hide_index=True, width="stretch")
+    st.subheader(t("adm_audit", lang))
+    st.dataframe(ws.audit_log().head(500), hide_index=True, width="stretch")
+except WorkspaceError as exc:
+    st.error(md(exc))

@@ -1,0 +1,63 @@
+"""Workspace page (analysts and admins): saved 亩产效益 runs and site studies, their downloads."""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from i18n import t
+from store import WorkspaceError
+from views import state
+from views.text import md
+
+lang = state.lang()
+user = st.session_state["auth_user"]
+if not user.has("analyst"):  # the page is not listed for viewers; refuse a direct call as well
+    st.error(t("ws_forbidden", lang))
+    st.stop()
+
+st.title(t("page_workspace", lang))
+ws = state.workspace()
+st.caption(t("ws_location", lang).format(location=md(ws.location), version=ws.version))
+
+
+def _geojson_bytes(gdf) -> bytes:
+    return gdf.to_json(drop_id=True, to_wgs84=True, ensure_ascii=False).encode("utf-8")
+
+
+try:
+    st.subheader(t("ws_studies", lang))
+    studies = ws.site_studies()
+    if studies.empty:
+        st.caption(t("ws_empty", lang))
+    for row in studies.itertuples():
+        project = json.loads(row.project_json)
+        with st.expander(f"{row.fid} · {row.name} · {project['industry_term']} {project['land_mu']:g} 亩 · "
+                         f"{row.created_by or ''} {row.created_at}"):  # fmt: skip
+            candidates = ws.site_candidates(int(row.fid))
+            st.dataframe(candidates.drop(columns="geometry"), hide_index=True, width="stretch")
+            c1, c2 = st.columns(2)
+            c1.download_button(t("site_dl_geojson", lang), _geojson_bytes(candidates[candidates.geometry.notna()]),
+                               file_name=f"site_study_{row.fid}.geojson", key=f"ws_s_{row.fid}")  # fmt: skip
+            if c2.button(t("ws_delete", lang), key=f"ws_sd_{row.fid}"):
+                ws.delete("site_studies", int(row.fid), user=user.username)
+                st.rerun()
+
+    st.subheader(t("ws_runs", lang))
+    runs = ws.evaluations()
+    if runs.empty:
+        st.caption(t("ws_empty", lang))
+    for row in runs.itertuples():
+        label = t("ly_sample_short", lang) if row.synthetic else ""
+        with st.expander(f"{row.fid} · {row.name} · {row.n_firms} · {row.created_by or ''} {row.created_at} {label}"):
+            st.json(json.loads(row.summary_json))
+            c1, c2 = st.columns(2)
+            firms = lambda fid=int(row.fid): _geojson_bytes(ws.evaluation_firms(fid))  # noqa: E731
+            c1.download_button(t("ly_dl_points", lang), firms, file_name=f"evaluation_{row.fid}.geojson",
+                               key=f"ws_r_{row.fid}")  # fmt: skip
+            if c2.button(t("ws_delete", lang), key=f"ws_rd_{row.fid}"):
+                ws.delete("evaluation_runs", int(row.fid), user=user.username)
+                st.rerun()
+except WorkspaceError as exc:
+    st.error(md(exc))
