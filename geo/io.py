@@ -6,6 +6,7 @@ so that the UI and the command-line tools can show it without a traceback.
 
 from __future__ import annotations
 
+import threading
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
@@ -33,6 +34,7 @@ __all__ = [
 SHAPEFILE_PARTS = (".shp", ".shx", ".dbf")
 MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
 MAX_ZIP_RATIO = 200  # uncompressed / compressed, for members over 1 MB
+_GDAL_CONFIG = threading.Lock()
 _DBF_NAME_BYTES = 10
 _DBF_TEXT_BYTES = 254
 
@@ -264,11 +266,12 @@ def _read_without_shx(path: Path, stem: str, tmp: str) -> gpd.GeoDataFrame:
             if name.startswith(stem + ".") or name.lower().startswith(stem.lower() + "."):
                 target = Path(tmp) / ("layer" + Path(name).suffix.lower())
                 target.write_bytes(zf.read(name))
-    pyogrio.set_gdal_config_options({"SHAPE_RESTORE_SHX": True})
-    try:
-        return pyogrio.read_dataframe(Path(tmp) / "layer.shp")
-    finally:
-        pyogrio.set_gdal_config_options({"SHAPE_RESTORE_SHX": None})
+    with _GDAL_CONFIG:  # the option is process-wide: one such read at a time
+        pyogrio.set_gdal_config_options({"SHAPE_RESTORE_SHX": True})
+        try:
+            return pyogrio.read_dataframe(Path(tmp) / "layer.shp")
+        finally:
+            pyogrio.set_gdal_config_options({"SHAPE_RESTORE_SHX": None})
 
 
 def read_vector(path: str | Path, layer: str | None = None, to_crs: str | None = WGS84) -> gpd.GeoDataFrame:
