@@ -99,11 +99,18 @@ class Workspace:
         except sqlalchemy.exc.OperationalError as exc:
             raise WorkspaceError(f"工作空间写入失败 / the workspace could not be written: {exc.orig}") from exc
 
-    def _insert(self, conn: Connection, table: str, row: dict[str, Any], geom: str | None = None) -> int:
-        columns = list(row)
-        values = [self.dialect.geom_in(c) if c == geom else f":{c}" for c in columns]
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(values)}) RETURNING fid"
-        return int(conn.execute(text(sql), row).scalar_one())
+    def _insert_sql(self, table: str, columns: list[str]) -> str:
+        values = [self.dialect.geom_in(c) if c == "geom" else f":{c}" for c in columns]
+        return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(values)})"
+
+    def _insert(self, conn: Connection, table: str, row: dict[str, Any]) -> int:
+        """Insert one row; returns its fid."""
+        return int(conn.execute(text(self._insert_sql(table, list(row)) + " RETURNING fid"), row).scalar_one())
+
+    def _insert_many(self, conn: Connection, table: str, rows: list[dict[str, Any]]) -> None:
+        """Insert rows with the same keys (a ``geom`` key holds encoded geometry)."""
+        if rows:
+            conn.execute(text(self._insert_sql(table, list(rows[0]))), rows)
 
     def audit(self, conn: Connection, user: str | None, action: str, target: str) -> None:
         self._insert(conn, "audit_log", {"at": now_utc(), "username": user, "action": action, "target": target})
@@ -192,11 +199,7 @@ class Workspace:
             fid = self._insert(conn, "evaluation_runs", run)
             rows = [{**dict(zip(columns, values, strict=True)), "run_fid": fid, "geom": g}
                     for values, g in zip(frame.itertuples(index=False), geoms, strict=True)]  # fmt: skip
-            if rows:
-                cols = [*columns, "run_fid", "geom"]
-                sql = (f"INSERT INTO evaluation_firms ({', '.join(cols)}) VALUES "
-                       f"({', '.join(self.dialect.geom_in(c) if c == 'geom' else ':' + c for c in cols)})")  # fmt: skip
-                conn.execute(text(sql), rows)
+            self._insert_many(conn, "evaluation_firms", rows)
             self.audit(conn, user, "save_evaluation", f"evaluation_runs/{fid}")
         return fid
 
@@ -232,11 +235,7 @@ class Workspace:
                                  "name": str(row.name), "score": float(row.score), "compliant": int(row.compliant),
                                  "failed": "\n".join(row.failed_zh), "reasons": "\n".join(row.reasons_zh),
                                  "geom": self.dialect.encode(geom)})  # fmt: skip
-            cols = list(rows[0]) if rows else []
-            if rows:
-                sql = (f"INSERT INTO site_candidates ({', '.join(cols)}) VALUES "
-                       f"({', '.join(self.dialect.geom_in(c) if c == 'geom' else ':' + c for c in cols)})")  # fmt: skip
-                conn.execute(text(sql), rows)
+            self._insert_many(conn, "site_candidates", rows)
             self.audit(conn, user, "save_site_study", f"site_studies/{fid}")
         return fid
 
