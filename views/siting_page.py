@@ -113,7 +113,9 @@ def _rank(inputs: tuple, plots, exclusion, config_toml: str, use_yield: bool, yi
                       cluster_yield=_cluster_yield(yield_key) if use_yield else None, top_plots=inputs[5])  # fmt: skip
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
 def _cluster_yield(key) -> pd.DataFrame | None:
+    """亩产效益 by cluster (ratio of sums, < 3 firms suppressed) of the evaluation ``key``."""
     if key is None:
         return None
     ev = state.evaluation(*key)
