@@ -321,9 +321,12 @@ def _check_values(out: pd.DataFrame, p: _Preparer, evaluation_year: int | None) 
         f = field(fid)
         p.error(out[fid] < 0, fid, f"{f.zh} 不能为负数", f"{f.en} must not be negative")
     for fid, high in PLAUSIBLE_MAX.items():
-        f = field(fid)
-        zh, en = f"{f.zh} 数值不合理（{{value}}），请检查单位", f"{f.en} is implausible ({{value}}); check the unit"
-        p.error(out[fid] > high, fid, zh, en, out[fid].map(lambda v: f"{v:.6g}"))
+        implausible = out[fid] > high
+        if implausible.any():  # format only the offending cells: this runs on every row of big tables
+            f = field(fid)
+            shown = out.loc[implausible, fid].map(lambda v: f"{v:.6g}").reindex(out.index)
+            p.error(implausible, fid, f"{f.zh} 数值不合理（{{value}}），请检查单位",
+                    f"{f.en} is implausible ({{value}}); check the unit", shown)  # fmt: skip
     above = out["scale"] == ABOVE
     for fid in _ABOVE_REQUIRED:
         f = field(fid)
@@ -464,10 +467,18 @@ def _check_districts(
     if districts is None or districts.empty:
         return stated
     lookup = _district_lookup(districts)
-    names = _per_distinct(
-        stated, lambda u: u.map(lambda s: lookup.get(s, lookup.get(str(s).lower())) if s else "").astype(object)
-    )
-    unknown = names.isna()
+    district_names = np.append(districts["name"].astype(str).to_numpy(object), "")  # index −1 → ""
+    position = {name: i for i, name in enumerate(district_names[:-1])}
+
+    def code(s: str) -> int:  # −1 empty, −2 not a district of Qingdao
+        if not s:
+            return -1
+        name = lookup.get(s, lookup.get(str(s).lower()))
+        return position.get(name, -1) if name is not None else -2
+
+    # Work on district indices (integers) rather than 100 000 strings.
+    stated_code = _per_distinct(stated, lambda u: u.map(code).astype(np.int64)).to_numpy()
+    unknown = pd.Series(stated_code == -2, index=out.index)
     if unknown.any():
         hints = stated[unknown].map(
             lambda s: "、".join(difflib.get_close_matches(s, list(districts["name"]), n=2, cutoff=0.3)) or "—"
@@ -479,30 +490,30 @@ def _check_districts(
             "district is not a district of Qingdao: {value}",
             "“" + stated[unknown] + "”（相近 / close: " + hints + "）",
         )
-    names = names.fillna("")
+    given = np.where(stated_code == -2, -1, stated_code)
     located = ~shapely.is_missing(points)
     zones = districts.to_crs(WGS84) if districts.crs is not None else districts
     owner = containing_polygon(shapely.get_x(points), shapely.get_y(points), zones.geometry.to_numpy())
-    district_names = np.append(districts["name"].astype(str).to_numpy(object), "")
-    found = pd.Series(district_names[owner], index=out.index)  # owner −1 picks the trailing ""
     p.warn(
-        located & (found == "") & (names != ""),
+        pd.Series(located & (owner < 0) & (given >= 0), index=out.index),
         "lon",
         "坐标不在青岛市陆域内（可能在海上或边界外），请核实",
         "coordinates fall outside Qingdao's land area; please check",
     )
-    mismatch = (names != "") & (found != "") & (names != found)
-    p.warn(
-        mismatch,
-        "district",
-        "区市 填写为“{value}”，按坐标所在区市计",
-        "district as stated differs from the location; the location's district is used",
-        names + "”，坐标位于“" + found,
-    )
+    mismatch = pd.Series((given >= 0) & (owner >= 0) & (given != owner), index=out.index)
+    if mismatch.any():  # the message names both districts: built for those rows only
+        shown = pd.Series(district_names[given] + "”，坐标位于“" + district_names[owner], index=out.index)
+        p.warn(
+            mismatch,
+            "district",
+            "区市 填写为“{value}”，按坐标所在区市计",
+            "district as stated differs from the location; the location's district is used",
+            shown.where(mismatch),
+        )
     p.error(
-        (names == "") & (found == "") & ~unknown,
+        pd.Series((given < 0) & (owner < 0), index=out.index) & ~unknown,
         "district",
         "区市 不能为空（也无坐标可推算）",
         "district is empty and cannot be derived from coordinates",
     )
-    return found.where(found != "", names)
+    return pd.Series(district_names[np.where(owner >= 0, owner, given)], index=out.index)

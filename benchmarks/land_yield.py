@@ -70,7 +70,7 @@ def naive_evaluate(frame: pd.DataFrame, config) -> list[float]:
     ]
 
 
-def bench_evaluation(n: int, layers, repeat: int = 3) -> None:
+def bench_evaluation(n: int, layers, repeat: int = 5) -> None:
     frame = synthetic_enterprises(n, layers["districts"], layers["clusters"], seed=1)
     raw = raw_table(frame)
     config = default_config()
