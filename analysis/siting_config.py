@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from layers.catalogue import NODE_KINDS  # the kinds of transport node the catalogue knows
+
 __all__ = [
     "DEFAULT_SITING_CONFIG",
     "FACTORS",
@@ -26,7 +28,6 @@ __all__ = [
 DEFAULT_SITING_CONFIG = Path(__file__).with_name("siting.toml")
 FACTORS = ("plan_fit", "axis", "transport", "land_yield", "free_land")
 FIT_LEVELS = ("leading", "related", "axis", "bay_role", "guided", "none")
-NODE_KINDS = ("port", "airport", "rail_freight", "interchange")
 _STANDARD_KEYS = ("min_investment_wan_per_mu", "min_tax_wan_per_mu", "min_tax_wan_per_tce")
 
 
