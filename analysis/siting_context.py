@@ -59,10 +59,6 @@ class Locations:
     node_nearest: np.ndarray
     area_mu: np.ndarray
 
-    def take(self, index: np.ndarray) -> Locations:
-        """The locations of a subset of candidates."""
-        return Locations(**{k: v[index] for k, v in self.__dict__.items()})
-
 
 @dataclass
 class SitingContext:
