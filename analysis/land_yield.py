@@ -150,7 +150,7 @@ def write_results(ev: Evaluation, out: Path, layers: dict[str, gpd.GeoDataFrame]
     elif suffix == ".csv":
         neutralise_formulas(results_table(ev.result)).to_csv(out, index=False, encoding="utf-8-sig")
     elif suffix == ".geojson":
-        from geo.io import write_geojson
+        from geo.write import write_geojson
 
         located = ev.result[~ev.result.geometry.is_empty & ev.result.geometry.notna()]
         write_geojson(located, out)

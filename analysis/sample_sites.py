@@ -163,7 +163,7 @@ def synthetic_plots(
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m analysis.sample_sites --out DIR [--n N] [--seed S]``: write the bundled samples."""
-    from geo.io import write_geojson
+    from geo.write import write_geojson
     from layers import load_layers
     from layers.build import city_outline
 

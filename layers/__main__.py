@@ -18,7 +18,8 @@ from pathlib import Path
 
 from geo.checks import COORD_CHOICES
 from geo.crs import EXPORT_CRS, CRSChoiceError
-from geo.io import GeoIOError, write_geojson, write_gpkg
+from geo.io import GeoIOError
+from geo.write import write_geojson, write_gpkg
 from layers.catalogue import CatalogueError
 from layers.export import FORMATS, export_layers
 from layers.imports import IMPORT_KINDS, import_layer

@@ -12,7 +12,8 @@ from typing import Literal
 import geopandas as gpd
 
 from geo.crs import parse_export_crs
-from geo.io import GeoIOError, write_geojson, write_gpkg, write_shapefile_zip
+from geo.io import GeoIOError
+from geo.write import write_geojson, write_gpkg, write_shapefile_zip
 
 __all__ = ["FORMATS", "ExportFormat", "export_layers", "export_zip_bytes"]
 

@@ -17,8 +17,8 @@ from analysis.land_yield import Evaluation, InputError, result_sheets, xlsx_byte
 from analysis.report import area_table, class_summary, results_table
 from analysis.sample import SAMPLE_LABEL, SAMPLE_LABEL_EN
 from analysis.surface import intensity_surface
-from geo.io import write_geojson
 from geo.raster import geotiff_bytes
+from geo.write import write_geojson
 from i18n import t
 from views import state
 from views.text import md

@@ -16,8 +16,9 @@ from analysis.project import ProjectError, UnknownIndustryError, make_project
 from analysis.siting import FACTOR_NAMES, SiteResult, rank_sites
 from analysis.siting_config import SitingConfigError, load_siting_config
 from analysis.suitability import suitability_surface
-from geo.io import GeoIOError, write_geojson
+from geo.io import GeoIOError
 from geo.raster import geotiff_bytes
+from geo.write import write_geojson
 from i18n import t
 from views import state
 from views.location_panel import RETURNED, industry_options, location_report

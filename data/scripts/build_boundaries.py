@@ -27,7 +27,7 @@ import geopandas as gpd
 import shapely
 
 from geo.chinacoords import convert_geometry
-from geo.io import write_geojson
+from geo.write import write_geojson
 
 DATA_DIR = Path(__file__).resolve().parents[1]
 QINGDAO_CITY = "青岛市"

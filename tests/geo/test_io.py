@@ -6,7 +6,8 @@ import pyogrio
 import pytest
 import shapely
 
-from geo.io import GeoIOError, read_vector, shapefile_field_names, write_geojson, write_gpkg, write_shapefile_zip
+from geo.io import GeoIOError, read_vector
+from geo.write import shapefile_field_names, write_geojson, write_gpkg, write_shapefile_zip
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ import pandas as pd
 import shapely
 
 from geo.chinacoords import convert_geometry
-from geo.io import write_shapefile_zip
+from geo.write import write_shapefile_zip
 from layers import load_layer
 
 HERE = Path(__file__).resolve().parent
