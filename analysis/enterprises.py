@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -25,13 +25,16 @@ import pyarrow.compute as pc
 import shapely
 
 from analysis import credit_code
+from analysis.config import INDICATORS
 from analysis.issues import IssueLog
 from analysis.schema import FIELDS, ColumnMatch, coords_hint, field, match_columns, match_header
+from geo.checks import QINGDAO_BBOX
 from geo.chinacoords import convert
 from geo.crs import WGS84
 from geo.measure import area_mu
 from geo.pointquery import containing_polygon
 from geo.tables import ROW_COLUMN
+from geo.text import clean_series
 
 __all__ = [
     "ABOVE",
@@ -45,7 +48,6 @@ __all__ = [
 
 ABOVE, BELOW = "规上", "规下"
 COORD_SYSTEMS = ("auto", "wgs84", "gcj02", "bd09")  # auto: WGS84 unless the headers name GCJ-02/BD-09
-QINGDAO_BBOX = (119.3, 35.5, 121.0, 37.2)  # lon_min, lat_min, lon_max, lat_max (WGS84)
 _SCALE_VALUES = {
     ABOVE: ("规上", "规模以上", "规上企业", "规模以上企业", "是", "y", "yes", "true", "1", "above", "above scale"),
     BELOW: ("规下", "规模以下", "规下企业", "规模以下企业", "否", "n", "no", "false", "0", "below", "below scale"),
@@ -67,6 +69,29 @@ PLAUSIBLE_MAX = {
     "rd": 1e7,
     "employees": 1e6,
 }
+# Smallest plausible non-zero value: below it a unit is wrong (亩 given in 万亩, tce in 万吨) or the
+# cell is corrupt (1.5e-320). Too small is as wrong as too large: a firm on 0.0001 亩 tops every
+# per-亩 ranking.
+PLAUSIBLE_MIN = {
+    "land_mu": 0.1,  # 67 m²
+    "tax": 1e-4,  # 1 元
+    "revenue": 1e-4,
+    "value_added": 1e-4,
+    "energy_tce": 0.01,  # 10 kg of standard coal a year
+    "emissions_t": 1e-4,  # 100 g
+    "rd": 1e-4,
+    "employees": 1.0,
+}
+# Largest plausible value of each indicator (units of analysis.config.INDICATORS): well above the
+# most extreme real firms (a cigarette factory pays ≈ 2,000 万元 tax per 亩).
+INDICATOR_MAX = {
+    "tax_per_mu": 20_000.0,
+    "revenue_per_energy": 100_000.0,
+    "revenue_per_emission": 1e9,
+    "rd_intensity": 100.0,
+    "labour_productivity": 100_000.0,
+}
+_THOUSANDS = r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$"
 
 
 @dataclass
@@ -98,10 +123,18 @@ class EnterpriseTable:
         return int(self.issues.loc[self.issues["severity"] == "error", "row"].nunique())
 
 
-def find_header_row(rows: list[list[str]]) -> int:
+def find_header_row(rows: Sequence[Sequence[str]]) -> int | None:
     """Index of the header among the first rows: the first row naming at least two fields.
 
     Chinese spreadsheets often start with a title line (``2024年度亩产效益评价企业名单``).
+    ``None`` when no row qualifies (a workbook's other sheet may hold the table).
+
+    Examples
+    --------
+    >>> find_header_row([["2024年度企业名单"], ["企业名称", "用地面积(亩)", "税收(万元)"]])
+    1
+    >>> find_header_row([["a", "b"]]) is None
+    True
     """
     for i, row in enumerate(rows):
         hits = 0
@@ -112,7 +145,7 @@ def find_header_row(rows: list[list[str]]) -> int:
                 hits += 1  # a known header with an unknown unit is still a header
         if hits >= 2:
             return i
-    return 0
+    return None
 
 
 def _fast_floats(text: pd.Series) -> np.ndarray | None:
@@ -151,7 +184,9 @@ def _numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     values[np.isinf(values)] = np.nan
     if retry.any():
         t = s[retry].map(lambda v: unicodedata.normalize("NFKC", v)).str.strip()
-        t = t.str.replace(r"[,\s]", "", regex=True).replace({"-": "", "—": "", "/": ""})
+        t = t.str.replace(r"\s", "", regex=True).replace({"-": "", "—": "", "/": ""})
+        grouped = t.str.match(_THOUSANDS)  # 1,234.5 — a comma anywhere else (12,5) is not a number
+        t = t.where(~grouped, t.str.replace(",", "", regex=False))
         parsed = pd.to_numeric(t, errors="coerce").astype(float)
         values[retry] = parsed.where(~np.isinf(parsed)).to_numpy()
         empty = pd.Series(False, index=s.index)
@@ -172,7 +207,8 @@ def _per_distinct(series: pd.Series, func: Callable[[pd.Series], pd.Series | pd.
 
 
 def _text(series: pd.Series) -> pd.Series:
-    return series.fillna("").astype(str).str.strip()
+    """Text as matched: NFKC, no zero-width, bidi or control characters (see :mod:`geo.text`)."""
+    return clean_series(series.fillna("").astype(str), fold=True)
 
 
 def _district_lookup(districts: gpd.GeoDataFrame) -> dict[str, str]:
@@ -265,6 +301,9 @@ def prepare_enterprises(
         p.error(bad, f.id, f"{f.zh} 不是数字（“{{value}}”）", f"{f.en} is not a number ({{value!r}})", _text(raw))
         out[f.id] = values * matches[f.id].factor
 
+    for note in table.attrs.get("notes", []) + table.attrs.get("repairs", []):  # about the file: row 0
+        zh, _, en = note.partition(" / ")
+        log.add(np.array([0]), "", "warning", zh, en or zh)
     geometry = _vector_geometry(table, out, p) if is_vector else None
     _check_values(out, p, evaluation_year)
     _check_codes(out, p)
@@ -320,6 +359,25 @@ def _check_values(out: pd.DataFrame, p: _Preparer, evaluation_year: int | None) 
     for fid in _NON_NEGATIVE:
         f = field(fid)
         p.error(out[fid] < 0, fid, f"{f.zh} 不能为负数", f"{f.en} must not be negative")
+    for fid, low in PLAUSIBLE_MIN.items():
+        tiny = (out[fid] > 0) & (out[fid] < low)
+        if tiny.any():
+            f = field(fid)
+            shown = out.loc[tiny, fid].map(lambda v: f"{v:.6g}").reindex(out.index)
+            p.error(tiny, fid, f"{f.zh} 数值过小（{{value}}，应不小于 {low:g}），请检查单位",
+                    f"{f.en} is implausibly small ({{value}}; at least {low:g}); check the unit", shown)  # fmt: skip
+    for iid, high in INDICATOR_MAX.items():
+        ind = INDICATORS[iid]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = out[ind.numerator] / out[ind.denominator] * ind.scale
+        extreme = (ratio > high) & np.isfinite(ratio) & ~p.bad
+        if extreme.any():
+            shown = ratio[extreme].map(lambda v: f"{v:.6g}").reindex(out.index)
+            num, den = field(ind.numerator), field(ind.denominator)
+            p.error(extreme, ind.numerator,
+                    f"{ind.zh} 为 {{value}} {ind.unit}，超出合理范围（≤ {high:g}），请检查 {num.zh} 与 {den.zh} 的单位",
+                    f"{ind.en} is {{value}} {ind.unit}, beyond the plausible {high:g}; check the units of {num.en} "
+                    f"and {den.en}", shown)  # fmt: skip
     for fid, high in PLAUSIBLE_MAX.items():
         implausible = out[fid] > high
         if implausible.any():  # format only the offending cells: this runs on every row of big tables

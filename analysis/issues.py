@@ -32,7 +32,7 @@ class IssueLog:
         en: str,
         values: pd.Series | None = None,
     ) -> None:
-        """Record one issue for each row number in ``rows``.
+        """Record one issue for each row number in ``rows`` (row 0: the file as a whole).
 
         ``zh``/``en`` may contain ``{value}``, filled from ``values`` (aligned with ``rows``).
         """
@@ -55,8 +55,12 @@ class IssueLog:
                     "row": rows.astype(int),
                     "column": column,
                     "severity": severity,
-                    "message_zh": [f"第 {r} {label}：{m}" for r, m in zip(rows, zh_body, strict=True)],
-                    "message_en": [f"{en_label} {r}: {m}" for r, m in zip(rows, en_body, strict=True)],
+                    "message_zh": [
+                        f"第 {r} {label}：{m}" if r else f"文件：{m}" for r, m in zip(rows, zh_body, strict=True)
+                    ],
+                    "message_en": [
+                        f"{en_label} {r}: {m}" if r else f"file: {m}" for r, m in zip(rows, en_body, strict=True)
+                    ],
                 }
             )
         )

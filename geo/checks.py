@@ -8,7 +8,9 @@ what it did, or raises :class:`geo.io.GeoIOError` with a message in Chinese and 
 * coordinates that cannot be degrees after reprojection (a projected file without its CRS, or a
   wrong declared CRS) are refused;
 * longitude and latitude given the wrong way round are swapped back (noted);
-* a layer entirely outside Qingdao is refused; features outside are kept and counted;
+* a layer entirely outside Qingdao is refused; features outside it (or reaching beyond it, such as
+  a polygon across the antimeridian) are left out and named — they are never ranked or evaluated;
+* a CRS whose name says GCJ-02 or BD-09 (a ``.prj`` called ``GCJ02``) is honoured;
 * GCJ-02 (Gaode/Tencent) or BD-09 (Baidu) coordinates are converted when ``coords`` says so, or —
   with ``coords="auto"`` and reference boundaries — when the layer's edges fit the reference
   much better after conversion (noted, with how to override).
@@ -24,7 +26,7 @@ import shapely
 
 from geo.chinacoords import convert_geometry
 from geo.crs import METRIC, WGS84
-from geo.io import GeoIOError
+from geo.io import GeoIOError, feature_labels
 
 __all__ = ["COORD_CHOICES", "GEOMETRY_FAMILIES", "QINGDAO_BBOX", "CheckedLayer", "check_layer", "detect_offset"]
 
@@ -182,17 +184,30 @@ def check_layer(
             f"坐标不是有效的经纬度：文件声明的坐标系（{gdf.crs.to_string()}）可能不对，投影坐标须附坐标系 / "
             f"coordinates are not valid degrees: the declared CRS ({gdf.crs.to_string()}) is probably wrong"
         )
-    inside = _in_bbox(shapely.get_x(reps), shapely.get_y(reps))
+    bounds = shapely.bounds(geoms)
+    inside = _in_bbox(bounds[:, 0], bounds[:, 1]) & _in_bbox(bounds[:, 2], bounds[:, 3])
     if not inside.any():
         raise GeoIOError(
             f"全部要素都不在青岛市范围内（经度 {QINGDAO_BBOX[0]}–{QINGDAO_BBOX[2]}，纬度 {QINGDAO_BBOX[1]}–"
             f"{QINGDAO_BBOX[3]}）/ no feature lies in Qingdao; check the coordinates and CRS"
         )
     if not inside.all():
-        n = int((~inside).sum())
-        out.note(f"{n} 个要素位于青岛市范围外，仅作显示", f"{n} features lie outside Qingdao (shown only)")
+        outside = np.flatnonzero(~inside)
+        label = feature_labels(out.gdf, outside)
+        out.note(
+            f"{len(outside)} 个要素不在（或超出）青岛市范围，不参与分析：{label}",
+            f"left out {len(outside)} features that lie outside Qingdao or extend beyond it: {label}",
+        )
+        out.gdf = out.gdf.loc[inside].reset_index(drop=True)
+    declared = gdf.attrs.get("declared_coords")
     system = coords
-    if coords == "auto":
+    if coords == "auto" and declared is not None:
+        system = declared
+        out.note(
+            f"文件的坐标系定义（.prj/SRS）名为 {_OFFSET_ZH[declared]}，已转换为 WGS84",
+            f"the file's CRS definition names {declared.upper()}; converted to WGS84",
+        )
+    elif coords == "auto":
         system = detect_offset(out.gdf, reference)[0] if reference is not None and geometry != "point" else "wgs84"
         if system != "wgs84":
             out.note(
@@ -201,6 +216,11 @@ def check_layer(
             )
     elif coords != "wgs84":
         out.note(f"坐标按 {_OFFSET_ZH[coords]} 转换为 WGS84", f"coordinates converted from {coords.upper()} to WGS84")
+    if declared is not None and coords not in ("auto", declared):
+        out.note(
+            f"文件的坐标系定义名为 {_OFFSET_ZH[declared]}，但已按所选 {coords.upper()} 处理，请核实",
+            f"the file's CRS names {declared.upper()} but {coords.upper()} was chosen; please check",
+        )
     if system != "wgs84":
         out.gdf = out.gdf.set_geometry(convert_geometry(out.gdf.geometry.to_numpy(), system, "wgs84"), crs=WGS84)
     out.coords = system

@@ -1,5 +1,7 @@
 """Read the tables users really have: CSV in UTF-8, UTF-8 with BOM or GBK/GB18030, and XLSX.
 
+Files are identified by content and parsed in a bounded worker (see :func:`read_table`).
+
 Every cell is read as text so that validation can report ``"1,2O0"`` as not a number on its
 row instead of pandas guessing a type for the whole column. The header row is found by the
 caller's ``find_header`` (Chinese spreadsheets often carry a title line above the header), and
@@ -10,11 +12,24 @@ Failures raise :class:`TableReadError` with a message in Chinese and English.
 from __future__ import annotations
 
 import csv
+import datetime
+import functools
 import io
+import itertools
+import re
+import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
+from defusedxml import ElementTree
+from defusedxml.common import EntitiesForbidden
+from python_calamine import CalamineWorkbook
+
+from geo.bounded import ResourceLimitError, run_bounded
+from geo.limits import LIMITS, too_many
+from geo.sniff import TABLE_FORMATS, FormatError, check_zip, expect_format
+from geo.text import clean_series, clean_text
 
 __all__ = [
     "ENCODINGS",
@@ -27,133 +42,248 @@ __all__ = [
     "read_table",
 ]
 
-MAX_INPUT_BYTES = 50 * 1024 * 1024  # same limit as vector files and server.maxUploadSize
+MAX_INPUT_BYTES = LIMITS.max_bytes  # same limit as vector files and server.maxUploadSize
 ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 is a superset of GBK and GB2312
 TABLE_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 ROW_COLUMN = "_row"
 _SCAN_ROWS = 10
+_DECIMAL_COMMA = re.compile(r"^[-+]?(\d+|\d{1,3}(\.\d{3})+),\d+$")
+_THOUSANDS_DOT_DECIMAL = re.compile(r"^[-+]?\d{1,3}(,\d{3})+\.\d+$")
+_XLSX_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_XLSX_CELL_COLUMN = re.compile(rb'<(?:\w+:)?c\s[^>]*?r="([A-Z]{1,3})\d+"')
+_NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "p": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
+
+FindHeader = Callable[[Sequence[Sequence[str]]], "int | None"]
 
 
 class TableReadError(Exception):
     """A table could not be read; the message is fit to show to a user."""
 
 
-def decode_text(data: bytes) -> tuple[str, str]:
-    """Decode CSV bytes trying UTF-8 (with or without BOM), then GB18030 (GBK).
+def _note(notes: list[str], zh: str, en: str) -> None:
+    notes.append(f"{zh} / {en}")
+
+
+def decode_text(data: bytes, notes: list[str] | None = None) -> tuple[str, str]:
+    """Decode CSV bytes as UTF-8 (with or without BOM) or GB18030 (GBK), line by line if mixed.
+
+    A GBK file with a few rows pasted from a UTF-8 file would otherwise turn those rows into
+    mojibake without a word: when a GBK file holds lines that are valid UTF-8 with non-ASCII
+    text, each line is decoded in its own encoding and a note names the lines.
 
     Returns
     -------
     (text, encoding)
+        ``encoding`` is ``"utf-8"``, ``"gb18030"`` or ``"gb18030+utf-8"`` (mixed).
     """
-    for encoding in ENCODINGS:
-        try:
-            return data.decode(encoding), ("utf-8" if encoding == "utf-8-sig" else encoding)
-        except UnicodeDecodeError:
-            continue
-    raise TableReadError("无法识别文件编码（支持 UTF-8、GBK）/ cannot decode the file as UTF-8 or GBK")
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise TableReadError("无法识别文件编码（支持 UTF-8、GBK）/ cannot decode the file as UTF-8 or GBK") from exc
+    lines = data.split(b"\n")
+    decoded, utf8_lines = [], []
+    for number, line in enumerate(lines, start=1):
+        if not line.isascii():
+            try:
+                decoded.append(line.decode("utf-8"))
+                utf8_lines.append(number)
+                continue
+            except UnicodeDecodeError:
+                pass
+        decoded.append(line.decode("gb18030"))
+    if not utf8_lines:
+        return "\n".join(decoded), "gb18030"
+    if notes is not None:
+        shown = "、".join(map(str, utf8_lines[:10])) + ("…" if len(utf8_lines) > 10 else "")
+        _note(notes, f"文件为 GBK 编码，但第 {shown} 行为 UTF-8 编码，已逐行识别，请核对这些行",
+              f"the file is GBK but lines {shown} are UTF-8; each line was decoded in its own encoding, "
+              "please check them")  # fmt: skip
+    return "\n".join(decoded), "gb18030+utf-8"
 
 
 def _delimiter(sample: str) -> str:
     lines = [line for line in sample.splitlines() if line.strip()][:_SCAN_ROWS]
     counts = {d: max((line.count(d) for line in lines), default=0) for d in (",", "\t", ";", "，")}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
 
 
-def _read_csv(data: bytes) -> tuple[pd.DataFrame, dict[str, str]]:
+def _decimal_commas(frame: pd.DataFrame, delimiter: str, notes: list[str]) -> pd.DataFrame:
+    """Convert ``12,5`` to ``12.5`` in a ``;``- or tab-separated file, or refuse when ambiguous."""
+    if delimiter == ",":
+        return frame  # a comma inside a cell was quoted: left to the number parser, which refuses "12,5"
+    cells = pd.Series(frame.to_numpy().ravel())
+    cells = cells[cells.str.contains(",", regex=False)]
+    if cells.empty:
+        return frame
+    decimal = cells.str.match(_DECIMAL_COMMA)
+    english = cells.str.match(_THOUSANDS_DOT_DECIMAL)
+    if not decimal.any():
+        return frame
+    three = cells[decimal].str.extract(r",(\d+)$")[0].str.len() == 3
+    if english.any() or three.all():
+        example = cells[decimal].iloc[0]
+        raise TableReadError(
+            f"无法判断小数点：分隔符为“{delimiter}”，数字如“{example}”既可能是小数也可能是千分位；"
+            f"请把小数点改为“.”后再导入 / cannot tell the decimal mark: with {delimiter!r} as separator, "
+            f"numbers such as {example!r} may be decimals or thousands; save the file with '.' as the decimal mark"
+        )
+
+    def to_dot(col: pd.Series) -> pd.Series:
+        dotted = col.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        return col.where(~col.str.match(_DECIMAL_COMMA), dotted)
+
+    example = cells[decimal].iloc[0]
+    _note(notes, f"文件以“{delimiter}”分隔、以逗号作小数点（如“{example}”），已按小数读取",
+          f"the file is {delimiter!r}-separated with decimal commas (e.g. {example!r}); "
+          "read as decimals")  # fmt: skip
+    return frame.apply(to_dot)
+
+
+def _read_csv(data: bytes, notes: list[str]) -> tuple[pd.DataFrame, dict[str, str]]:
     """Ragged rows are allowed (a title line above the header has one cell)."""
-    text, encoding = decode_text(data)
+    if b"\x00" in data[:65536]:
+        raise TableReadError("文件含二进制内容，不是文本表格 / the file holds binary data, not a text table")
+    text, encoding = decode_text(data, notes)
     delimiter = _delimiter(text[:8192])
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        rows = list(itertools.islice(reader, LIMITS.max_rows + _SCAN_ROWS + 1))
+        more = next(reader, None) is not None
     except csv.Error as exc:
         raise TableReadError(f"CSV 格式错误 / malformed CSV: {exc}") from exc
+    if more or len(rows) > LIMITS.max_rows + _SCAN_ROWS:
+        raise TableReadError(too_many("行", "rows", max(len(rows), LIMITS.max_rows + 1), LIMITS.max_rows))
     width = max((len(r) for r in rows), default=0)
+    if width > LIMITS.max_columns:
+        raise TableReadError(too_many("列", "columns", width, LIMITS.max_columns))
     frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str)
+    frame = _decimal_commas(frame, delimiter, notes)
     return frame, {"encoding": encoding, "delimiter": delimiter}
 
 
-def _read_xlsx(data: bytes, sheet: str | int | None) -> tuple[pd.DataFrame, dict[str, str]]:
+def _xlsx_sheets(zf: zipfile.ZipFile) -> list[tuple[str, str, bool]]:
+    """(name, member path, visible) of every worksheet, in workbook order."""
     try:
-        book = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
-    except Exception as exc:  # openpyxl raises zipfile, KeyError and its own errors on bad files
+        book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError, EntitiesForbidden) as exc:
+        raise TableReadError("Excel 工作簿结构损坏 / the workbook's structure is damaged") from exc
+    targets = {r.get("Id"): str(r.get("Target", "")) for r in rels.findall("p:Relationship", _NS)}
+    sheets = []
+    for sheet in book.findall("m:sheets/m:sheet", _NS):
+        target = targets.get(sheet.get(f"{{{_NS['r']}}}id"), "")
+        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        sheets.append((str(sheet.get("name")), member, sheet.get("state", "visible") == "visible"))
+    return sheets
+
+
+def _xlsx_extent(zf: zipfile.ZipFile, member: str) -> tuple[int, int]:
+    """Rows and columns a sheet really holds, counted by streaming its XML (nothing is built)."""
+    rows, width, tail = 0, 0, b""
+    with zf.open(member) as fh:
+        while chunk := fh.read(1 << 20):
+            block = tail + chunk
+            cut = block.rfind(b">") + 1
+            rows += len(_XLSX_ROW.findall(block, 0, cut))
+            for letters in set(_XLSX_CELL_COLUMN.findall(block, 0, cut)):
+                width = max(width, functools.reduce(lambda n, ch: n * 26 + ch - 64, letters, 0))
+            tail = block[cut:]
+            if rows > LIMITS.max_rows + _SCAN_ROWS:
+                break
+    return rows, width
+
+
+def _read_xlsx(
+    data: bytes, sheet: str | int | None, find_header: FindHeader | None, notes: list[str]
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        check_zip(zf.infolist(), LIMITS.max_unpacked_bytes, LIMITS.max_ratio)
+        sheets = _xlsx_sheets(zf)
+    except FormatError as exc:
+        raise TableReadError(str(exc)) from exc
+    except (zipfile.BadZipFile, OSError) as exc:
         raise TableReadError(f"不是有效的 Excel（.xlsx）文件 / not a valid .xlsx file: {exc}") from exc
-    names = book.sheet_names
-    if sheet is None:
-        sheet = names[0]
-    elif isinstance(sheet, str) and sheet not in names:
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # calamine raises its own error types on damaged files
+        raise TableReadError(f"不是有效的 Excel（.xlsx）文件 / not a valid .xlsx file: {exc}") from exc
+    names = [name for name, _, _ in sheets]
+    if isinstance(sheet, str) and sheet not in names:
         raise TableReadError(f"工作表“{sheet}”不存在，可选：{'、'.join(names)} / no sheet {sheet!r}")
-    frame = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object)
-    frame = frame.map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else _cell_text(v))
+    if isinstance(sheet, int):
+        sheet = names[sheet]
+
+    def rows_of(name: str, limit: int | None) -> list[list[object]]:
+        member = next(m for n, m, _ in sheets if n == name)
+        count, width = _xlsx_extent(zf, member)
+        if count > LIMITS.max_rows + _SCAN_ROWS:
+            raise TableReadError(f"工作表“{name}”：" + too_many("行", "rows", count, LIMITS.max_rows))
+        if width > LIMITS.max_columns:
+            raise TableReadError(f"工作表“{name}”：" + too_many("列", "columns", width, LIMITS.max_columns))
+        return book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=limit)
+
+    if sheet is None:
+        ordered = [s for s in sheets if s[2]] + [s for s in sheets if not s[2]]
+        chosen = ordered[0]
+        if find_header is not None:
+            for candidate in ordered:
+                head = [[_cell_text(v) for v in row] for row in rows_of(candidate[0], _SCAN_ROWS)]
+                if head and find_header(head) is not None:
+                    chosen = candidate
+                    break
+        sheet = chosen[0]
+        hidden = [n for n, _, visible in sheets if not visible]
+        position = names.index(sheet) + 1
+        if len(sheets) > 1 or hidden:
+            skipped = f"；隐藏工作表未读：{'、'.join(hidden)}" if hidden and sheet not in hidden else ""
+            skipped_en = f"; hidden sheets not read: {', '.join(hidden)}" if hidden and sheet not in hidden else ""
+            state, state_en = ("（隐藏）", " (hidden)") if sheet in hidden else ("", "")
+            _note(notes, f"读取工作表“{sheet}”{state}（第 {position} 个，共 {len(sheets)} 个）{skipped}",
+                  f"read sheet {sheet!r}{state_en} ({position} of {len(sheets)}){skipped_en}")  # fmt: skip
+    values = rows_of(sheet, None)
+    width = max((len(r) for r in values), default=0)
+    frame = pd.DataFrame([[_cell_text(v) for v in r] + [""] * (width - len(r)) for r in values], dtype=str)
     return frame, {"encoding": "xlsx", "sheet": str(sheet)}
 
 
 def _cell_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, bool):
+        return str(value)
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time(0):
+        return value.date().isoformat()
     return str(value)
 
 
-def read_table(
-    source: str | Path | bytes,
-    filename: str | None = None,
-    find_header: Callable[[Sequence[Sequence[str]]], int] | None = None,
-    sheet: str | int | None = None,
+def _parse_table(
+    data: bytes, name: str, kind: str, find_header: FindHeader | None, sheet: str | int | None
 ) -> pd.DataFrame:
-    """Read a CSV or XLSX table with text cells and the file's row numbers.
-
-    Parameters
-    ----------
-    source : path or bytes
-        The file, or its content (uploads); with bytes, ``filename`` gives the format.
-    filename : str, optional
-        Name used for the format (by suffix) and in messages.
-    find_header : callable, optional
-        Given the first rows (lists of cell text), returns the index of the header row; default 0.
-    sheet : str or int, optional
-        XLSX sheet (default: the first).
-
-    Returns
-    -------
-    DataFrame
-        Columns are the header cells (stripped), values are ``str`` (empty string for blank
-        cells), plus :data:`ROW_COLUMN` with the 1-based row number in the file. Fully blank
-        rows are dropped. ``attrs`` records ``encoding``, ``source`` and ``header_row``.
-
-    Raises
-    ------
-    TableReadError
-        Unknown format, undecodable text, malformed CSV or XLSX, empty table, duplicate headers.
-    """
-    if isinstance(source, (str, Path)):
-        path = Path(source)
-        filename = filename or path.name
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise TableReadError(f"无法读取文件 / cannot read {path}: {exc.strerror}") from exc
+    """Parse, normalise and cut a table to its header and rows (runs in the bounded worker)."""
+    notes: list[str] = []
+    if kind == "xlsx":
+        raw, attrs = _read_xlsx(data, sheet, find_header, notes)
     else:
-        data = source
-    name = filename or "upload"
-    if len(data) > MAX_INPUT_BYTES:
-        raise TableReadError(
-            f"文件过大（{len(data) / 2**20:,.1f} MB），上限 {MAX_INPUT_BYTES / 2**20:,.0f} MB / file too large: {name}"
-        )
-    suffix = Path(name).suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        raw, attrs = _read_xlsx(data, sheet)
-    elif suffix in (".csv", ".txt"):
-        raw, attrs = _read_csv(data)
-    elif suffix == ".xls":
-        raise TableReadError("不支持旧版 .xls，请在 Excel 中另存为 .xlsx / legacy .xls is not supported; save as .xlsx")
-    else:
-        raise TableReadError(f"不支持的表格格式“{suffix}”，请使用 CSV 或 XLSX / unsupported table format {suffix!r}")
-    raw = raw.astype(str).apply(lambda col: col.str.strip())
+        raw, attrs = _read_csv(data, notes)
     if raw.empty:
         raise TableReadError(f"表格为空 / the table is empty: {name}")
+    raw = raw.apply(lambda col: clean_series(col.astype(str), fold=False))
     head = raw.head(_SCAN_ROWS).to_numpy().tolist()
-    header_at = find_header(head) if find_header else 0
-    headers = [h for h in raw.iloc[header_at].tolist()]
+    found = find_header(head) if find_header else 0
+    header_at = found or 0
+    headers = [clean_text(h) for h in raw.iloc[header_at].tolist()]
     body = raw.iloc[header_at + 1 :].copy()
     keep = [i for i, h in enumerate(headers) if h]  # unnamed columns (often trailing) are dropped
     headers = [headers[i] for i in keep]
@@ -165,8 +295,78 @@ def read_table(
     body[ROW_COLUMN] = body.index.to_numpy() + 1  # positional index → Excel row number
     blank = (body[headers] == "").all(axis=1)
     body = body.loc[~blank].reset_index(drop=True)
-    body.attrs.update(attrs, source=name, header_row=header_at + 1)
+    if len(body) > LIMITS.max_rows:
+        raise TableReadError(too_many("行", "rows", len(body), LIMITS.max_rows))
+    body.attrs.update(attrs, source=name, header_row=header_at + 1, notes=notes)
     return body
+
+
+def read_table(
+    source: str | Path | bytes,
+    filename: str | None = None,
+    find_header: FindHeader | None = None,
+    sheet: str | int | None = None,
+) -> pd.DataFrame:
+    """Read a CSV or XLSX table with text cells and the file's row numbers.
+
+    The format comes from the content (:mod:`geo.sniff`) and must agree with the suffix; the
+    parse runs in a worker bounded in time and memory, and rows and columns are counted
+    against :data:`geo.limits.LIMITS` before a sheet is loaded.
+
+    Parameters
+    ----------
+    source : path or bytes
+        The file, or its content (uploads); with bytes, ``filename`` gives the name.
+    filename : str, optional
+        Name checked against the content and used in messages.
+    find_header : callable, optional
+        Given the first rows (lists of cell text), returns the index of the header row, or
+        ``None`` when none of them is a header; default: the first row. In a workbook, the first
+        sheet (visible sheets first) whose rows hold a header is read.
+    sheet : str or int, optional
+        XLSX sheet (default: chosen as above).
+
+    Returns
+    -------
+    DataFrame
+        Columns are the header cells (normalised, see :mod:`geo.text`), values are ``str``
+        (empty string for blank cells; invisible and control characters removed), plus
+        :data:`ROW_COLUMN` with the 1-based row number in the file. Fully blank rows are
+        dropped. ``attrs`` records ``encoding``, ``source``, ``header_row``, ``sheet`` and
+        ``notes`` (what was detected or converted, "中文 / English").
+
+    Raises
+    ------
+    TableReadError
+        Refused or unknown format, undecodable text, malformed CSV or XLSX, ambiguous decimal
+        mark, a limit exceeded, empty table, duplicate headers.
+    """
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        filename = filename or path.name
+        try:
+            if path.stat().st_size > MAX_INPUT_BYTES:
+                raise TableReadError(f"文件过大，上限 {MAX_INPUT_BYTES / 2**20:,.0f} MB / file too large: {path.name}")
+            data = path.read_bytes()
+        except OSError as exc:
+            raise TableReadError(f"无法读取文件 / cannot read {path}: {exc.strerror}") from exc
+    else:
+        data = source
+    name = Path(filename or "upload.csv").name
+    if len(data) > MAX_INPUT_BYTES:
+        raise TableReadError(
+            f"文件过大（{len(data) / 2**20:,.1f} MB），上限 {MAX_INPUT_BYTES / 2**20:,.0f} MB / file too large: {name}"
+        )
+    if not data.strip():
+        raise TableReadError(f"表格为空 / the table is empty: {name}")
+    try:
+        kind = expect_format(data, name, TABLE_FORMATS)
+    except FormatError as exc:
+        raise TableReadError(str(exc)) from exc
+    try:
+        return run_bounded(_parse_table, data, name, kind, find_header, sheet)
+    except ResourceLimitError as exc:
+        raise TableReadError(str(exc)) from exc
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

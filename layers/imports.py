@@ -54,6 +54,8 @@ _ALIASES = {
     "land_use": ("land_use", "用地性质", "用途"),
     "area_mu": ("area_mu", "面积(亩)", "面积（亩）", "用地面积(亩)", "面积"),
 }
+# Plausible area of one available plot (亩): below, a sliver or a unit error; above, not a plot.
+PLOT_MU_RANGE = (0.1, 30_000.0)
 _UNAVAILABLE = ("已出让", "已供", "不可供", "已使用", "sold", "unavailable", "used")
 
 
@@ -86,6 +88,21 @@ def _plots(checked: CheckedLayer) -> None:
             checked.note(f"{n} 个地块的填报面积与图形面积相差超过 20%，按图形面积计",
                          f"{n} plots state an area over 20 % off their geometry; measured area used")  # fmt: skip
     gdf["area_mu"] = measured
+    implausible = (measured < PLOT_MU_RANGE[0]) | (measured > PLOT_MU_RANGE[1])
+    if implausible.all():
+        raise GeoIOError(
+            f"全部地块面积不合理（应在 {PLOT_MU_RANGE[0]:g}–{PLOT_MU_RANGE[1]:,.0f} 亩之间），请检查坐标系 / every plot's "
+            f"area is implausible (expected {PLOT_MU_RANGE[0]:g}–{PLOT_MU_RANGE[1]:,.0f} mu); check the CRS"
+        )
+    if implausible.any():
+        where = np.flatnonzero(implausible)
+        label = "、".join(f"{gdf['id'].iloc[i]}（{measured[i]:,.1f} 亩）" for i in where[:5])
+        checked.note(
+            f"{len(where)} 个地块面积不合理（应在 {PLOT_MU_RANGE[0]:g}–{PLOT_MU_RANGE[1]:,.0f} 亩之间），不参与分析：{label}",
+            f"left out {len(where)} plots with an implausible area (expected {PLOT_MU_RANGE[0]:g}–"
+            f"{PLOT_MU_RANGE[1]:,.0f} mu): {label}",
+        )
+        gdf = gdf.loc[~implausible].reset_index(drop=True)
     if "status" in gdf:
         taken = gdf["status"].astype(str).str.strip().str.lower().isin([s.lower() for s in _UNAVAILABLE])
         if taken.all():
@@ -96,6 +113,8 @@ def _plots(checked: CheckedLayer) -> None:
                          f"left out {int(taken.sum())} plots that are not available")  # fmt: skip
     else:
         gdf["status"] = "可供"
+        checked.note("文件没有供地状态列（状态/status），全部地块按可供处理",
+                     "the file has no status column: every plot is taken as available")  # fmt: skip
     if "land_use" not in gdf:
         gdf["land_use"] = ""
     checked.gdf = gdf

@@ -25,7 +25,7 @@ VECTOR = {
     "malformed.geojson": ("plots", "error", "无法读取"),
     "not_geojson.geojson": ("plots", "error", "无法读取"),
     "points_as_plots.geojson": ("plots", "error", "几何类型应为面"),
-    "self_intersecting.geojson": ("plots", "ok", "make_valid"),
+    "self_intersecting.geojson": ("plots", "error", "面积变化超过 1%"),
     "empty_geometries.geojson": ("plots", "ok", "空几何"),
     "all_empty.geojson": ("plots", "error", "没有"),
     "metres_as_degrees.geojson": ("plots", "error", "不是有效的经纬度"),
@@ -40,7 +40,7 @@ VECTOR = {
     "zip_slip.zip": ("plots", "error", "不安全路径"),
     "zip_bomb.zip": ("plots", "error", "压缩炸弹"),
     "two_shapefiles.zip": ("plots", "error", "恰有一个 .shp"),
-    "not_a_zip.zip": ("plots", "error", "不是有效的 zip"),
+    "not_a_zip.zip": ("plots", "error", "二进制数据"),
 }
 # file → ("ok", valid rows, texts in the issue table) or ("error", message text)
 TABLES = {
@@ -55,7 +55,7 @@ TABLES = {
     "firms_swapped_outside.csv": ("ok", 0, ["可能填反了", "不在青岛市范围内"]),
     "firms_no_rows.csv": ("error", "没有数据行"),
     "firms_missing_columns.csv": ("error", "缺少必填列"),
-    "not_a_table.xlsx": ("error", "不是有效的 Excel"),
+    "not_a_table.xlsx": ("error", "二进制数据"),
     "empty.csv": ("error", "表格为空"),
     "binary.csv": ("error", "/"),
 }  # fmt: skip

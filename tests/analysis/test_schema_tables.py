@@ -67,7 +67,7 @@ def test_csv_encodings_title_line_and_row_numbers(encoding):
     assert list(table["企业名称"]) == ["青岛甲公司", "即墨乙厂"]
     assert list(table["_row"]) == [3, 5]  # file rows as Excel shows them; the blank row 4 is skipped
     assert table.attrs["header_row"] == 2
-    assert table.loc[1, "税收（万元）"] == "1,200"
+    assert table.loc[1, "税收(万元)"] == "1,200"  # headers are NFKC-folded: full-width brackets become ASCII
 
 
 def test_xlsx_with_title_row(tmp_path):
@@ -89,10 +89,12 @@ def test_tab_and_semicolon_delimiters():
 @pytest.mark.parametrize(
     ("data", "name", "message"),
     [
-        (b"\xff\xfe\x00\x81\x30\x00", "x.csv", "编码"),
-        (b"not a zip", "x.xlsx", "Excel"),
-        (b"a,b", "x.xls", ".xlsx"),
-        (b"a,b", "x.pdf", "不支持"),
+        (b"\xff\xfe\x00\x81\x30\x00", "x.csv", "二进制"),
+        (b"\x81\x30\xff\xfe", "x.csv", "编码"),
+        (b"not a zip", "x.xlsx", "与扩展名“.xlsx”不符"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64), "x.xls", "另存为 .xlsx"),
+        (b"a,b", "x.pdf", "与扩展名“.pdf”不符"),
+        (b"%PDF-1.4 a,b", "x.csv", "PDF"),
         (b"a,a\n1,2\n", "x.csv", "重复"),
     ],
 )

@@ -85,7 +85,7 @@ def test_read_errors_are_clear(tmp_path, layer):
     with pytest.raises(GeoIOError, match="file not found"):
         read_vector(tmp_path / "nope.geojson")
     (tmp_path / "a.txt").write_text("x")
-    with pytest.raises(GeoIOError, match="unsupported format"):
+    with pytest.raises(GeoIOError, match="the content is CSV text table; expected GeoJSON"):
         read_vector(tmp_path / "a.txt")
     with pytest.raises(GeoIOError, match="unsafe path"):
         read_vector(_zip(tmp_path / "evil.zip", {"../x.shp": b"", "../x.shx": b"", "../x.dbf": b""}))
@@ -107,14 +107,30 @@ def test_missing_crs_is_refused_not_guessed(tmp_path, layer):
         read_vector(_zip(tmp_path / "noprj.zip", parts))
 
 
-def test_invalid_geometry_is_repaired_with_a_note(tmp_path):
-    bowtie = shapely.Polygon([(120.0, 36.0), (120.1, 36.1), (120.1, 36.0), (120.0, 36.1)])
-    gdf = gpd.GeoDataFrame({"name": ["bow"]}, geometry=[bowtie], crs=4326)
-    path = tmp_path / "bow.gpkg"
-    pyogrio.write_dataframe(gdf, path)
-    back = read_vector(path)
+def test_invalid_geometry_is_repaired_with_its_area_before_and_after(tmp_path):
+    spike = shapely.Polygon(
+        [(120.0, 36.0), (120.1, 36.0), (120.1, 36.1), (120.05, 36.1), (120.05, 36.15), (120.05, 36.1), (120.0, 36.1)]
+    )
+    assert not spike.is_valid
+    gdf = gpd.GeoDataFrame({"name": ["spike"]}, geometry=[spike], crs=4326)
+    pyogrio.write_dataframe(gdf, tmp_path / "spike.gpkg")
+    back = read_vector(tmp_path / "spike.gpkg")
     assert back.geometry.is_valid.all()
-    assert any("make_valid" in note for note in back.attrs["repairs"])
+    (note,) = back.attrs["repairs"]
+    mu = gpd.GeoSeries([spike], crs=4326).to_crs("EPSG:4549").area.iloc[0] / 666.67
+    assert "make_valid" in note and f"#1（spike） {mu:,.1f} → {mu:,.1f} 亩" in note
+
+
+def test_a_repair_that_changes_the_area_is_refused_with_both_areas(tmp_path):
+    bowtie = shapely.Polygon([(120.0, 36.0), (120.1, 36.1), (120.1, 36.0), (120.0, 36.1)])
+    square = shapely.box(120.2, 36.2, 120.21, 36.21)
+    gdf = gpd.GeoDataFrame({"name": ["bow", "ok"]}, geometry=[bowtie, square], crs=4326)
+    pyogrio.write_dataframe(gdf, tmp_path / "bow.gpkg")
+    back = read_vector(tmp_path / "bow.gpkg")
+    assert back["name"].tolist() == ["ok"]
+    (note,) = back.attrs["repairs"]
+    repaired = gpd.GeoSeries([shapely.make_valid(bowtie)], crs=4326).to_crs("EPSG:4549").area.iloc[0] / 666.67
+    assert "面积变化超过 1%" in note and "#1（bow）" in note and f"→ {repaired:,.1f} 亩" in note
 
 
 def test_writing_into_a_missing_folder_fails_clearly(tmp_path, layer):

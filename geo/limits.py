@@ -1,0 +1,72 @@
+"""Resource limits for everything read from a file: one place, each limit with its own message.
+
+A small file can still exhaust a server (an XLSX declaring a million rows, a polygon of 100 000
+self-intersecting vertices): the readers check these limits on what a file *contains*, not only
+on its size, and run the parse in a bounded worker (:mod:`geo.bounded`) so that time and memory
+are capped too.
+
+Examples
+--------
+>>> LIMITS.max_rows
+300000
+>>> too_many("行", "rows", 300001, LIMITS.max_rows)
+'行数过多（300,001），上限 300,000 / too many rows (300,001; limit 300,000)'
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+__all__ = ["LIMITS", "Limits", "too_many"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Limits on one input file.
+
+    Attributes
+    ----------
+    max_bytes : int
+        File size as uploaded (bytes); equals Streamlit's ``server.maxUploadSize``.
+    max_unpacked_bytes : int
+        Sum of the members of a zip (Shapefile zip or XLSX) once unpacked (bytes).
+    max_ratio : float
+        Largest compression ratio of a zip member over 1 MB (zip bombs reach thousands).
+    max_rows : int
+        Data rows of a table (Suzhou's 120 000 firms fit twice).
+    max_columns : int
+        Columns of a table.
+    max_features : int
+        Features of a vector layer.
+    max_vertices_per_geometry : int
+        Vertices of one feature (a real plot has tens to a few thousand).
+    max_vertices : int
+        Vertices of a whole layer.
+    seconds : float
+        Wall time of one parse, checks and repairs included (s).
+    memory_bytes : int
+        Resident memory of the worker that parses one file (bytes).
+    repair_area_tolerance : float
+        Largest relative change of a feature's area that a geometry repair may make.
+    """
+
+    max_bytes: int = 50 * 1024 * 1024
+    max_unpacked_bytes: int = 300 * 1024 * 1024
+    max_ratio: float = 200.0
+    max_rows: int = 300_000
+    max_columns: int = 200
+    max_features: int = 200_000
+    max_vertices_per_geometry: int = 20_000
+    max_vertices: int = 5_000_000
+    seconds: float = float(os.environ.get("QDP_READ_SECONDS", "8"))
+    memory_bytes: int = int(os.environ.get("QDP_READ_MEMORY_MB", "450")) * 1024 * 1024
+    repair_area_tolerance: float = 0.01
+
+
+LIMITS = Limits()
+
+
+def too_many(what_zh: str, what_en: str, count: int, limit: int) -> str:
+    """The bilingual message for a count over its limit."""
+    return f"{what_zh}数过多（{count:,}），上限 {limit:,} / too many {what_en} ({count:,}; limit {limit:,})"
