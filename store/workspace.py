@@ -9,14 +9,29 @@ Two backends, one code path (SQLAlchemy Core, the schema in :mod:`store.schema`)
 * **PostgreSQL + PostGIS** for teams (``postgresql+psycopg://user:pass@host/db``).
 
 Every save is one transaction: a run is stored with all its firms or not at all.
+
+Command line (``--workspace`` or ``QDP_WORKSPACE`` names the workspace, as for ``python -m store.users``)::
+
+    python -m store.workspace init                  # create (or upgrade) the workspace
+    python -m store.workspace backup OUT [--force]  # consistent copy while the app runs
+
+Command lines never create a workspace by accident: a location that holds none is refused unless
+the command is ``init``. The app creates its default workspace on first start.
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,7 +43,14 @@ from sqlalchemy import Connection, event, text
 
 from store.schema import Dialect, migrate, schema_version
 
-__all__ = ["Workspace", "WorkspaceError", "open_workspace"]
+__all__ = [
+    "Workspace",
+    "WorkspaceError",
+    "add_workspace_option",
+    "backup_workspace",
+    "open_cli_workspace",
+    "open_workspace",
+]
 
 _DATASET_KINDS = ("enterprises", "plots", "exclusion_zones", "layer", "config")
 
@@ -46,6 +68,44 @@ def _url(location: str | Path) -> str:
     if "://" in text_location:
         return text_location
     return f"sqlite:///{Path(text_location).resolve()}"
+
+
+def _sqlite_path(url: str) -> Path | None:
+    """The file of a ``sqlite:///`` URL (``None`` for other databases)."""
+    return Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+
+
+def _shown(location: str | Path) -> str:
+    """``location`` fit for a message: a database URL without its password."""
+    text_location = str(location)
+    if "://" not in text_location:
+        return text_location
+    try:
+        return sqlalchemy.engine.make_url(text_location).render_as_string(hide_password=True)
+    except sqlalchemy.exc.ArgumentError:
+        return text_location.split("://", 1)[0] + "://…"
+
+
+def _init_hint(location: str | Path) -> str:
+    return f"python -m store.workspace --workspace {_shown(location)} init"
+
+
+def _sqlite_has_workspace(path: Path, location: str | Path) -> bool | None:
+    """Whether the SQLite file holds a workspace (a ``ws_meta`` table); ``None`` when it holds no table at
+    all (a new, empty file). Read-only: the file is not changed, not even its journal mode."""
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)) as conn:
+            names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.Error as exc:
+        raise WorkspaceError(f"无法打开工作空间 / cannot open the workspace {_shown(location)}: {exc}") from exc
+    return "ws_meta" in names if names else None
+
+
+def _refuse_missing(location: str | Path) -> WorkspaceError:
+    return WorkspaceError(
+        f"工作空间不存在：{_shown(location)}（路径是否输错？新建请运行 {_init_hint(location)}）/ "
+        f"there is no workspace at {_shown(location)} (mistyped?); to create one, run: {_init_hint(location)}"
+    )
 
 
 def _sqlite_pragmas(engine: sqlalchemy.Engine) -> None:
@@ -67,26 +127,43 @@ def _sqlite_pragmas(engine: sqlalchemy.Engine) -> None:
 class Workspace:
     """A workspace database (see the module docstring). Use :func:`open_workspace`."""
 
-    def __init__(self, location: str | Path):
+    def __init__(self, location: str | Path, create: bool = True):
         url = _url(location)
         try:
             self.engine = sqlalchemy.create_engine(url, future=True, pool_pre_ping=True)
         except (sqlalchemy.exc.ArgumentError, ModuleNotFoundError) as exc:
-            raise WorkspaceError(f"无效的工作空间地址 / invalid workspace location: {location}: {exc}") from exc
+            raise WorkspaceError(f"无效的工作空间地址 / invalid workspace location: {_shown(location)}: {exc}") from exc
         self.dialect = Dialect(self.engine.dialect.name)
         if self.dialect.name not in ("sqlite", "postgresql"):
             raise WorkspaceError(f"不支持的数据库 / unsupported database: {self.dialect.name}")
         if self.dialect.sqlite:
+            path = _sqlite_path(url)
+            if path is None:
+                raise WorkspaceError(f"无效的工作空间地址 / invalid workspace location: {_shown(location)}")
+            held = _sqlite_has_workspace(path, location) if path.exists() else None
+            if held is False:  # someone else's GeoPackage or database: never add workspace tables to it
+                raise WorkspaceError(
+                    f"{_shown(location)} 是数据库文件但不是工作空间，请另选文件 / {_shown(location)} is a database "
+                    "but not a workspace; choose another file"
+                )
+            if held is None and not create:
+                raise _refuse_missing(location)
             _sqlite_pragmas(self.engine)
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            if not create and not self.dialect.sqlite:
+                with self.engine.connect() as conn:
+                    if schema_version(conn) == 0:
+                        raise _refuse_missing(location)
             if not self.dialect.sqlite:
                 with self.engine.begin() as conn:
                     conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
             self.version = migrate(self.engine.begin, self.dialect)
             self.checkpoint()
         except sqlalchemy.exc.SQLAlchemyError as exc:
-            raise WorkspaceError(f"无法打开工作空间 / cannot open the workspace {location}: {exc.orig or exc}") from exc
+            raise WorkspaceError(
+                f"无法打开工作空间 / cannot open the workspace {_shown(location)}: {getattr(exc, 'orig', None) or exc}"
+            ) from exc
         self.location = str(location)
 
     # ---- plumbing ----------------------------------------------------------------------------
@@ -263,15 +340,229 @@ class Workspace:
         return self.query("SELECT at, username, action, target FROM audit_log ORDER BY fid DESC")
 
 
-def open_workspace(location: str | Path) -> Workspace:
-    """Open (creating and migrating as needed) the workspace at a file path or database URL.
+def open_workspace(location: str | Path, *, create: bool = True) -> Workspace:
+    """Open the workspace at a file path or database URL, migrating it to this program's schema.
+
+    Parameters
+    ----------
+    location
+        A GeoPackage file (``workspace.gpkg``) or a ``postgresql+psycopg://`` URL.
+    create
+        Create the workspace when the location holds none (a missing file, an empty file or an empty
+        database). Command lines pass ``False``, so that a mistyped path is refused instead of silently
+        becoming a new, empty workspace; the app (``views.state``) creates its default workspace.
 
     Raises
     ------
     WorkspaceError
-        The location is invalid, unreachable, or newer than this program.
+        The location is invalid or unreachable, holds no workspace (with ``create=False``), is a database
+        that is not a workspace (e.g. another GeoPackage), or was written by a newer program.
     """
     try:
-        return Workspace(location)
+        return Workspace(location, create=create)
     except RuntimeError as exc:
         raise WorkspaceError(str(exc)) from exc
+
+
+# ---- backup ----------------------------------------------------------------------------------
+def _backup_target(out: Path, source: Path | None, force: bool) -> Path:
+    """``out`` as an absolute path, after refusing the workspace itself, a folder or (without ``force``)
+    an existing file."""
+    target = Path(os.path.abspath(out))
+    if source is not None:
+        own = Path(os.path.abspath(source))
+        siblings = {own, *(own.with_name(own.name + suffix) for suffix in ("-wal", "-shm", "-journal"))}
+        if target in siblings or (target.exists() and own.exists() and os.path.samefile(target, own)):
+            raise WorkspaceError(
+                f"备份不能写到工作空间自身 {own} / the backup cannot overwrite the workspace itself ({own})"
+            )
+    if target.is_dir():
+        raise WorkspaceError(f"{target} 是文件夹，请给出文件名 / {target} is a folder; give a file name")
+    if not target.parent.is_dir():
+        raise WorkspaceError(f"目标文件夹不存在 / the folder {target.parent} does not exist")
+    if target.exists() and not force:
+        raise WorkspaceError(f"{target} 已存在，覆盖请加 --force / {target} exists; add --force to overwrite it")
+    return target
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _publish(tmp: Path, target: Path) -> None:
+    """Move a finished temporary file onto ``target`` atomically (same folder), durably."""
+    _fsync(tmp)
+    os.replace(tmp, target)
+    _fsync(target.parent)
+
+
+def _temporary_beside(target: Path) -> Path:
+    """A new, empty, owner-only (0600) file in ``target``'s folder: the backup holds password hashes."""
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(fd)
+    return Path(name)
+
+
+def _backup_sqlite(path: Path, location: str | Path, target: Path) -> None:
+    if not path.is_file() or not _sqlite_has_workspace(path, location):
+        raise _refuse_missing(location)
+    tmp = _temporary_beside(target)
+    try:
+        with (closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)) as source,
+              closing(sqlite3.connect(tmp)) as copy):  # fmt: skip
+            source.backup(copy)  # one step: a consistent snapshot that includes what is still in the -wal file
+            copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal beside it
+            check = copy.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            raise WorkspaceError(f"备份未通过完整性检查 / the backup failed its integrity check: {check}")
+        _publish(tmp, target)
+    except sqlite3.Error as exc:
+        raise WorkspaceError(f"备份失败 / the backup failed: {exc}") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _pg_dump() -> str | None:
+    """``pg_dump`` on the PATH, else the newest of Debian's ``/usr/lib/postgresql/*/bin``."""
+    found = shutil.which("pg_dump")
+    if found:
+        return found
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_dump"),
+                        key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)  # fmt: skip
+    return str(candidates[-1]) if candidates else None
+
+
+def _backup_postgres(url: str, target: Path) -> None:
+    parsed = sqlalchemy.engine.make_url(url)
+    engine = sqlalchemy.create_engine(url, future=True)
+    try:
+        with engine.connect() as conn:
+            if schema_version(conn) == 0:
+                raise _refuse_missing(url)
+    except sqlalchemy.exc.SQLAlchemyError as exc:
+        raise WorkspaceError(
+            f"无法打开工作空间 / cannot open the workspace {_shown(url)}: {getattr(exc, 'orig', None) or exc}"
+        ) from exc
+    finally:
+        engine.dispose()
+    pg_dump = _pg_dump()
+    if pg_dump is None:
+        raise WorkspaceError(
+            "找不到 pg_dump，请安装与服务器同版本或更新的 PostgreSQL 客户端"
+            "（Debian: apt-get install postgresql-client）/ "
+            "pg_dump not found: install the PostgreSQL client tools, the server's version or newer "
+            "(Debian: apt-get install postgresql-client)"
+        )
+    # libpq URL without the password (which would show in the process list): it goes in PGPASSWORD
+    conninfo = parsed.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+    env = {**os.environ}
+    if parsed.password is not None:
+        env["PGPASSWORD"] = str(parsed.password)
+    tmp = _temporary_beside(target)
+    try:
+        done = subprocess.run([pg_dump, "--format=custom", "--file", str(tmp), "--dbname", conninfo],
+                              env=env, capture_output=True, text=True, check=False)  # fmt: skip
+        if done.returncode != 0:
+            raise WorkspaceError(f"pg_dump 失败 / pg_dump failed: {done.stderr.strip()[-2000:]}")
+        _publish(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def backup_workspace(location: str | Path, out: str | Path, *, force: bool = False) -> Path:
+    """Write a consistent copy of the workspace to ``out``, safe while the app is running.
+
+    A GeoPackage is copied with SQLite's online backup API, so records still in the write-ahead
+    log (``workspace.gpkg-wal``) are included, which a plain file copy would miss; the copy is
+    a single self-contained GeoPackage (no ``-wal`` file) that passes ``PRAGMA quick_check``.
+    PostgreSQL is dumped with ``pg_dump --format=custom`` (restore with ``pg_restore``). Either way
+    the copy is written to a temporary file in ``out``'s folder and moved into place atomically,
+    readable by its owner only; the workspace itself is only read, never migrated or changed.
+
+    Parameters
+    ----------
+    location
+        The workspace: a GeoPackage file or a ``postgresql+psycopg://`` URL.
+    out
+        The backup file to write.
+    force
+        Overwrite ``out`` if it exists.
+
+    Returns
+    -------
+    Path
+        The backup file, absolute.
+
+    Raises
+    ------
+    WorkspaceError
+        No workspace at ``location``; ``out`` is the workspace itself, a folder, in a folder that does
+        not exist, or exists (without ``force``); ``pg_dump`` is missing or fails.
+    """
+    url = _url(location)
+    path = _sqlite_path(url)
+    target = _backup_target(Path(out), path, force)
+    if path is not None:
+        _backup_sqlite(path, location, target)
+    elif url.split("://", 1)[0].split("+", 1)[0] in ("postgresql", "postgres"):
+        _backup_postgres(url, target)
+    else:
+        raise WorkspaceError(f"不支持的数据库 / unsupported database: {_shown(location)}")
+    return target
+
+
+# ---- command line ----------------------------------------------------------------------------
+_WORKSPACE_HELP = (
+    "工作空间文件或数据库地址（默认 QDP_WORKSPACE）/ workspace file or database URL (default QDP_WORKSPACE)"
+)
+
+
+def add_workspace_option(parser: argparse.ArgumentParser, *subparsers: argparse.ArgumentParser) -> None:
+    """Add ``--workspace`` to a command line, accepted before or after the sub-command."""
+    parser.add_argument("--workspace", default=None, help=_WORKSPACE_HELP)
+    for sub in subparsers:
+        sub.add_argument("--workspace", default=argparse.SUPPRESS, help=_WORKSPACE_HELP)
+
+
+def cli_location(location: str | None) -> str:
+    """``--workspace`` if given, else ``QDP_WORKSPACE`` or the default (:func:`views.settings.workspace_location`)."""
+    from views.settings import workspace_location
+
+    return location or workspace_location()
+
+
+def open_cli_workspace(location: str | None) -> Workspace:
+    """The workspace a command line names; refuses a location that holds none (see :func:`open_workspace`)."""
+    return open_workspace(cli_location(location), create=False)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``init`` or ``backup`` the workspace; returns 0, or 2 with a one-line message."""
+    parser = argparse.ArgumentParser(prog="python -m store.workspace", description="工作空间 / workspace")
+    sub = parser.add_subparsers(dest="command", required=True)
+    init = sub.add_parser("init", help="新建（或升级）工作空间 / create (or upgrade) the workspace")
+    backup = sub.add_parser("backup", help="一致性备份（应用运行时也可）/ consistent backup, also while the app runs")
+    backup.add_argument("out", help="备份文件 / backup file (.gpkg, or a pg_dump archive for PostgreSQL)")
+    backup.add_argument("--force", action="store_true", help="覆盖已有文件 / overwrite an existing file")
+    add_workspace_option(parser, init, backup)
+    args = parser.parse_args(argv)
+    location = cli_location(args.workspace)
+    try:
+        if args.command == "init":
+            ws = open_workspace(location, create=True)
+            print(f"工作空间已就绪 / workspace ready: {_shown(location)} (schema {ws.version})")
+        else:
+            target = backup_workspace(location, args.out, force=args.force)
+            print(f"已备份到 / backed up to: {target}")
+    except WorkspaceError as exc:
+        print(f"错误 / error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,14 +1,20 @@
-"""The workspace: round trips, a GeoPackage that GDAL/QGIS opens, migrations, kill -9, concurrency."""
+"""The workspace: round trips, a GeoPackage that GDAL/QGIS opens, migrations, kill -9, concurrency,
+command lines that never create a workspace by accident, online backups (GeoPackage and PostGIS)."""
 
 from __future__ import annotations
 
+import io
 import os
+import shutil
 import signal
+import sqlite3
+import stat
 import subprocess
 import sys
 import textwrap
 import time
 import warnings
+from pathlib import Path
 
 import pyogrio
 import pytest
@@ -21,11 +27,21 @@ from analysis.siting import rank_sites
 from analysis.siting_context import build_context
 from layers import load_layer, load_layers
 from store import WorkspaceError, open_workspace
+from store import users as u
+from store import workspace as w
 from store.schema import SCHEMA_VERSION, Dialect, migrate
-from tests.conftest import ROOT
+from tests.conftest import ROOT, missing_dependency
 
 SAMPLE = ROOT / "data" / "sample_enterprises.csv"
-POSTGIS_URL = os.environ.get("QDP_TEST_POSTGIS_URL")
+
+
+@pytest.fixture
+def postgis_url() -> str:
+    """A PostgreSQL + PostGIS database for the tests (scripts/test.sh starts one); skipped without, failed in CI."""
+    url = os.environ.get("QDP_TEST_POSTGIS_URL")
+    if not url:
+        missing_dependency("set QDP_TEST_POSTGIS_URL (scripts/test.sh starts PostgreSQL + PostGIS)")
+    return url
 
 
 @pytest.fixture(scope="module")
@@ -74,14 +90,13 @@ def test_geopackage_round_trip_and_gdal_reads_it(tmp_path, evaluation, site_resu
     assert len(firms) == 3000 and firms.crs.to_epsg() == 4326
 
 
-@pytest.mark.skipif(not POSTGIS_URL, reason="set QDP_TEST_POSTGIS_URL (.ci/run starts PostgreSQL + PostGIS)")
-def test_postgis_round_trip_with_the_same_code(evaluation, site_result):
-    ws = open_workspace(POSTGIS_URL)
+def test_postgis_round_trip_with_the_same_code(evaluation, site_result, postgis_url):
+    ws = open_workspace(postgis_url)
     with ws.engine.begin() as conn:  # a clean schema each run
         for table in ("site_candidates", "site_studies", "evaluation_firms", "evaluation_runs", "datasets",
                       "audit_log", "users", "ws_meta"):  # fmt: skip
             conn.execute(text(f"DROP TABLE IF EXISTS {table} CASCADE"))
-    ws = open_workspace(POSTGIS_URL)
+    ws = open_workspace(postgis_url)
     assert ws.dialect.name == "postgresql" and ws.version == SCHEMA_VERSION
     _round_trip(ws, evaluation, site_result)
     with ws.engine.connect() as conn:
@@ -180,3 +195,128 @@ def test_concurrent_processes_save_without_losing_anything(tmp_path):
     assert len(runs) == 12 and set(runs["created_by"]) == {"user0", "user1", "user2"}
     assert all(len(ws.evaluation_firms(int(f))) == 3000 for f in runs["fid"])
     assert ws.integrity() == "ok"
+
+
+# ---- command lines never create a workspace by accident -------------------------------------
+def test_command_lines_refuse_a_missing_workspace_until_init_creates_it(tmp_path, capsys, monkeypatch):
+    path = tmp_path / "team" / "workspace.gpkg"
+    assert w.main(["--workspace", str(path), "backup", str(tmp_path / "b.gpkg")]) == 2
+    err = capsys.readouterr().err
+    assert "工作空间不存在" in err and "no workspace at" in err and f"--workspace {path} init" in err
+    assert not path.parent.exists()
+    with pytest.raises(WorkspaceError, match="no workspace at"):
+        open_workspace(path, create=False)
+    assert not path.parent.exists()
+    assert w.main(["init", "--workspace", str(path)]) == 0  # the explicit way to create one
+    assert "workspace ready" in capsys.readouterr().out and path.is_file()
+    monkeypatch.setattr("sys.stdin", io.StringIO("a very good password\n"))
+    assert u.main(["--workspace", str(path), "add", "admin1", "--role", "admin", "--password-stdin"]) == 0
+    assert w.main(["--workspace", str(path), "init"]) == 0  # init again: the workspace is kept
+    assert open_workspace(path, create=False).query("SELECT username FROM users")["username"].tolist() == ["admin1"]
+    (tmp_path / "empty.gpkg").touch()  # an empty file is no workspace either
+    assert u.main(["--workspace", str(tmp_path / "empty.gpkg"), "list"]) == 2
+    # the app still creates its default workspace on first start (views.state opens it with create=True)
+    assert open_workspace(tmp_path / "app" / "workspace.gpkg").version == SCHEMA_VERSION
+
+
+def test_another_geopackage_is_never_turned_into_a_workspace(tmp_path, capsys):
+    other = tmp_path / "plots.gpkg"
+    pyogrio.write_dataframe(load_layer("districts").head(2), other, layer="districts", driver="GPKG")
+    before = other.read_bytes()
+    for create in (True, False):
+        with pytest.raises(WorkspaceError, match="not a workspace"):
+            open_workspace(other, create=create)
+    assert u.main(["--workspace", str(other), "list"]) == 2
+    assert w.main(["--workspace", str(other), "init"]) == 2
+    assert "not a workspace" in capsys.readouterr().err
+    assert other.read_bytes() == before  # not even its journal mode changed
+
+
+def test_the_workspace_command_line_exits_2_with_one_bilingual_line(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "store.workspace", "--workspace", str(tmp_path / "typo.gpkg"),
+                           "backup", str(tmp_path / "b.gpkg")], cwd=ROOT, capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("错误 / error: 工作空间不存在") and "Warning" not in done.stderr
+    assert not (tmp_path / "typo.gpkg").exists()
+
+
+# ---- backups ---------------------------------------------------------------------------------
+def _users_in(path) -> list[str]:
+    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        return [r[0] for r in conn.execute("SELECT username FROM users ORDER BY username")]
+    finally:
+        conn.close()
+
+
+def test_backup_includes_records_still_in_the_write_ahead_log(tmp_path, capsys):
+    path = tmp_path / "workspace.gpkg"
+    ws = open_workspace(path)
+    u.add_user(ws, "zhang", "long enough pw", "analyst")  # through the app's own engine (connection kept open)
+    writer = sqlite3.connect(path)  # another process-like writer that is never checkpointed
+    writer.execute("PRAGMA wal_autocheckpoint = 0")
+    with writer:
+        writer.executemany("INSERT INTO users (username, role, created_at) VALUES (?, 'viewer', 'now')",
+                           [(f"wal{i:03d}",) for i in range(200)])  # fmt: skip
+    assert (tmp_path / "workspace.gpkg-wal").stat().st_size > 0
+    naive = tmp_path / "naive" / "workspace.gpkg"  # what copying the file while the app runs gives
+    naive.parent.mkdir()
+    shutil.copyfile(path, naive)
+    assert "zhang" not in _users_in(naive) and "wal000" not in _users_in(naive)
+
+    out = tmp_path / "backups" / "ws-backup.gpkg"
+    out.parent.mkdir()
+    assert w.main(["--workspace", str(path), "backup", str(out)]) == 0  # while the writer is still connected
+    assert str(out) in capsys.readouterr().out
+    names = _users_in(out)  # plain sqlite3
+    assert len(names) == 201 and "zhang" in names and "wal199" in names
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # GDAL: a proper GeoPackage
+        users = pyogrio.read_dataframe(out, layer="users", read_geometry=False)
+        assert {"evaluation_firms", "site_candidates", "users"} <= {name for name, _ in pyogrio.list_layers(out)}
+    assert len(users) == 201 and set(names) == set(users["username"])
+    assert sorted(p.name for p in out.parent.iterdir()) == ["ws-backup.gpkg"]  # self-contained: no -wal, no temp
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600  # it holds password hashes
+    assert open_workspace(out, create=False).integrity() == "ok"
+    with writer:  # the workspace is still usable
+        writer.execute("INSERT INTO users (username, role, created_at) VALUES ('after', 'viewer', 'now')")
+    writer.close()
+
+
+def test_backup_refuses_the_workspace_itself_and_existing_files(tmp_path, capsys):
+    path = tmp_path / "workspace.gpkg"
+    u.add_user(open_workspace(path), "li", "long enough pw", "viewer")
+    for target in (path, tmp_path / "workspace.gpkg-wal", tmp_path / "." / "workspace.gpkg"):
+        with pytest.raises(WorkspaceError, match="cannot overwrite the workspace itself"):
+            w.backup_workspace(path, target, force=True)
+    os.link(path, tmp_path / "hardlink.gpkg")
+    with pytest.raises(WorkspaceError, match="itself"):
+        w.backup_workspace(path, tmp_path / "hardlink.gpkg", force=True)
+    out = tmp_path / "b.gpkg"
+    out.write_bytes(b"an older backup")
+    assert w.main(["--workspace", str(path), "backup", str(out)]) == 2
+    assert "--force" in capsys.readouterr().err and out.read_bytes() == b"an older backup"
+    assert w.main(["--workspace", str(path), "backup", str(out), "--force"]) == 0
+    assert _users_in(out) == ["li"]
+    with pytest.raises(WorkspaceError, match="does not exist"):
+        w.backup_workspace(path, tmp_path / "no" / "such" / "folder.gpkg")
+    with pytest.raises(WorkspaceError, match="is a folder"):
+        w.backup_workspace(path, tmp_path)
+
+
+def test_postgis_backup_with_pg_dump(tmp_path, postgis_url, monkeypatch):
+    ws = open_workspace(postgis_url)
+    with ws.transaction() as conn:
+        conn.execute(text("DELETE FROM users WHERE username = 'pg_backup_check'"))
+    u.add_user(ws, "pg_backup_check", "long enough pw", "viewer")
+    out = tmp_path / "workspace.dump"
+    assert w.backup_workspace(postgis_url, out) == out
+    pg_restore = shutil.which("pg_restore") or str(Path(w._pg_dump()).with_name("pg_restore"))
+    listed = subprocess.run([pg_restore, "--data-only", "--table=users", "--file=-", str(out)],
+                            capture_output=True, text=True, check=True).stdout  # fmt: skip
+    assert "pg_backup_check" in listed and "$argon2id$" in listed
+    with pytest.raises(WorkspaceError, match="--force"):
+        w.backup_workspace(postgis_url, out)
+    monkeypatch.setattr(w, "_pg_dump", lambda: None)  # as on a machine without the client tools
+    with pytest.raises(WorkspaceError, match="pg_dump not found"):
+        w.backup_workspace(postgis_url, out, force=True)
