@@ -1,14 +1,15 @@
 # Sourced by test.sh: a throw-away PostgreSQL + PostGIS server for the workspace tests.
 # Installs Debian's postgresql + postgis when missing (as root or with passwordless sudo), starts a
 # cluster in a temporary folder on a free local port, creates a database with PostGIS and exports
-# QDP_TEST_POSTGIS_URL. Without the packages the PostGIS tests are skipped, with a warning.
+# QDP_TEST_POSTGIS_URL. Without the packages the PostGIS tests are skipped, with a warning — and
+# with CI=true the run fails (missing_dependency, scripts/_require.sh).
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 if { [ -z "$PG_BIN" ] || ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; } \
     && command -v apt-get >/dev/null; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo -n"
   echo "installing Debian postgresql + postgis for the workspace tests"
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql postgis >/dev/null \
-    || echo "warning: could not install postgresql/postgis; PostGIS tests will be skipped" >&2
+    || echo "warning: could not install postgresql/postgis" >&2
   PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 fi
 if [ -n "$PG_BIN" ] && [ -z "${QDP_TEST_POSTGIS_URL:-}" ]; then
@@ -23,6 +24,7 @@ if [ -n "$PG_BIN" ] && [ -z "${QDP_TEST_POSTGIS_URL:-}" ]; then
     export QDP_TEST_POSTGIS_URL="postgresql+psycopg://qdp@127.0.0.1:$PG_PORT/qdp_test"
     trap '$AS_PG "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1; rm -rf "$PG_DIR"' EXIT
   else
-    echo "warning: could not start PostgreSQL; PostGIS tests will be skipped" >&2
+    echo "warning: could not start PostgreSQL (see $PG_DIR/log)" >&2
   fi
 fi
+[ -n "${QDP_TEST_POSTGIS_URL:-}" ] || missing_dependency "no PostgreSQL + PostGIS server (QDP_TEST_POSTGIS_URL unset)"

@@ -2,14 +2,25 @@
 # Install everything the tests need and run the whole suite: lint, unit tests, AppTest, the
 # end-to-end tests in headless Chromium (Debian's package; Playwright never downloads a browser)
 # and the workspace tests against a real PostgreSQL + PostGIS (Debian's packages, a throw-away server).
+# A dependency that cannot be installed skips its tests with a warning; with CI=true it fails the run.
 # Extra arguments go to pytest, e.g.:  bash scripts/test.sh -k export
 source "$(dirname "$0")/_venv.sh" requirements-test.txt
-if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null; then
+source scripts/_require.sh
+# Debian packages the tests need: chromium (browser tests), strace (the server opens no outbound connection)
+CHROMIUM="${CHROMIUM_PATH:-$(command -v chromium || echo /usr/bin/chromium)}"
+PACKAGES=""
+[ -x "$CHROMIUM" ] || PACKAGES="chromium fonts-noto-cjk"
+command -v strace >/dev/null || PACKAGES="$PACKAGES strace"
+if [ -n "$PACKAGES" ] && command -v apt-get >/dev/null; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo -n"
-  echo "installing Debian chromium for the browser tests"
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null \
-    || echo "warning: could not install chromium; browser tests will be skipped" >&2
+  echo "installing Debian $PACKAGES for the tests"
+  # shellcheck disable=SC2086  # a list of package names
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $PACKAGES >/dev/null \
+    || echo "warning: could not install $PACKAGES" >&2
+  CHROMIUM="${CHROMIUM_PATH:-$(command -v chromium || echo /usr/bin/chromium)}"
 fi
+[ -x "$CHROMIUM" ] || missing_dependency "chromium not found at $CHROMIUM (browser tests)"
+command -v strace >/dev/null || missing_dependency "strace not found (the server's outbound-connection test)"
 source "$(dirname "$0")/_postgis.sh"
 .venv/bin/python -m ruff check .
 .venv/bin/python -m ruff format --check .

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import missing_dependency
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).with_name("artifacts")
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -81,15 +83,21 @@ def app_url() -> Iterator[str]:
     log.close()
 
 
+def require_chromium(path: str = CHROMIUM) -> str:
+    """``path`` if Chromium is there; otherwise skip the test (fail it under ``CI=true``)."""
+    if not Path(path).exists():
+        missing_dependency(f"Chromium not found at {path}; scripts/test.sh installs Debian's chromium package")
+    return path
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Headless Debian Chromium driven by Playwright (no browser download)."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM}; .ci/run installs Debian's chromium package")
+    executable = require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
         yield b
         b.close()
 
