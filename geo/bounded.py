@@ -22,6 +22,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from multiprocessing import spawn
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
@@ -34,6 +35,7 @@ _PAGE = os.sysconf("SC_PAGE_SIZE")
 _POLL = 0.02  # s between memory checks
 _PRELOAD = ["geo.io", "geo.tables", "geo.checks"]
 _CONTEXT_LOCK = threading.Lock()
+_START_LOCK = threading.Lock()
 _context: Any = None
 INLINE = os.environ.get("QDP_READ_INLINE") == "1"  # for profiling only: parse in this process
 
@@ -50,6 +52,30 @@ def _get_context() -> Any:
             ctx.set_forkserver_preload(_PRELOAD)
             _context = ctx
     return _context
+
+
+def _start(proc: Any) -> None:
+    """Start ``proc`` without re-running the host's ``__main__`` in it.
+
+    multiprocessing normally re-imports the parent's main module in a new process. Here that is
+    Streamlit's page script or a CLI: running it again in a parse worker would be wrong (and
+    slow). The parse functions live in importable modules, so the main-module entries are left
+    out of the preparation data of our own workers (under a lock, for the start only).
+    """
+    original = spawn.get_preparation_data
+
+    def without_main(name: str) -> dict[str, Any]:
+        data = original(name)
+        data.pop("init_main_from_path", None)
+        data.pop("init_main_from_name", None)
+        return data
+
+    with _START_LOCK:
+        spawn.get_preparation_data = without_main
+        try:
+            proc.start()
+        finally:
+            spawn.get_preparation_data = original
 
 
 def _rss(pid: int) -> int:
@@ -116,7 +142,7 @@ def run_bounded(
     ctx = _get_context()
     receive, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(send, func, args, kwargs), daemon=True)
-    proc.start()
+    _start(proc)
     send.close()
     deadline = time.monotonic() + seconds
     base = 0
@@ -127,6 +153,7 @@ def run_bounded(
                 try:
                     outcome = receive.recv()
                 except EOFError:
+                    proc.join(1)
                     outcome = ("died", proc.exitcode)
                 break
             rss = _rss(proc.pid) if proc.pid else 0
@@ -136,6 +163,7 @@ def run_bounded(
             elif time.monotonic() > deadline:
                 outcome = ("time", seconds)
             elif not proc.is_alive() and not receive.poll(0):
+                proc.join(1)
                 outcome = ("died", proc.exitcode)
     finally:
         if proc.is_alive():

@@ -30,6 +30,7 @@ from webmap.plan_map import MapOptions
 from webmap.siting_map import SitingMapData, build_siting_map
 
 lang = state.lang()
+ANALYST = st.session_state["auth_user"].has("analyst") if "auth_user" in st.session_state else False
 zh = lang == "zh"
 DEFAULT_PROJECT = {"industry": "新能源汽车零部件", "land_mu": 200.0, "investment_wan": 80_000.0, "tax_wan": 6_000.0,
                    "energy_tce": 0.0, "top": 10}  # fmt: skip
@@ -65,11 +66,15 @@ def _upload(label: str, key: str) -> tuple[bytes, str] | None:
 
 def _data_and_parameters() -> tuple[tuple | None, tuple | None, bool, str]:
     with st.expander(t("site_data", lang), icon=":material/database:"):
-        c1, c2 = st.columns(2)
-        with c1:
-            plots = _upload(t("site_upload_plots", lang), "site_plots")
-        with c2:
-            exclusion = _upload(t("site_upload_exclusion", lang), "site_exclusion")
+        plots = exclusion = None
+        if ANALYST:  # viewers get no upload widget at all: nothing of theirs makes the server read a file
+            c1, c2 = st.columns(2)
+            with c1:
+                plots = _upload(t("site_upload_plots", lang), "site_plots")
+            with c2:
+                exclusion = _upload(t("site_upload_exclusion", lang), "site_exclusion")
+        else:
+            st.caption(t("site_upload_role", lang))
         st.caption(t("site_plots_note", lang))
         use_yield = st.toggle(t("site_use_yield", lang), value=False, key="site_use_yield")
         if "site_config" not in st.session_state:

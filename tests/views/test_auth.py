@@ -70,10 +70,20 @@ def test_a_viewer_never_receives_firm_level_data(app):
         assert not at.exception, page
         sent = _everything_sent(at)
         assert not any(marker in sent for marker in FIRM_MARKERS), page
+        assert not at.get("file_uploader"), page  # no upload anywhere: a viewer cannot make the server read a file
+        assert "$argon2" not in sent, page
     at.switch_page("views/land_yield_page.py").run()
     assert any("仅分析员" in i.value for i in at.info)
     assert [b.proto.label for b in at.get("download_button")] == ["分区统计（GeoJSON）", "栅格面（GeoTIFF，EPSG:4549）"]
-    assert not at.get("file_uploader")
+    at.switch_page("views/siting_page.py").run()
+    assert any("需要“分析员”角色" in c.value for c in at.caption)
+
+
+def test_an_analyst_sees_the_upload_widgets(app):
+    at, _ = app
+    _sign_in(at, "analyst1", "analyst password 1")
+    at.switch_page("views/siting_page.py").run()
+    assert len(at.get("file_uploader")) == 2
 
 
 def test_an_analyst_sees_firms_and_saves_an_evaluation(app):
