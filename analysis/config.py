@@ -8,11 +8,24 @@ settings back so that an edited configuration can be saved and reused.
 
 from __future__ import annotations
 
-import math
-import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
+
+from analysis.param_schema import (
+    MAX_NUMBER,
+    Choice,
+    Flag,
+    Integer,
+    Number,
+    Sequence,
+    Table,
+    Text,
+    check,
+    read_toml,
+    toml_key,
+    toml_value,
+)
 
 __all__ = [
     "CLASS_INFO",
@@ -101,7 +114,12 @@ class ScoringConfig:
     title_en: str = "Default parameters (not official)"
 
     def __post_init__(self) -> None:
-        _validate(self)
+        values = check(_SCHEMA, {f.name: getattr(self, f.name) for f in fields(self)}, ConfigError)
+        for key, value in values.items():  # normalised: floats, tuples, NFKC text
+            object.__setattr__(self, key, value)
+        lo, hi = self.winsorize
+        if not lo < hi:
+            raise ConfigError(f"winsorize: 须满足 下分位 < 上分位 / need low < high, got {list(self.winsorize)}")
 
     @property
     def notes(self) -> list[str]:
@@ -113,64 +131,39 @@ class ScoringConfig:
         return replace(self, **changes)
 
     def to_toml(self) -> str:
-        """The configuration as TOML text, loadable with :func:`load_config`."""
-        lines = [
-            "# 亩产效益评价参数 / land_yield evaluation parameters",
-            f"title = {_toml(self.title)}",
-            f"title_en = {_toml(self.title_en)}",
-            f"official = {_toml(self.official)}",
-        ]
-        for key in ("evaluation_year", "new_firm_years", "excluded_divisions", "min_land_mu_below", "benchmark",
-                    "min_cohort", "cap", "winsorize", "rank_within"):  # fmt: skip
-            lines.append(f"{key} = {_toml(getattr(self, key))}")
+        """The configuration as TOML text, loadable with :func:`load_config` (values read back unchanged)."""
+        lines = ["# 亩产效益评价参数 / land_yield evaluation parameters"]
+        for key in ("title", "title_en", "official", "evaluation_year", "new_firm_years", "excluded_divisions",
+                    "min_land_mu_below", "benchmark", "min_cohort", "cap", "winsorize", "rank_within"):  # fmt: skip
+            lines.append(f"{key} = {toml_value(getattr(self, key))}")
         for table in ("weights", "weights_below", "shares"):
             lines.append(f"\n[{table}]")
-            lines.extend(f"{k} = {_toml(v)}" for k, v in getattr(self, table).items())
+            lines.extend(f"{toml_key(k)} = {toml_value(v)}" for k, v in getattr(self, table).items())
         return "\n".join(lines) + "\n"
 
 
-def _toml(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
-    return repr(value)
-
-
-def _validate(c: ScoringConfig) -> None:
-    for name, weights in (("weights", c.weights), ("weights_below", c.weights_below)):
-        unknown = set(weights) - set(INDICATORS)
-        if unknown:
-            raise ConfigError(f"{name}: 未知指标 / unknown indicators {sorted(unknown)}; known: {list(INDICATORS)}")
-        if any(not _finite(w) or w < 0 for w in weights.values()):
-            raise ConfigError(f"{name}: 权重须为非负数 / weights must be non-negative numbers")
-        if sum(weights.values()) <= 0:
-            raise ConfigError(f"{name}: 权重之和须大于 0 / weights must not all be zero")
-    if set(c.shares) != set(_CLASSES):
-        raise ConfigError(f"shares: 须给出 A、B、C、D 四类比例 / give shares for exactly {list(_CLASSES)}")
-    if any(not _finite(s) or not 0 <= s <= 1 for s in c.shares.values()):
-        raise ConfigError("shares: 比例须在 0–1 之间 / shares must be between 0 and 1")
-    if abs(sum(c.shares.values()) - 1) > 1e-6:
-        raise ConfigError(f"shares: 四类比例之和须为 1（当前 {sum(c.shares.values()):.3f}）/ shares must add up to 1")
-    if c.benchmark not in _BENCHMARKS:
-        raise ConfigError(f"benchmark: 须为 {_BENCHMARKS} 之一 / must be one of {_BENCHMARKS}")
-    if c.rank_within not in _RANK_WITHIN:
-        raise ConfigError(f"rank_within: 须为 {_RANK_WITHIN} 之一 / must be one of {_RANK_WITHIN}")
-    if not _finite(c.cap) or c.cap < 1:
-        raise ConfigError("cap: 封顶倍数须 ≥ 1 / cap must be at least 1")
-    lo, hi = c.winsorize
-    if not 0 <= lo < hi <= 1:
-        raise ConfigError("winsorize: 须满足 0 ≤ 下分位 < 上分位 ≤ 1 / need 0 ≤ low < high ≤ 1")
-    if not 1990 <= c.evaluation_year <= 2100 or c.new_firm_years < 0 or c.min_cohort < 1:
-        raise ConfigError("evaluation_year / new_firm_years / min_cohort 超出合理范围 / out of range")
-    if c.min_land_mu_below < 0:
-        raise ConfigError("min_land_mu_below: 不能为负 / must not be negative")
-
-
-def _finite(x: Any) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+_WEIGHTS = Table({k: Number() for k in INDICATORS}, min_sum=1e-6, noun=("指标", "indicators"))
+_SCHEMA = Table(
+    {
+        "title": Text(),
+        "title_en": Text(),
+        "official": Flag(),
+        "evaluation_year": Integer(1990, 2100),
+        "new_firm_years": Integer(0, 100),
+        "excluded_divisions": Sequence(Integer(1, 99), 0, 100),  # GB/T 4754 divisions (two digits)
+        "min_land_mu_below": Number(0.0, MAX_NUMBER),
+        "benchmark": Choice(_BENCHMARKS),
+        "min_cohort": Integer(1, 1_000_000),
+        "cap": Number(1.0, 100.0),
+        "winsorize": Sequence(Number(0.0, 1.0), 2, 2),
+        "rank_within": Choice(_RANK_WITHIN),
+        "weights": _WEIGHTS,
+        "weights_below": _WEIGHTS,
+        "shares": Table({c: Number(0.0, 1.0) for c in _CLASSES}, required=True, total=1.0, noun=("类别", "classes")),
+    },
+    required=("weights", "weights_below", "shares"),
+    noun=("参数", "parameters"),
+)
 
 
 def official_rule_notes(c: ScoringConfig) -> list[str]:
@@ -183,46 +176,20 @@ def official_rule_notes(c: ScoringConfig) -> list[str]:
     return notes
 
 
-def _from_mapping(raw: dict[str, Any], source: str) -> ScoringConfig:
-    known = set(ScoringConfig.__dataclass_fields__)
-    unknown = set(raw) - known
-    if unknown:
-        raise ConfigError(f"{source}: 未知参数 / unknown keys {sorted(unknown)}")
-    values = dict(raw)
-    for key in ("weights", "weights_below", "shares"):
-        if key not in values or not isinstance(values[key], dict):
-            raise ConfigError(f"{source}: 缺少 [{key}] 表 / missing table [{key}]")
-    for key in ("excluded_divisions", "winsorize"):
-        if key in values:
-            values[key] = tuple(values[key])
-    try:
-        return ScoringConfig(**values)
-    except TypeError as exc:
-        raise ConfigError(f"{source}: {exc}") from exc
-
-
 def load_config(source: str | Path | bytes | None = None) -> ScoringConfig:
     """Read and validate a configuration file (TOML); ``None`` gives the defaults.
 
     Raises
     ------
     ConfigError
-        Unreadable file, TOML syntax error or invalid value (the message names the key).
+        Unreadable file, TOML syntax error, unknown key or invalid value (the message names every key).
     """
-    if source is None:
-        source = DEFAULT_CONFIG_PATH
-    name = "upload"
+    raw, name = read_toml(DEFAULT_CONFIG_PATH if source is None else source, ConfigError)
+    values = check(_SCHEMA, raw, ConfigError, name)
     try:
-        if isinstance(source, bytes):
-            raw = tomllib.loads(source.decode("utf-8-sig"))
-        else:
-            name = str(source)
-            raw = tomllib.loads(Path(source).read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise ConfigError(f"无法读取参数文件 / cannot read {name}: {exc.strerror}") from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"参数文件格式错误 / {name} is not valid TOML: {exc}") from exc
-    return _from_mapping(raw, name)
+        return ScoringConfig(**values)
+    except ConfigError as exc:
+        raise ConfigError(f"{name}: {exc}") from exc
 
 
 def default_config() -> ScoringConfig:

@@ -12,6 +12,7 @@ per class, per district) is printed; invalid input gives a one-line message and 
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import sys
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from analysis.aggregate import aggregate_zones
 from analysis.config import ConfigError, ScoringConfig, load_config
@@ -27,6 +29,7 @@ from analysis.report import area_table, class_summary, results_table
 from analysis.sample import SAMPLE_LABEL, SYNTHETIC_COLUMN
 from analysis.schema import SchemaError
 from analysis.scoring import evaluate
+from geo.atomic import SameFileError, atomic_path, refuse_same_file
 from geo.io import GeoIOError, read_vector, read_vector_bytes
 from geo.tables import TableReadError, neutralise_formulas, read_table
 
@@ -114,18 +117,63 @@ def _is_synthetic(raw: pd.DataFrame) -> bool:
     return False
 
 
+def _xlsx_text(value: object) -> object:
+    """Text without the characters XLSX cannot store (control characters other than tab, CR, LF)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
+def _xlsx_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells and headers XLSX can store (formulas neutralised as well)."""
+    out = neutralise_formulas(frame)
+    out.columns = [_xlsx_text(c) for c in out.columns]
+    for i in range(out.shape[1]):
+        values = out.iloc[:, i]
+        if not (pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)):
+            out.isetitem(i, values.map(_xlsx_text))
+    return out
+
+
 def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
-    """An .xlsx workbook with one sheet per entry (frozen header row, sensible column widths)."""
+    """An .xlsx workbook with one sheet per entry (frozen header row, sensible column widths).
+
+    Text cells and headers lose the control characters XLSX cannot store (a firm name with
+    ``\\x0b`` would otherwise abort the whole workbook); cells that would run as formulas get a
+    leading apostrophe (:func:`geo.tables.neutralise_formulas`).
+    """
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as xl:
-        for name, frame in sheets.items():
-            neutralise_formulas(frame).to_excel(xl, sheet_name=name[:31], index=False)
-            sheet = xl.sheets[name[:31]]
-            sheet.freeze_panes = "A2"
-            for i, column in enumerate(frame.columns, start=1):
-                width = min(40, max(8, len(str(column)) * 2))
-                sheet.column_dimensions[sheet.cell(1, i).column_letter].width = width
+    failure: OSError | None = None
+    try:
+        with pd.ExcelWriter(buffer, engine="openpyxl") as xl:
+            for name, frame in sheets.items():
+                title = str(_xlsx_text(name))[:31]
+                safe = _xlsx_safe(frame)
+                safe.to_excel(xl, sheet_name=title, index=False)
+                sheet = xl.sheets[title]
+                sheet.freeze_panes = "A2"
+                for i, column in enumerate(safe.columns, start=1):
+                    width = min(40, max(8, len(str(column)) * 2))
+                    sheet.column_dimensions[sheet.cell(1, i).column_letter].width = width
+    except OSError as exc:  # disk full: openpyxl streams every sheet through a temporary file
+        failure = exc.with_traceback(None)
+    if failure is not None:
+        _collect_quietly()
+        raise failure
     return buffer.getvalue()
+
+
+def _collect_quietly() -> None:
+    """Collect garbage without reporting errors of finalisers.
+
+    When openpyxl cannot write a sheet's temporary file, it leaves the sheet's stream open; once
+    garbage-collected, the stream reports the same error again as an "Exception ignored"
+    traceback. Called after the error's traceback has been dropped, so that the stream is garbage.
+    """
+    previous = sys.unraisablehook
+    sys.unraisablehook = lambda _unraisable: None
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = previous
 
 
 def result_sheets(ev: Evaluation, layers: dict[str, gpd.GeoDataFrame], lang: str = "zh") -> dict[str, pd.DataFrame]:
@@ -143,19 +191,34 @@ def result_sheets(ev: Evaluation, layers: dict[str, gpd.GeoDataFrame], lang: str
 
 
 def write_results(ev: Evaluation, out: Path, layers: dict[str, gpd.GeoDataFrame]) -> None:
-    """Write results by the suffix of ``out`` (.xlsx, .csv, .geojson)."""
-    suffix = out.suffix.lower()
-    if suffix == ".xlsx":
-        out.write_bytes(xlsx_bytes(result_sheets(ev, layers)))
-    elif suffix == ".csv":
-        neutralise_formulas(results_table(ev.result)).to_csv(out, index=False, encoding="utf-8-sig")
-    elif suffix == ".geojson":
-        from geo.write import write_geojson
+    """Write results by the suffix of ``out`` (.xlsx, .csv, .geojson).
 
-        located = ev.result[~ev.result.geometry.is_empty & ev.result.geometry.notna()]
-        write_geojson(located, out)
-    else:
+    The file is replaced only when it has been written completely (:func:`geo.atomic.atomic_path`):
+    after a failure (disk full …) a previous ``out`` is unchanged and no partial file is left.
+
+    Raises
+    ------
+    InputError
+        Unknown suffix.
+    GeoIOError
+        The file cannot be written (bilingual message naming ``out``).
+    """
+    suffix = out.suffix.lower()
+    if suffix == ".geojson":
+        from geo.write import write_geojson  # atomic as well
+
+        write_geojson(ev.result[~ev.result.geometry.is_empty & ev.result.geometry.notna()], out)
+        return
+    if suffix not in (".xlsx", ".csv"):
         raise InputError(f"输出格式须为 .xlsx、.csv 或 .geojson / --out must end in .xlsx, .csv or .geojson: {out}")
+    try:
+        with atomic_path(out) as tmp:
+            if suffix == ".xlsx":
+                tmp.write_bytes(xlsx_bytes(result_sheets(ev, layers)))
+            else:
+                neutralise_formulas(results_table(ev.result)).to_csv(tmp, index=False, encoding="utf-8-sig")
+    except OSError as exc:
+        raise GeoIOError(f"无法写入 / cannot write {out}: {exc.strerror or exc}") from exc
 
 
 def _summary(ev: Evaluation) -> str:
@@ -194,10 +257,11 @@ def main(argv: list[str] | None = None) -> int:
             raise InputError("输出格式须为 .xlsx、.csv 或 .geojson / --out must end in .xlsx, .csv or .geojson")
         if not args.out.parent.is_dir():
             raise InputError(f"输出目录不存在 / output folder does not exist: {args.out.parent}")
+        refuse_same_file(args.input, args.out)
         layers = load_layers(["districts", "clusters"])
         ev = evaluate_table(read_enterprises(args.input), config, layers["districts"], args.coords)
         write_results(ev, args.out, layers)
-    except (InputError, ConfigError, GeoIOError, OSError) as exc:
+    except (InputError, ConfigError, GeoIOError, SameFileError, OSError) as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
     print(_summary(ev))

@@ -26,6 +26,7 @@ import shapely
 from analysis.credit_code import CHARS, check_char
 from analysis.enterprises import ABOVE, BELOW
 from analysis.schema import FIELDS
+from geo.atomic import atomic_path
 from geo.crs import METRIC, WGS84
 from geo.pointquery import random_points_in
 
@@ -207,11 +208,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.n < 1 or args.out.suffix.lower() != ".csv":
         print("错误 / error: --n must be ≥ 1 and --out must end in .csv", file=sys.stderr)
         return 2
+    if not args.out.parent.is_dir():
+        print(f"错误 / error: 输出目录不存在 / output folder does not exist: {args.out.parent}", file=sys.stderr)
+        return 2
     frame = synthetic_enterprises(args.n, load_layer("districts"), load_layer("clusters"), args.seed, args.year)
     title = f"{SAMPLE_LABEL} / {SAMPLE_LABEL_EN}：python -m analysis.sample --n {args.n} --seed {args.seed}"
-    with args.out.open("w", encoding="utf-8-sig", newline="") as fh:
-        fh.write(title.replace(",", " ") + "\n")
-        to_source_table(frame).to_csv(fh, index=False, lineterminator="\n")
+    try:
+        with atomic_path(args.out) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+            fh.write(title.replace(",", " ") + "\n")
+            to_source_table(frame).to_csv(fh, index=False, lineterminator="\n")
+    except OSError as exc:
+        print(f"错误 / error: 无法写入 / cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     print(f"{len(frame)} synthetic firms → {args.out}")
     return 0
 

@@ -163,6 +163,7 @@ def synthetic_plots(
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m analysis.sample_sites --out DIR [--n N] [--seed S]``: write the bundled samples."""
+    from geo.io import GeoIOError
     from geo.write import write_geojson
     from layers import load_layers
     from layers.build import city_outline
@@ -177,8 +178,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     layers = load_layers(["clusters", "axis_corridors"])
     plots = synthetic_plots(args.n, layers["clusters"], layers["axis_corridors"], args.seed)
-    write_geojson(plots, args.out / "sample_plots.geojson", precision=6)
-    write_geojson(sample_exclusion_zones(city_outline()), args.out / "sample_exclusion_zones.geojson")
+    try:  # each file atomic: a failed write leaves the previous file
+        write_geojson(plots, args.out / "sample_plots.geojson", precision=6)
+        write_geojson(sample_exclusion_zones(city_outline()), args.out / "sample_exclusion_zones.geojson")
+    except GeoIOError as exc:
+        print(f"错误 / error: {exc}", file=sys.stderr)
+        return 2
     print(f"{len(plots)} synthetic plots and {len(_ZONES)} sample exclusion zones → {args.out}")
     return 0
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,26 +105,35 @@ class SiteResult:
         def rows(frame: pd.DataFrame, extra: tuple[str, ...]) -> list[dict]:
             out = []
             for row in frame.head(top).itertuples():
-                item = {"id": row.id, "name": row.name, "score": round(float(row.score), 2),
+                item = {"id": row.id, "name": row.name, "score": _rounded(row.score),
                         "compliant": bool(row.compliant), "failed": list(getattr(row, failed)),
                         "reasons": list(getattr(row, key)),
-                        "breakdown": {f: round(float(getattr(row, f"pts_{f}")), 2) for f in self.weights}}  # fmt: skip
+                        "breakdown": {f: _rounded(getattr(row, f"pts_{f}")) for f in self.weights}}  # fmt: skip
                 item.update({c: _plain(getattr(row, c)) for c in extra})
                 out.append(item)
             return out
 
         return {
             "query": {**self.project.as_dict(), "parameters": self.config.title},
-            "weights": {k: round(v, 2) for k, v in self.weights.items()},
+            "weights": {k: _rounded(v) for k, v in self.weights.items()},
             "notes": self.notes_zh if lang == "zh" else self.notes_en,
             "clusters": rows(self.clusters, ("fit_level", "free_land_mu")),
             "plots": rows(pd.DataFrame(self.plots.drop(columns="geometry")), ("cluster", "area_mu")),
         }
 
 
+def _rounded(value: object, digits: int = 2) -> float | None:
+    """``value`` rounded, or ``None`` (JSON null) when it is not a finite number."""
+    number = float(value)
+    return round(number, digits) if math.isfinite(number) else None
+
+
 def _plain(value: object) -> object:
+    """NumPy scalars as Python values; NaN and ±inf as ``None`` (strict JSON has no such numbers)."""
     if isinstance(value, (np.integer, np.floating)):
-        return None if isinstance(value, np.floating) and np.isnan(value) else value.item()
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     return value
 
 
@@ -400,7 +410,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     data = result.to_json(top=args.top, lang=args.lang)
     if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
         return 0
     for note in data["notes"]:
         print(f"注意 / note: {note}")

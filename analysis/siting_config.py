@@ -8,12 +8,14 @@ not how to weigh factors, and 标准地 thresholds are set per district and indu
 from __future__ import annotations
 
 import math
-import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from layers.catalogue import NODE_KINDS  # the kinds of transport node the catalogue knows
+from analysis.param_schema import Flag, Number, Table, Text, check, read_toml, toml_key, toml_value
+from layers.catalogue import NODE_KINDS, industries  # the kinds of transport node the catalogue knows
 
 __all__ = [
     "DEFAULT_SITING_CONFIG",
@@ -42,7 +44,7 @@ class SitingConfig:
     Attributes
     ----------
     weights : dict
-        Points per factor (:data:`FACTORS`), any non-negative numbers.
+        Points per factor (:data:`FACTORS`), numbers in [0, 10⁶]; plan_fit + axis + transport > 0.
     fit : dict
         Score 0–1 of each plan-fit level (:data:`FIT_LEVELS`).
     inferred_factor : float
@@ -73,7 +75,17 @@ class SitingConfig:
     title_en: str = "Default parameters (not official)"
 
     def __post_init__(self) -> None:
-        _validate(self)
+        for key, value in _fields(check(_schema(), _document(self), SitingConfigError)).items():
+            object.__setattr__(self, key, value)  # normalised: floats, NFKC text
+        core = math.fsum(self.weights[f] for f in _CORE_FACTORS)
+        if not core >= _MIN_SUM:
+            raise SitingConfigError(f"weights: {' + '.join(_CORE_FACTORS)} 须大于 0（land_yield、free_land 不总参与）/ "
+                                    f"{' + '.join(_CORE_FACTORS)} must not all be 0 (land_yield and free_land are "
+                                    "not always used)")  # fmt: skip
+        for kind, (full, zero) in self.distance.items():
+            if not zero > full:
+                raise SitingConfigError(f"distance.{kind}: zero_m 须大于 full_m / zero_m must exceed full_m, got "
+                                        f"full_m = {full:g}, zero_m = {zero:g}")  # fmt: skip
 
     def with_changes(self, **changes: Any) -> SitingConfig:
         """A copy with some values changed (validated again)."""
@@ -86,80 +98,95 @@ class SitingConfig:
         return {k: raw.get(k, 0.0) / total for k in NODE_KINDS}
 
     def to_toml(self) -> str:
-        """The configuration as TOML, loadable with :func:`load_siting_config`."""
+        """The configuration as TOML, loadable with :func:`load_siting_config` (values read back unchanged)."""
+
+        def table(name: str, values: Mapping[str, Any]) -> list[str]:
+            return ["", f"[{name}]", *(f"{toml_key(k)} = {toml_value(v)}" for k, v in values.items())]
+
         lines = [
             "# 选址评价参数 / site selection parameters",
-            f"title = {_q(self.title)}",
-            f"title_en = {_q(self.title_en)}",
-            f"official = {str(self.official).lower()}",
-            "",
-            "[weights]",
-            *(f"{k} = {v:g}" for k, v in self.weights.items()),
-            "",
-            "[plan_fit]",
-            *(f"{k} = {v:g}" for k, v in self.fit.items()),
-            f"inferred_factor = {self.inferred_factor:g}",
-            "",
-            "[standard_land]",
-            *(f"{k} = {v:g}" for k, v in self.standard_land.items()),
+            f"title = {toml_value(self.title)}",
+            f"title_en = {toml_value(self.title_en)}",
+            f"official = {toml_value(self.official)}",
+            *table("weights", self.weights),
+            *table("plan_fit", {**self.fit, "inferred_factor": self.inferred_factor}),
+            *table("standard_land", self.standard_land),
         ]
         for kind, (full, zero) in self.distance.items():
-            lines += ["", f"[distance.{kind}]", f"full_m = {full:g}", f"zero_m = {zero:g}"]
-        lines += ["", "[transport_weights]", *(f"{k} = {v:g}" for k, v in self.transport_weights.items())]
+            lines += table(f"distance.{toml_key(kind)}", {"full_m": full, "zero_m": zero})
+        lines += table("transport_weights", self.transport_weights)
         for industry, weights in self.transport_by_industry.items():
-            lines += ["", f"[transport_weights.by_industry.{industry}]", *(f"{k} = {v:g}" for k, v in weights.items())]
-        lines += ["", "[land]", f"tolerance = {self.land_tolerance:g}", f"full_ratio = {self.land_full_ratio:g}", ""]
-        return "\n".join(lines)
+            lines += table(f"transport_weights.by_industry.{toml_key(industry)}", weights)
+        lines += table("land", {"tolerance": self.land_tolerance, "full_ratio": self.land_full_ratio})
+        return "\n".join(lines) + "\n"
 
 
-def _q(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+_MIN_SUM = 1e-6  # weights must add up to at least this (not all zero)
+_CORE_FACTORS = ("plan_fit", "axis", "transport")  # always scored; land_yield and free_land only with their data
 
 
-def _number(value: Any, key: str, low: float = 0.0, high: float = math.inf) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise SitingConfigError(f"{key} 须为数字 / must be a number, got {value!r}")
-    if not low <= value <= high:
-        raise SitingConfigError(f"{key} 须在 {low:g}–{high:g} 之间 / must be in [{low:g}, {high:g}], got {value!r}")
-    return float(value)
+@cache
+def _schema() -> Table:
+    """The schema of ``siting.toml`` (built on first use: industry ids come from the catalogue)."""
+    node_weights = Table({k: Number() for k in NODE_KINDS}, min_sum=_MIN_SUM, noun=("站点类型", "node kinds"))
+    distance = Table({"full_m": Number(0.0, 1e6), "zero_m": Number(0.0, 1e6)}, required=True)
+    by_industry = Table({i: node_weights for i in industries()["id"]}, noun=("产业", "industry ids"))
+    return Table(
+        {
+            "title": Text(),
+            "title_en": Text(),
+            "official": Flag(),
+            "weights": Table({f: Number() for f in FACTORS}, required=True, noun=("因子", "factors")),
+            "plan_fit": Table({**{k: Number(0.0, 1.0) for k in FIT_LEVELS}, "inferred_factor": Number(0.0, 1.0)},
+                              required=FIT_LEVELS, noun=("规划符合度等级", "plan-fit levels")),
+            "standard_land": Table({k: Number() for k in _STANDARD_KEYS}, required=True),
+            "distance": Table({k: distance for k in ("axis", *NODE_KINDS)}, required=True,
+                              noun=("距离类型", "distance kinds")),
+            "transport_weights": Table({**{k: Number() for k in NODE_KINDS}, "by_industry": by_industry},
+                                       min_sum=_MIN_SUM, noun=("站点类型", "node kinds")),
+            "land": Table({"tolerance": Number(0.0, 0.9), "full_ratio": Number(1.0, 100.0)}),
+        },
+        required=("weights", "plan_fit", "standard_land", "distance", "transport_weights"),
+        noun=("参数", "parameters"),
+    )  # fmt: skip
 
 
-def _validate(c: SitingConfig) -> None:
-    for name, keys in (("weights", FACTORS), ("plan_fit", FIT_LEVELS), ("standard_land", _STANDARD_KEYS)):
-        given = c.weights if name == "weights" else c.fit if name == "plan_fit" else c.standard_land
-        unknown = sorted(set(given) - set(keys))
-        missing = sorted(set(keys) - set(given))
-        if unknown or missing:
-            raise SitingConfigError(f"[{name}] 未知键 / unknown keys {unknown}; 缺少 / missing {missing}")
-    for k, v in c.weights.items():
-        _number(v, f"weights.{k}")
-    if sum(v for k, v in c.weights.items() if k != "land_yield") <= 0:
-        raise SitingConfigError("weights 之和须大于 0 / the weights (land_yield aside) must not all be 0")
-    for k, v in c.fit.items():
-        _number(v, f"plan_fit.{k}", 0.0, 1.0)
-    _number(c.inferred_factor, "plan_fit.inferred_factor", 0.0, 1.0)
-    for k, v in c.standard_land.items():
-        _number(v, f"standard_land.{k}")
-    for kind in ("axis", *NODE_KINDS):
-        if kind not in c.distance:
-            raise SitingConfigError(f"缺少 / missing [distance.{kind}]")
-        full, zero = c.distance[kind]
-        _number(full, f"distance.{kind}.full_m")
-        _number(zero, f"distance.{kind}.zero_m")
-        if not zero > full:
-            raise SitingConfigError(f"distance.{kind}: zero_m 须大于 full_m / zero_m must exceed full_m")
-    for label, weights in (("transport_weights", c.transport_weights), *(
-        (f"transport_weights.by_industry.{i}", w) for i, w in c.transport_by_industry.items()
-    )):  # fmt: skip
-        unknown = sorted(set(weights) - set(NODE_KINDS))
-        if unknown:
-            raise SitingConfigError(f"[{label}] 未知站点类型 / unknown node kinds {unknown}; known: {NODE_KINDS}")
-        for k, v in weights.items():
-            _number(v, f"{label}.{k}")
-        if sum(weights.values()) <= 0:
-            raise SitingConfigError(f"[{label}] 权重之和须大于 0 / weights must not all be 0")
-    _number(c.land_tolerance, "land.tolerance", 0.0, 0.9)
-    _number(c.land_full_ratio, "land.full_ratio", 1.0, 100.0)
+def _document(c: SitingConfig) -> dict[str, Any]:
+    """The fields of ``c`` in the shape of ``siting.toml`` (malformed values passed on for :func:`check`)."""
+
+    def pair(value: Any) -> Any:
+        ok = isinstance(value, (tuple, list)) and len(value) == 2
+        return {"full_m": value[0], "zero_m": value[1]} if ok else value
+
+    transport = c.transport_weights
+    if isinstance(transport, Mapping) and isinstance(c.transport_by_industry, Mapping):
+        transport = {**transport, "by_industry": c.transport_by_industry}
+    return {
+        "title": c.title,
+        "title_en": c.title_en,
+        "official": c.official,
+        "weights": c.weights,
+        "plan_fit": {**c.fit, "inferred_factor": c.inferred_factor} if isinstance(c.fit, Mapping) else c.fit,
+        "standard_land": c.standard_land,
+        "distance": {k: pair(v) for k, v in c.distance.items()} if isinstance(c.distance, Mapping) else c.distance,
+        "transport_weights": transport,
+        "land": {"tolerance": c.land_tolerance, "full_ratio": c.land_full_ratio},
+    }
+
+
+def _fields(doc: dict[str, Any]) -> dict[str, Any]:
+    """Constructor arguments of :class:`SitingConfig` from a checked ``siting.toml`` document."""
+    out = {k: doc[k] for k in ("title", "title_en", "official", "weights", "standard_land") if k in doc}
+    out["fit"] = {k: v for k, v in doc["plan_fit"].items() if k != "inferred_factor"}
+    if "inferred_factor" in doc["plan_fit"]:
+        out["inferred_factor"] = doc["plan_fit"]["inferred_factor"]
+    out["distance"] = {k: (v["full_m"], v["zero_m"]) for k, v in doc["distance"].items()}
+    out["transport_weights"] = {k: v for k, v in doc["transport_weights"].items() if k != "by_industry"}
+    out["transport_by_industry"] = dict(doc["transport_weights"].get("by_industry", {}))
+    for key, name in (("tolerance", "land_tolerance"), ("full_ratio", "land_full_ratio")):
+        if key in doc.get("land", {}):
+            out[name] = doc["land"][key]
+    return out
 
 
 def load_siting_config(source: str | Path | bytes | None = None) -> SitingConfig:
@@ -168,37 +195,11 @@ def load_siting_config(source: str | Path | bytes | None = None) -> SitingConfig
     Raises
     ------
     SitingConfigError
-        Unreadable TOML or an invalid value (the message names the key).
+        Unreadable TOML, an unknown key or an invalid value (the message names every key).
     """
+    raw, name = read_toml(DEFAULT_SITING_CONFIG if source is None else source, SitingConfigError)
+    doc = check(_schema(), raw, SitingConfigError, name)
     try:
-        if source is None:
-            data = tomllib.loads(DEFAULT_SITING_CONFIG.read_text(encoding="utf-8"))
-        elif isinstance(source, bytes):
-            data = tomllib.loads(source.decode("utf-8"))
-        else:
-            data = tomllib.loads(Path(source).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise SitingConfigError(f"无法读取参数文件 / cannot read the configuration: {exc}") from exc
-    try:
-        distance = {k: (v["full_m"], v["zero_m"]) for k, v in data.get("distance", {}).items()}
-        transport = dict(data.get("transport_weights", {}))
-        by_industry = transport.pop("by_industry", {})
-        fit = dict(data.get("plan_fit", {}))
-        inferred = fit.pop("inferred_factor", 0.8)
-        land = data.get("land", {})
-        return SitingConfig(
-            weights=dict(data.get("weights", {})),
-            fit=fit,
-            standard_land=dict(data.get("standard_land", {})),
-            distance=distance,
-            transport_weights=transport,
-            transport_by_industry={k: dict(v) for k, v in by_industry.items()},
-            inferred_factor=inferred,
-            land_tolerance=land.get("tolerance", 0.05),
-            land_full_ratio=land.get("full_ratio", 3.0),
-            official=bool(data.get("official", False)),
-            title=str(data.get("title", "默认参数（非官方）")),
-            title_en=str(data.get("title_en", "Default parameters (not official)")),
-        )
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise SitingConfigError(f"参数文件结构不正确 / malformed configuration: {exc!r}") from exc
+        return SitingConfig(**_fields(doc))
+    except SitingConfigError as exc:
+        raise SitingConfigError(f"{name}: {exc}") from exc

@@ -1,18 +1,25 @@
 """Vector writers: GeoJSON (RFC 7946 in WGS84), GeoPackage and zipped Shapefile.
 
-Failures raise :class:`geo.io.GeoIOError` with a bilingual message.
+Failures raise :class:`geo.io.GeoIOError` with a bilingual message. Every file is written
+atomically (:func:`geo.atomic.atomic_path`): when a write fails (disk full …) the previous file,
+if any, is left unchanged and no partial file remains. GDAL does not always report a failed
+final flush, so each GDAL output is read back (layers and feature counts) before it replaces
+the target.
 """
 
 from __future__ import annotations
 
+import contextlib
+import tempfile
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from geo.atomic import atomic_path
 from geo.crs import WGS84
 from geo.io import GeoIOError
 
@@ -40,11 +47,35 @@ def _prepare(gdf: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
     return out
 
 
-def _write(gdf: gpd.GeoDataFrame, path: Path, **kwargs: object) -> None:
+_GDAL_ERRORS = (
+    pyogrio.errors.DataSourceError,
+    pyogrio.errors.DataLayerError,
+    pyogrio.errors.FeatureError,
+    pyogrio.errors.FieldError,
+    pyogrio.errors.GeometryError,
+    pyogrio.errors.CRSError,
+)
+
+
+def _write(gdf: gpd.GeoDataFrame, path: Path, target: Path, **kwargs: object) -> None:
+    """Write with GDAL to ``path`` and read the layer back; errors name ``target`` (the final file)."""
     try:
         pyogrio.write_dataframe(gdf, path, **kwargs)
-    except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-        raise GeoIOError(f"无法写入 / cannot write {path}: {exc}") from exc
+        info = pyogrio.read_info(path, layer=kwargs.get("layer"), force_feature_count=True)
+    except (OSError, *_GDAL_ERRORS) as exc:
+        raise GeoIOError(f"无法写入 / cannot write {target}: {exc}") from exc
+    if info["features"] != len(gdf):
+        raise GeoIOError(f"无法写入 / cannot write {target}: {info['features']} of {len(gdf)} features written")
+
+
+@contextlib.contextmanager
+def _atomic(path: Path) -> Iterator[Path]:
+    """:func:`geo.atomic.atomic_path`, with its own failures (temporary folder, rename) as :class:`GeoIOError`."""
+    try:
+        with atomic_path(path) as tmp:
+            yield tmp
+    except OSError as exc:
+        raise GeoIOError(f"无法写入 / cannot write {path}: {exc.strerror or exc}") from exc
 
 
 def write_geojson(gdf: gpd.GeoDataFrame, path: str | Path, crs: str = WGS84, precision: int | None = None) -> Path:
@@ -71,29 +102,20 @@ def write_geojson(gdf: gpd.GeoDataFrame, path: str | Path, crs: str = WGS84, pre
     rfc7946 = out.crs.equals(WGS84) or out.crs.to_epsg() == 4326
     if precision is None:
         precision = 7 if out.crs.is_geographic else 3
-    if path.exists():
-        path.unlink()
-    _write(
-        out,
-        path,
-        driver="GeoJSON",
-        layer_options={
-            "RFC7946": "YES" if rfc7946 else "NO",
-            "COORDINATE_PRECISION": str(precision),
-            "WRITE_NAME": "NO",
-        },
-    )
+    options = {"RFC7946": "YES" if rfc7946 else "NO", "COORDINATE_PRECISION": str(precision), "WRITE_NAME": "NO"}
+    with _atomic(path) as tmp:
+        _write(out, tmp, path, driver="GeoJSON", layer_options=options)
     return path
 
 
 def write_gpkg(layers: Mapping[str, gpd.GeoDataFrame], path: str | Path, crs: str = WGS84) -> Path:
-    """Write several layers into one GeoPackage, one table per mapping key (overwrites the file)."""
+    """Write several layers into one GeoPackage, one table per mapping key (replaces the file when all succeed)."""
     path = Path(path)
     _check_parent(path)
-    if path.exists():
-        path.unlink()
-    for name, gdf in layers.items():
-        _write(_prepare(gdf, crs), path, driver="GPKG", layer=name, append=path.exists())
+    prepared = {name: _prepare(gdf, crs) for name, gdf in layers.items()}
+    with _atomic(path) as tmp:
+        for name, gdf in prepared.items():
+            _write(gdf, tmp, path, driver="GPKG", layer=name, append=tmp.exists())
     return path
 
 
@@ -127,8 +149,6 @@ def write_shapefile_zip(gdf: gpd.GeoDataFrame, path: str | Path, layer: str, crs
     the zip lists the original and the shortened names. Mixed polygon/multipolygon layers are
     written as multipolygons.
     """
-    import tempfile
-
     path = Path(path)
     _check_parent(path)
     out = _prepare(gdf, crs)
@@ -142,13 +162,8 @@ def write_shapefile_zip(gdf: gpd.GeoDataFrame, path: str | Path, layer: str, crs
     promote = kinds & {"MultiPolygon", "MultiLineString", "MultiPoint"}
     with tempfile.TemporaryDirectory() as tmp:
         shp = Path(tmp) / f"{layer}.shp"
-        _write(
-            out,
-            shp,
-            driver="ESRI Shapefile",
-            layer_options={"ENCODING": "UTF-8"},
-            promote_to_multi=bool(promote),
-        )
+        _write(out, shp, path, driver="ESRI Shapefile", layer_options={"ENCODING": "UTF-8"},
+               promote_to_multi=bool(promote))  # fmt: skip
         table = pd.DataFrame(
             {
                 "field": list(mapping.values()),
@@ -157,12 +172,13 @@ def write_shapefile_zip(gdf: gpd.GeoDataFrame, path: str | Path, layer: str, crs
             }
         )
         table.to_csv(Path(tmp) / f"{layer}_fields.csv", index=False, encoding="utf-8")
-        try:
-            with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-                for member in sorted(Path(tmp).iterdir()):
-                    zf.write(member, member.name)
-        except OSError as exc:
-            raise GeoIOError(f"无法写入 / cannot write {path}: {exc}") from exc
+        with _atomic(path) as target:
+            try:
+                with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+                    for member in sorted(Path(tmp).iterdir()):
+                        zf.write(member, member.name)
+            except OSError as exc:
+                raise GeoIOError(f"无法写入 / cannot write {path}: {exc.strerror or exc}") from exc
     return path
 
 

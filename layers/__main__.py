@@ -6,7 +6,8 @@
     python -m layers export --out DIR [--format geojson|gpkg|shp] [--crs EPSG:4326|EPSG:4490|EPSG:4549]
                             [--layers id,id,...] [--corridor-km 5]
 
-Errors print one line on stderr and exit with status 2; no traceback.
+Errors print one line on stderr and exit with status 2; no traceback. Every output file is
+written atomically (:mod:`geo.atomic`): after a failure the previous file is unchanged.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from geo.atomic import refuse_same_file
 from geo.checks import COORD_CHOICES
 from geo.crs import EXPORT_CRS, CRSChoiceError
 from geo.io import GeoIOError
@@ -65,6 +67,7 @@ def _import(args: argparse.Namespace) -> None:
     suffix = args.out.suffix.lower()
     if suffix not in (".geojson", ".gpkg"):
         raise ValueError("--out 须为 .geojson 或 .gpkg / --out must end in .geojson or .gpkg")
+    refuse_same_file(args.input, args.out)  # a SameFileError is a ValueError: exit code 2
     checked = import_layer(args.input, args.kind, coords=args.coords)
     for note in checked.notes_zh:
         print(f"注意 / note: {note}")

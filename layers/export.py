@@ -48,6 +48,11 @@ def export_layers(
         Unknown format or CRS.
     GeoIOError
         The folder cannot be created or written.
+
+    Notes
+    -----
+    Each file is replaced atomically (:mod:`geo.atomic`): when a write fails, the file it was
+    writing keeps its previous content (or does not appear) and no partial file is left.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

@@ -131,10 +131,11 @@ def circle_marker(style: dict[str, Any]) -> folium.CircleMarker:
 
 
 def _json_safe(value: Any) -> Any:
+    """Plain Python values for JSON; NaN and ±inf become ``None`` (null)."""
     if isinstance(value, (np.integer,)):
         return int(value)
-    if isinstance(value, (np.floating,)):
-        return None if np.isnan(value) else float(value)
+    if isinstance(value, (np.floating, float)):
+        return float(value) if np.isfinite(value) else None
     if isinstance(value, (np.bool_,)):
         return bool(value)
     return value

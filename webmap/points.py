@@ -40,11 +40,11 @@ def encode_points(lon: np.ndarray, lat: np.ndarray) -> str:
 
 
 def _column(values: pd.Series) -> list | dict:
-    """Numbers rounded to 2 decimals; text with few distinct values dictionary-encoded."""
+    """Numbers rounded to 2 decimals (NaN and ±inf as null); text with few distinct values dictionary-encoded."""
     if pd.api.types.is_float_dtype(values) or pd.api.types.is_integer_dtype(values):
         numbers = values.to_numpy(dtype=float, na_value=np.nan)
         out = np.round(numbers, 2).tolist()
-        for i in np.flatnonzero(np.isnan(numbers)):
+        for i in np.flatnonzero(~np.isfinite(numbers)):
             out[i] = None
         return out
     text = values.astype(object).where(values.notna(), None)
@@ -56,7 +56,7 @@ def _column(values: pd.Series) -> list | dict:
 
 def pack(options: dict) -> str:
     """Options as zlib-compressed JSON in base64 (inflated in the browser by ``DecompressionStream``)."""
-    raw = json.dumps(options, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    raw = json.dumps(options, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
     return base64.b64encode(zlib.compress(raw, ZLIB_LEVEL)).decode("ascii")
 
 
@@ -136,5 +136,7 @@ class CanvasPoints(Layer):
         if compress:
             options = {"packed": pack(options)}
         # Break "</" so that no value can close the <script> element.
-        self.options_json = json.dumps(options, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+        self.options_json = json.dumps(options, ensure_ascii=False, separators=(",", ":"), allow_nan=False).replace(
+            "</", "<\\/"
+        )
         self.js = _script()

@@ -103,7 +103,7 @@ def build(source: str, cnmaps_dir: Path | None = None) -> None:
         "vertices": int(shapely.get_num_coordinates(districts.geometry.values).sum()),
         "area_km2_EPSG4549": round(float(districts.to_crs(4549).area.sum()) / 1e6, 1),
     }
-    json.dump(summary, sys.stdout, ensure_ascii=False)
+    json.dump(summary, sys.stdout, ensure_ascii=False, allow_nan=False)
     print()
 
 
