@@ -30,7 +30,8 @@ from analysis.sample import SAMPLE_LABEL, SYNTHETIC_COLUMN
 from analysis.schema import SchemaError
 from analysis.scoring import evaluate
 from geo.atomic import SameFileError, atomic_path, refuse_same_file
-from geo.io import GeoIOError, read_vector, read_vector_bytes
+from geo.io import GeoIOError, check_input_size, read_vector, read_vector_bytes
+from geo.sniff import VECTOR_FORMATS, sniff
 from geo.tables import TableReadError, neutralise_formulas, read_table
 
 __all__ = [
@@ -43,8 +44,6 @@ __all__ = [
     "write_results",
     "xlsx_bytes",
 ]
-
-VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg", ".zip", ".shp")
 
 
 class InputError(ValueError):
@@ -74,11 +73,20 @@ def read_enterprises(source: str | Path | bytes, filename: str | None = None) ->
         With the reader's message (Chinese and English).
     """
     name = filename or (Path(source).name if not isinstance(source, bytes) else "upload.csv")
-    suffix = Path(name).suffix.lower()
     try:
-        if suffix in VECTOR_SUFFIXES:
-            return read_vector_bytes(source, name) if isinstance(source, bytes) else read_vector(source)
-        return read_table(source, filename=name, find_header=find_header_row)
+        if isinstance(source, bytes):
+            data = source
+        else:
+            check_input_size(Path(source).stat().st_size, name)
+            data = Path(source).read_bytes()
+        kind = sniff(data)
+        if kind == "shp" and not isinstance(source, bytes):
+            return read_vector(source)  # a .shp beside its sidecar files
+        if kind in VECTOR_FORMATS:  # by content, never by name; the readers check that the name agrees
+            return read_vector_bytes(data, name)
+        return read_table(data, filename=name, find_header=find_header_row)
+    except OSError as exc:
+        raise InputError(f"无法读取文件 / cannot read {name}: {exc.strerror}") from exc
     except (TableReadError, GeoIOError) as exc:
         raise InputError(str(exc)) from exc
 
