@@ -84,10 +84,6 @@ def decode_text(data: bytes, notes: list[str] | None = None) -> tuple[str, str]:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         pass
-    try:
-        data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise TableReadError("无法识别文件编码（支持 UTF-8、GBK）/ cannot decode the file as UTF-8 or GBK") from exc
     lines = data.split(b"\n")
     decoded, utf8_lines = [], []
     for number, line in enumerate(lines, start=1):
@@ -98,7 +94,12 @@ def decode_text(data: bytes, notes: list[str] | None = None) -> tuple[str, str]:
                 continue
             except UnicodeDecodeError:
                 pass
-        decoded.append(line.decode("gb18030"))
+        try:
+            decoded.append(line.decode("gb18030"))
+        except UnicodeDecodeError as exc:
+            raise TableReadError(
+                f"无法识别第 {number} 行的编码（支持 UTF-8、GBK）/ cannot decode line {number} as UTF-8 or GBK"
+            ) from exc
     if not utf8_lines:
         return "\n".join(decoded), "gb18030"
     if notes is not None:

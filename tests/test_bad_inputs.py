@@ -7,7 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import geopandas as gpd
 import pytest
+import shapely
 
 from analysis import land_yield
 from analysis.config import default_config
@@ -17,6 +19,7 @@ from layers import __main__ as layers_cli
 from layers import load_layer
 from layers.imports import import_layer
 from tests.conftest import ROOT
+from tests.data.bad.make_corpus import PLOT
 
 BAD = Path(__file__).with_name("data") / "bad"
 
@@ -41,6 +44,20 @@ VECTOR = {
     "zip_bomb.zip": ("plots", "error", "压缩炸弹"),
     "two_shapefiles.zip": ("plots", "error", "恰有一个 .shp"),
     "not_a_zip.zip": ("plots", "error", "二进制数据"),
+    # issue 10: files that reference other files, exhaust the server or mislead
+    "vrt_as_geojson.geojson": ("plots", "error", "GDAL VRT"),
+    "kml_network_link.geojson": ("plots", "error", "KML"),
+    "gml_as_geojson.geojson": ("plots", "error", "XML"),
+    "gpkg_view.gpkg": ("plots", "error", "视图"),
+    "gpkg_recursive_view.gpkg": ("plots", "error", "视图"),
+    "gpkg_trigger.gpkg": ("plots", "error", "触发器"),
+    "gpkg_attributes_only.gpkg": ("plots", "error", "没有空间图层"),
+    "shapefile_symlink.zip": ("plots", "error", "符号链接"),
+    "dbf_unreadable.zip": ("plots", "error", ".dbf"),
+    "antimeridian_plot.geojson": ("plots", "ok", "1 个要素不在（或超出）青岛市范围，不参与分析：#1（跨日界线）"),
+    "hole_outside_shell.geojson": ("plots", "ok", "面积变化超过 1%，未导入"),
+    "nan_vertex.geojson": ("plots", "ok", "1 个要素含非数值坐标（NaN/无穷），未导入：#1（NaN）"),
+    "prj_gcj02.zip": ("plots", "ok", "名为 GCJ-02"),
 }
 # file → ("ok", valid rows, texts in the issue table) or ("error", message text)
 TABLES = {
@@ -58,6 +75,17 @@ TABLES = {
     "not_a_table.xlsx": ("error", "二进制数据"),
     "empty.csv": ("error", "表格为空"),
     "binary.csv": ("error", "/"),
+    # issue 10
+    "vrt_as_csv.csv": ("error", "GDAL VRT"),
+    "gpkg_attributes_only.gpkg": ("error", "没有空间图层"),
+    "firms_tiny_land.csv": ("ok", 1, ["第 3 行：用地面积(亩) 数值过小", "第 4 行：用地面积(亩) 数值过小"]),
+    "firms_semicolon_decimal_comma.csv": ("ok", 2, ["以逗号作小数点"]),
+    "firms_semicolon_ambiguous.csv": ("error", "无法判断小数点"),
+    "firms_quoted_decimal_comma.csv": ("ok", 1, ["第 3 行：用地面积(亩) 不是数字（“12,5”）"]),
+    "firms_zero_width.csv": ("ok", 1, ["第 3 行：统一社会信用代码 与第 2 行重复", "第 4 行：统一社会信用代码 与第 2 行重复"]),  # noqa: E501
+    "firms_control_characters.csv": ("ok", 2, []),
+    "firms_gbk_with_utf8_row.csv": ("ok", 3, ["第 4 行为 UTF-8 编码"]),
+    "firms_hidden_first_sheet.xlsx": ("ok", 3, ["读取工作表“2025年”（第 2 个，共 2 个）；隐藏工作表未读：2024年"]),
 }  # fmt: skip
 
 
@@ -160,3 +188,40 @@ def test_exports_neutralise_formulas(tmp_path):
 
     book = pd.read_excel(pd.io.common.BytesIO(land_yield.xlsx_bytes({"s": ev.result[["name", "tax"]]})))
     assert book["name"].iloc[0].startswith("'=") and book["tax"].dtype.kind in "if"  # numbers stay numbers
+
+
+def _evaluate(name: str):
+    return evaluate_table(read_enterprises(BAD / name), default_config(), load_layer("districts"))
+
+
+def test_decimal_commas_are_read_as_decimals_not_thousands():
+    assert sorted(_evaluate("firms_semicolon_decimal_comma.csv").result["land_mu"]) == [7.25, 12.5]
+
+
+def test_invisible_characters_neither_hide_columns_nor_split_firms():
+    ev = _evaluate("firms_zero_width.csv")
+    assert ev.result["lon"].notna().all()  # 经度\u200b is 经度: the firm is located
+    assert ev.result["credit_code"].tolist() == ["91370200MA3C4FEG2K"]
+
+
+def test_control_and_bidi_characters_are_removed_from_names():
+    names = _evaluate("firms_control_characters.csv").result["name"].tolist()
+    assert "样例 企业1(合成)" in names and not any(ch in "".join(names) for ch in "\x0b\u202e")
+
+
+def test_a_prj_naming_gcj02_is_honoured():
+    checked = import_layer(BAD / "prj_gcj02.zip", "plots")
+    expected = shapely.Polygon(PLOT)
+    metric = gpd.GeoSeries([checked.gdf.geometry.iloc[0], expected], crs=4326).to_crs("EPSG:4549")
+    assert metric.iloc[0].hausdorff_distance(metric.iloc[1]) < 5  # m; as given it lies ≈ 460 m off
+
+
+def test_data_outside_qingdao_is_never_ranked():
+    checked = import_layer(BAD / "antimeridian_plot.geojson", "plots")
+    assert checked.gdf["name"].tolist() == ["好地块"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "analysis.siting", "--industry", "食品", "--land-mu", "10", "--json",
+         "--plots", str(BAD / "antimeridian_plot.geojson")],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0 and "跨日界线" not in proc.stdout and "不在（或超出）青岛市范围" in proc.stderr

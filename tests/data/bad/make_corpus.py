@@ -153,7 +153,140 @@ def main() -> None:
     _zip("zip_bomb.zip", {**parts, "plots.dbf": parts["plots.dbf"] + bytes(40 * 2**20)})
     _zip("two_shapefiles.zip", {**parts, **{k.replace("plots", "other"): v for k, v in parts.items()}})
     (HERE / "not_a_zip.zip").write_bytes(np.random.default_rng(0).bytes(2048))
+    _hostile_files(parts)
     print(f"corpus written to {HERE}")
+
+
+VRT = (
+    '<OGRVRTDataSource><OGRVRTLayer name="plots"><SrcDataSource>../../workspace/workspace.gpkg</SrcDataSource>'
+    "<SrcSQL>SELECT username, password_hash AS name FROM users</SrcSQL></OGRVRTLayer></OGRVRTDataSource>"
+)
+KML = (
+    '<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"><NetworkLink><Link>'
+    "<href>http://192.0.2.1/plots.kml</href></Link></NetworkLink></kml>"
+)
+GML = '<?xml version="1.0"?><gml:FeatureCollection xmlns:gml="http://www.opengis.net/gml"/>'
+GCJ_PRJ = (
+    'GEOGCS["GCJ02",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],'
+    'UNIT["Degree",0.0174532925199433]]'
+)
+
+
+def _gpkg(name: str, sql: list[str], spatial: bool = True) -> None:
+    """A GeoPackage with one plot layer (or none) and extra SQL run on it."""
+    import sqlite3
+
+    path = HERE / name
+    path.unlink(missing_ok=True)
+    if spatial:
+        gpd.GeoDataFrame({"name": ["地块"]}, geometry=[shapely.Polygon(PLOT)], crs=4326).to_file(path, layer="plots")
+    else:
+        gpd.GeoDataFrame({"name": ["地块"]}, geometry=[shapely.Polygon(PLOT)], crs=4326).to_file(path, layer="tmp")
+        pd.DataFrame({"企业名称": ["某企业"], "税收(万元)": [1.0]}).to_sql("firms", sqlite3.connect(path), index=False)
+    conn = sqlite3.connect(path)
+    for statement in sql:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+
+
+def _hostile_files(parts: dict[str, bytes]) -> None:
+    """Files that must be refused or repaired with a precise note (issue 10's attacks and accidents)."""
+    good = _feature(_polygon(PLOT), name="好地块")
+    texts: dict[str, str | bytes] = {
+        "vrt_as_geojson.geojson": VRT,
+        "vrt_as_csv.csv": VRT,
+        "kml_network_link.geojson": KML,
+        "gml_as_geojson.geojson": GML,
+        "antimeridian_plot.geojson": _fc(
+            _feature(
+                _polygon([[179.9, 36.3], [-179.9, 36.3], [-179.9, 36.4], [179.9, 36.4], [179.9, 36.3]]), name="跨日界线"
+            ),
+            good,
+        ),
+        "hole_outside_shell.geojson": _fc(
+            _feature({"type": "Polygon", "coordinates": [PLOT, [[x + 0.02, y] for x, y in PLOT][::-1]]}, name="洞在外"),
+            good,
+        ),
+        "nan_vertex.geojson": _fc(
+            _feature(_polygon([[120.30, 36.32], [float("nan"), 36.32], [120.31, 36.33], [120.30, 36.32]]), name="NaN"),
+            good,
+        ),
+        "firms_tiny_land.csv": _firm_rows([_good_row(1), _good_row(2, land="1.5e-320"), _good_row(3, land="0.0001")]),
+        "firms_semicolon_decimal_comma.csv": _firm_rows([_good_row(1, land="12,5"), _good_row(2, land="7,25")])
+        .replace(",", ";")
+        .replace("12;5", "12,5")
+        .replace("7;25", "7,25"),
+        "firms_semicolon_ambiguous.csv": _firm_rows([_good_row(1, land="1,250"), _good_row(2, land="2,500")])
+        .replace(",", ";")
+        .replace("1;250", "1,250")
+        .replace("2;500", "2,500"),
+        "firms_quoted_decimal_comma.csv": _firm_rows([_good_row(1), _good_row(2).replace(",20,", ',"12,5",')]),
+        "firms_zero_width.csv": _firm_rows(
+            [
+                _good_row(1, "91370200MA3C4FEG2K"),
+                _good_row(2, "９１３７０２００ＭＡ３Ｃ４ＦＥＧ２Ｋ"),
+                _good_row(3, "91370200MA3C4FEG2K\u200b"),
+            ]
+        ).replace("经度,纬度", "经度\u200b,\u200d纬度"),
+        "firms_control_characters.csv": _firm_rows(
+            [_good_row(1).replace("样例企业1", "样例\x0b企业1\u202e"), _good_row(2)]
+        ),
+        "firms_gbk_with_utf8_row.csv": _firm_rows([_good_row(1), _good_row(2)]).encode("gbk")
+        + (_good_row(3) + "\n").encode("utf-8"),
+    }
+    for name, content in texts.items():
+        path = HERE / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+    _gpkg("gpkg_view.gpkg", ["CREATE VIEW plots_view AS SELECT * FROM plots"])
+    _gpkg(
+        "gpkg_recursive_view.gpkg",
+        ["CREATE VIEW forever AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT i FROM n"],
+    )
+    _gpkg(
+        "gpkg_trigger.gpkg",
+        ["CREATE TRIGGER evil AFTER INSERT ON plots BEGIN DELETE FROM gpkg_contents; END"],
+    )
+    _gpkg(
+        "gpkg_attributes_only.gpkg",
+        [
+            "DELETE FROM gpkg_contents WHERE table_name = 'tmp'",
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier) VALUES ('firms', 'attributes', 'firms')",
+        ],
+        spatial=False,
+    )
+
+    import stat
+
+    with zipfile.ZipFile(HERE / "shapefile_symlink.zip", "w") as zf:
+        for member, data in parts.items():
+            info = zipfile.ZipInfo(member)
+            if member.endswith(".dbf"):
+                info.external_attr = (stat.S_IFLNK | 0o777) << 16
+                data = b"/work/main/workspace/workspace.gpkg"
+            zf.writestr(info, data)
+    dbf = parts["plots.dbf"]
+    _zip("dbf_unreadable.zip", {**parts, "plots.dbf": dbf[:4] + b"\xff\xff\xff\x7f" + dbf[8:]})
+    shifted = convert_geometry(np.array([shapely.Polygon(PLOT)]), "wgs84", "gcj02")
+    gcj = gpd.GeoDataFrame({"name": ["高德坐标地块"]}, geometry=shifted, crs=4326)
+    buf = HERE / "_gcj.zip"
+    write_shapefile_zip(gcj, buf, layer="plots")
+    with zipfile.ZipFile(buf) as zf:
+        gcj_parts = {n: zf.read(n) for n in zf.namelist()}
+    buf.unlink()
+    _zip("prj_gcj02.zip", {**gcj_parts, "plots.prj": GCJ_PRJ.encode()})
+
+    # A workbook whose first sheet is hidden (last year's table) and whose second holds this year's
+    frame = pd.read_csv(io.StringIO(_firm_rows([_good_row(1), _good_row(2), _good_row(3)])))
+    with pd.ExcelWriter(HERE / "firms_hidden_first_sheet.xlsx", engine="openpyxl") as xl:
+        frame.iloc[:1].to_excel(xl, sheet_name="2024年", index=False)
+        frame.to_excel(xl, sheet_name="2025年", index=False)
+        xl.sheets["2024年"].sheet_state = "hidden"
+        xl.book.active = 1
 
 
 if __name__ == "__main__":
