@@ -3,6 +3,7 @@ documented repair from every importer and command line — never a traceback."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -225,3 +226,30 @@ def test_data_outside_qingdao_is_never_ranked():
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert proc.returncode == 0 and "跨日界线" not in proc.stdout and "不在（或超出）青岛市范围" in proc.stderr
+
+
+@pytest.mark.parametrize("name", sorted(VECTOR))
+def test_uploads_of_the_corpus_get_the_same_answer_as_files(name):
+    """The UI passes content and the uploaded name: same refusal or repair as the file on disk."""
+    kind, outcome, text = VECTOR[name]
+    upload = ((BAD / name).read_bytes(), f"上传的{name}")
+    if outcome == "error":
+        with pytest.raises(GeoIOError, match=re.escape(text)):
+            import_layer(upload, kind)
+    else:
+        notes = import_layer(upload, kind).notes_zh
+        assert not text or any(text in n for n in notes), notes
+
+
+@pytest.mark.parametrize("name", sorted(TABLES))
+def test_table_uploads_of_the_corpus_get_the_same_answer_as_files(name):
+    expected = TABLES[name]
+    upload = ((BAD / name).read_bytes(), name)
+    if expected[0] == "error":
+        with pytest.raises(InputError, match=re.escape(expected[1])):
+            evaluate_table(read_enterprises(*upload), default_config(), load_layer("districts"))
+    else:
+        assert (
+            len(evaluate_table(read_enterprises(*upload), default_config(), load_layer("districts")).result)
+            == expected[1]
+        )

@@ -1,0 +1,147 @@
+"""Small files that would exhaust the server: each is refused by its own limit, quickly, with its own message.
+
+The big cases are generated at run time (nothing large is stored). Every case goes through the
+path an upload takes (content and file name) and through a command line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import subprocess
+import sys
+import time
+import zipfile
+
+import numpy as np
+import pytest
+
+from analysis.land_yield import InputError, read_enterprises
+from geo import bounded
+from geo.io import GeoIOError
+from geo.limits import LIMITS
+from layers.imports import import_layer
+from tests.conftest import ROOT
+
+CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+)
+RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+    'Target="xl/workbook.xml"/></Relationships>'
+)
+WORKBOOK = (
+    '<?xml version="1.0" encoding="UTF-8"?>{doctype}'
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+    '<sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+    'Target="worksheets/sheet1.xml"/></Relationships>'
+)
+
+
+def xlsx(rows: int, doctype: str = "", name: str = "Sheet1", wide: bool = False) -> bytes:
+    """A minimal workbook whose one sheet really holds ``rows`` rows (one cell each, or one far cell)."""
+    cell = '<c r="XFD{r}" t="n"><v>1</v></c>' if wide else '<c r="A{r}" t="n"><v>1</v></c>'
+    body = "".join(f'<row r="{r}">{cell.format(r=r)}</row>' for r in range(1, rows + 1))
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{body}</sheetData></worksheet>"
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", CONTENT_TYPES)
+        zf.writestr("_rels/.rels", RELS)
+        zf.writestr("xl/workbook.xml", WORKBOOK.format(doctype=doctype, name=name))
+        zf.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        zf.writestr("xl/worksheets/sheet1.xml", sheet)
+    return buf.getvalue()
+
+
+def polygon_geojson(n: int, seed: int = 0) -> bytes:
+    """One plot of ``n`` random vertices near 城阳 (wildly self-intersecting)."""
+    rng = np.random.default_rng(seed)
+    ring = np.c_[120.30 + rng.random(n) * 0.02, 36.30 + rng.random(n) * 0.02].round(6).tolist()
+    ring.append(ring[0])
+    feature = {
+        "type": "Feature",
+        "properties": {"name": "乱线"},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+    return json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
+
+
+def _timed(func, *args):
+    start = time.perf_counter()
+    with pytest.raises((GeoIOError, InputError)) as err:
+        func(*args)
+    return str(err.value), time.perf_counter() - start
+
+
+def test_an_xlsx_with_a_million_rows_is_refused_before_it_is_loaded():
+    data = xlsx(1_048_576)
+    assert len(data) < 6 * 2**20  # a small file …
+    message, seconds = _timed(read_enterprises, data, "企业.xlsx")
+    assert "行数过多" in message and "300,000" in message and seconds < 10  # … refused by counting, not loading
+
+
+def test_a_sheet_with_a_far_column_is_refused_by_its_width():
+    message, _ = _timed(read_enterprises, xlsx(10, wide=True), "企业.xlsx")
+    assert "列数过多（16,384）" in message
+
+
+def test_an_xlsx_with_an_entity_bomb_is_refused():
+    laughs = '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+    message, _ = _timed(read_enterprises, xlsx(3, doctype=laughs, name="&lol2;"), "企业.xlsx")
+    assert "结构损坏" in message
+
+
+def test_a_csv_with_too_many_rows_is_refused():
+    data = ("企业名称,用地面积(亩),税收(万元)\n" + "某企业,10,1\n" * (LIMITS.max_rows + 1)).encode()
+    message, seconds = _timed(read_enterprises, data, "企业.csv")
+    assert "行数过多" in message and seconds < 10
+
+
+def test_a_polygon_with_too_many_vertices_is_refused_before_any_repair():
+    data = polygon_geojson(100_000)
+    message, seconds = _timed(import_layer, (data, "地块.geojson"), "plots")
+    assert f"第 1 个要素有 100,001 个顶点，上限 {LIMITS.max_vertices_per_geometry:,}" in message and seconds < 10
+
+
+def test_a_repair_that_takes_too_long_is_stopped(monkeypatch):
+    monkeypatch.setattr(bounded, "LIMITS", dataclasses.replace(LIMITS, seconds=2.0))
+    start = time.perf_counter()
+    message, _ = _timed(import_layer, (polygon_geojson(5_000), "地块.geojson"), "plots")
+    assert "用时超过 2 秒" in message and time.perf_counter() - start < 6
+
+
+def test_a_parse_that_needs_too_much_memory_is_stopped(monkeypatch):
+    monkeypatch.setattr(bounded, "LIMITS", dataclasses.replace(LIMITS, memory_bytes=20 * 2**20))
+    rows = "".join(f"某企业{i},{i % 50 + 1},{i % 7}\n" for i in range(200_000))
+    message, _ = _timed(read_enterprises, ("企业名称,用地面积(亩),税收(万元)\n" + rows).encode(), "企业.csv")
+    assert "内存超过 20 MB" in message
+
+
+def test_the_command_lines_refuse_the_big_cases_in_one_line(tmp_path):
+    (tmp_path / "rows.xlsx").write_bytes(xlsx(1_048_576))
+    (tmp_path / "poly.geojson").write_bytes(polygon_geojson(100_000))
+    for args, text in (
+        (["analysis.land_yield", "--input", str(tmp_path / "rows.xlsx"), "--out", str(tmp_path / "o.csv")], "行数过多"),
+        (["layers", "import", "--kind", "plots", "--input", str(tmp_path / "poly.geojson"), "--out",
+          str(tmp_path / "o.geojson")], "顶点"),
+        (["layers", "import", "--kind", "plots", "--input", "/vsicurl/http://127.0.0.1:9/x.geojson", "--out",
+          str(tmp_path / "o.geojson")], "虚拟路径"),
+    ):  # fmt: skip
+        proc = subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 2 and text in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
