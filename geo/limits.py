@@ -46,7 +46,8 @@ class Limits:
     seconds : float
         Wall time of one parse, checks and repairs included (s).
     memory_bytes : int
-        Resident memory of the worker that parses one file (bytes).
+        Growth of the resident memory of the worker that parses one file (bytes), above what it
+        shares with the forkserver; with the interpreter and libraries, a parse stays under 500 MB.
     repair_area_tolerance : float
         Largest relative change of a feature's area that a geometry repair may make.
     """
@@ -60,13 +61,20 @@ class Limits:
     max_vertices_per_geometry: int = 20_000
     max_vertices: int = 5_000_000
     seconds: float = float(os.environ.get("QDP_READ_SECONDS", "8"))
-    memory_bytes: int = int(os.environ.get("QDP_READ_MEMORY_MB", "450")) * 1024 * 1024
+    memory_bytes: int = int(os.environ.get("QDP_READ_MEMORY_MB", "380")) * 1024 * 1024
     repair_area_tolerance: float = 0.01
 
 
 LIMITS = Limits()
 
 
-def too_many(what_zh: str, what_en: str, count: int, limit: int) -> str:
-    """The bilingual message for a count over its limit."""
-    return f"{what_zh}数过多（{count:,}），上限 {limit:,} / too many {what_en} ({count:,}; limit {limit:,})"
+def too_many(what_zh: str, what_en: str, count: int | None, limit: int) -> str:
+    """The bilingual message for a count over its limit (``None``: counting stopped past the limit).
+
+    Examples
+    --------
+    >>> too_many("行", "rows", None, 10)
+    '行数过多（超过 10），上限 10 / too many rows (more than 10; limit 10)'
+    """
+    zh, en = (f"{count:,}", f"{count:,}") if count is not None else (f"超过 {limit:,}", f"more than {limit:,}")
+    return f"{what_zh}数过多（{zh}），上限 {limit:,} / too many {what_en} ({en}; limit {limit:,})"

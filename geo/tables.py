@@ -162,7 +162,7 @@ def _read_csv(data: bytes, notes: list[str]) -> tuple[pd.DataFrame, dict[str, st
     except csv.Error as exc:
         raise TableReadError(f"CSV 格式错误 / malformed CSV: {exc}") from exc
     if more or len(rows) > LIMITS.max_rows + _SCAN_ROWS:
-        raise TableReadError(too_many("行", "rows", max(len(rows), LIMITS.max_rows + 1), LIMITS.max_rows))
+        raise TableReadError(too_many("行", "rows", None, LIMITS.max_rows))
     width = max((len(r) for r in rows), default=0)
     if width > LIMITS.max_columns:
         raise TableReadError(too_many("列", "columns", width, LIMITS.max_columns))
@@ -228,7 +228,7 @@ def _read_xlsx(
         member = next(m for n, m, _ in sheets if n == name)
         count, width = _xlsx_extent(zf, member)
         if count > LIMITS.max_rows + _SCAN_ROWS:
-            raise TableReadError(f"工作表“{name}”：" + too_many("行", "rows", count, LIMITS.max_rows))
+            raise TableReadError(f"工作表“{name}”：" + too_many("行", "rows", None, LIMITS.max_rows))
         if width > LIMITS.max_columns:
             raise TableReadError(f"工作表“{name}”：" + too_many("列", "columns", width, LIMITS.max_columns))
         return book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=limit)
