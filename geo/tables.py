@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import csv
 import datetime
-import functools
 import io
 import itertools
 import re
 import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 from defusedxml import ElementTree
 from defusedxml.common import EntitiesForbidden
 from python_calamine import CalamineWorkbook
@@ -49,8 +51,9 @@ ROW_COLUMN = "_row"
 _SCAN_ROWS = 10
 _DECIMAL_COMMA = re.compile(r"^[-+]?(\d+|\d{1,3}(\.\d{3})+),\d+$")
 _THOUSANDS_DOT_DECIMAL = re.compile(r"^[-+]?\d{1,3}(,\d{3})+\.\d+$")
-_XLSX_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
-_XLSX_CELL_COLUMN = re.compile(rb'<(?:\w+:)?c\s[^>]*?r="([A-Z]{1,3})\d+"')
+_XLSX_ROW_TAGS = (b"<row ", b"<row>", b":row ", b":row>")  # <row …> or a prefixed <x:row …>
+# A cell reference beyond column 200 (GR): three letters, or two from GS on.
+_XLSX_FAR_CELL = re.compile(rb' r="(?:[A-Z]{3}|[H-Z][A-Z]|G[S-Z])[0-9]')  # a literal prefix: scanned fast
 _NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -149,12 +152,32 @@ def _decimal_commas(frame: pd.DataFrame, delimiter: str, notes: list[str]) -> pd
     return frame.apply(to_dot)
 
 
+def _read_csv_fast(text: str, delimiter: str) -> pd.DataFrame | None:
+    """pandas' C parser, all cells as text; ``None`` for ragged rows beyond the first lines."""
+    head = list(itertools.islice(csv.reader(io.StringIO(text[:65536], newline=""), delimiter=delimiter), _SCAN_ROWS))
+    width = max((len(r) for r in head), default=0)
+    if width == 0 or width > LIMITS.max_columns:
+        return None
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, names=range(width), dtype=str,
+                            keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c",
+                            nrows=LIMITS.max_rows + _SCAN_ROWS + 1, quoting=csv.QUOTE_MINIMAL)  # fmt: skip
+    except (pd.errors.ParserError, ValueError):
+        return None
+    if len(frame) > LIMITS.max_rows + _SCAN_ROWS:
+        raise TableReadError(too_many("行", "rows", None, LIMITS.max_rows))
+    return frame.fillna("")
+
+
 def _read_csv(data: bytes, notes: list[str]) -> tuple[pd.DataFrame, dict[str, str]]:
     """Ragged rows are allowed (a title line above the header has one cell)."""
     if b"\x00" in data[:65536]:
         raise TableReadError("文件含二进制内容，不是文本表格 / the file holds binary data, not a text table")
     text, encoding = decode_text(data, notes)
     delimiter = _delimiter(text[:8192])
+    frame = _read_csv_fast(text, delimiter)
+    if frame is not None:
+        return _decimal_commas(frame, delimiter, notes), {"encoding": encoding, "delimiter": delimiter}
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
         rows = list(itertools.islice(reader, LIMITS.max_rows + _SCAN_ROWS + 1))
@@ -187,20 +210,22 @@ def _xlsx_sheets(zf: zipfile.ZipFile) -> list[tuple[str, str, bool]]:
     return sheets
 
 
-def _xlsx_extent(zf: zipfile.ZipFile, member: str) -> tuple[int, int]:
-    """Rows and columns a sheet really holds, counted by streaming its XML (nothing is built)."""
-    rows, width, tail = 0, 0, b""
+def _xlsx_extent(zf: zipfile.ZipFile, member: str) -> tuple[bool, bool]:
+    """Whether a sheet holds too many rows or cells beyond the column limit, found by streaming
+    its XML (nothing is built; calamine would allocate the whole rectangle)."""
+    assert LIMITS.max_columns == 200, "_XLSX_FAR_CELL encodes column 200"
+    rows, wide, tail = 0, False, b""
     with zf.open(member) as fh:
         while chunk := fh.read(1 << 20):
             block = tail + chunk
             cut = block.rfind(b">") + 1
-            rows += len(_XLSX_ROW.findall(block, 0, cut))
-            for letters in set(_XLSX_CELL_COLUMN.findall(block, 0, cut)):
-                width = max(width, functools.reduce(lambda n, ch: n * 26 + ch - 64, letters, 0))
+            head = block[:cut]
+            rows += sum(head.count(tag) for tag in _XLSX_ROW_TAGS)
+            wide = wide or _XLSX_FAR_CELL.search(head) is not None
             tail = block[cut:]
-            if rows > LIMITS.max_rows + _SCAN_ROWS:
+            if rows > LIMITS.max_rows + _SCAN_ROWS or wide:
                 break
-    return rows, width
+    return rows > LIMITS.max_rows + _SCAN_ROWS, wide
 
 
 def _read_xlsx(
@@ -224,14 +249,17 @@ def _read_xlsx(
     if isinstance(sheet, int):
         sheet = names[sheet]
 
+    loaded: dict[str, Any] = {}
+
     def rows_of(name: str, limit: int | None) -> list[list[object]]:
-        member = next(m for n, m, _ in sheets if n == name)
-        count, width = _xlsx_extent(zf, member)
-        if count > LIMITS.max_rows + _SCAN_ROWS:
-            raise TableReadError(f"工作表“{name}”：" + too_many("行", "rows", None, LIMITS.max_rows))
-        if width > LIMITS.max_columns:
-            raise TableReadError(f"工作表“{name}”：" + too_many("列", "columns", width, LIMITS.max_columns))
-        return book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=limit)
+        if name not in loaded:  # counted before calamine builds the sheet's whole rectangle
+            long, wide = _xlsx_extent(zf, next(m for n, m, _ in sheets if n == name))
+            if long:
+                raise TableReadError(f"工作表“{name}”：" + too_many("行", "rows", None, LIMITS.max_rows))
+            if wide:
+                raise TableReadError(f"工作表“{name}”：" + too_many("列", "columns", None, LIMITS.max_columns))
+            loaded[name] = book.get_sheet_by_name(name)
+        return loaded[name].to_python(skip_empty_area=False, nrows=limit)
 
     if sheet is None:
         ordered = [s for s in sheets if s[2]] + [s for s in sheets if not s[2]]
@@ -251,10 +279,24 @@ def _read_xlsx(
             state, state_en = ("（隐藏）", " (hidden)") if sheet in hidden else ("", "")
             _note(notes, f"读取工作表“{sheet}”{state}（第 {position} 个，共 {len(sheets)} 个）{skipped}",
                   f"read sheet {sheet!r}{state_en} ({position} of {len(sheets)}){skipped_en}")  # fmt: skip
-    values = rows_of(sheet, None)
-    width = max((len(r) for r in values), default=0)
-    frame = pd.DataFrame([[_cell_text(v) for v in r] + [""] * (width - len(r)) for r in values], dtype=str)
+    frame = pd.DataFrame(rows_of(sheet, None))
+    for column in frame.columns:
+        frame[column] = _column_text(frame[column])
     return frame, {"encoding": "xlsx", "sheet": str(sheet)}
+
+
+def _column_text(values: pd.Series) -> pd.Series:
+    """A sheet column as text: numbers as written (3811, 12.5) by Arrow, in one go; other cells
+    (the header, text, dates, blanks) one by one."""
+    cells = values.tolist()
+    numeric = np.fromiter((type(v) in (float, int) for v in cells), dtype=bool, count=len(cells))
+    out = np.empty(len(cells), dtype=object)
+    if numeric.any():
+        numbers = np.array(cells, dtype=object)[numeric].astype(float)
+        out[numeric] = pa.array(numbers).cast(pa.string()).to_numpy(zero_copy_only=False)
+    rest = np.flatnonzero(~numeric)
+    out[rest] = [v if type(v) is str else _cell_text(v) for v in (cells[k] for k in rest)]
+    return pd.Series(out, index=values.index, dtype=str)
 
 
 def _cell_text(value: object) -> str:

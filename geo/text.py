@@ -29,9 +29,12 @@ __all__ = ["clean_frame_text", "clean_series", "clean_text"]
 
 _FORMAT = r"\p{Cf}+"
 _CONTROL = r"[\p{Cc}\x{2028}\x{2029}]+"
+_NOT_PRINTABLE_ASCII = r"[^\x20-\x7E]"
 
 
 def _clean_array(arr: pa.Array, fold: bool) -> pa.Array:
+    if not pc.any(pc.match_substring_regex(arr, _NOT_PRINTABLE_ASCII)).as_py():
+        return pc.utf8_trim_whitespace(arr)  # printable ASCII only: nothing to fold or remove
     arr = pc.replace_substring_regex(arr, _FORMAT, "")
     arr = pc.utf8_normalize(arr, form="NFKC" if fold else "NFC")
     arr = pc.replace_substring_regex(arr, _CONTROL, " ")
