@@ -332,6 +332,16 @@ def _metric_area(geoms: np.ndarray, crs: object) -> np.ndarray:
         return series.to_crs(METRIC).area.to_numpy() / 666.67 if series.crs is not None else series.area.to_numpy()
 
 
+def _area_changes(
+    gdf: gpd.GeoDataFrame, positions: np.ndarray, before: np.ndarray, after: np.ndarray
+) -> tuple[str, str]:
+    """ "#3（P7） 12.0 → 12.0 亩" for the first five features (zh), and the same in mu (en)."""
+    rows = list(zip(positions[:5], before[:5], after[:5], strict=True))
+    zh = "；".join(f"{feature_labels(gdf, np.array([p]))} {b:,.1f} → {a:,.1f} 亩" for p, b, a in rows)
+    en = "; ".join(f"#{p + 1} {b:,.1f} → {a:,.1f} mu" for p, b, a in rows)
+    return zh, en
+
+
 def _repair(gdf: gpd.GeoDataFrame, notes: list[str]) -> gpd.GeoDataFrame:
     """``make_valid`` with the area before and after; refuse repairs that change the area too much."""
     geoms = gdf.geometry.to_numpy()
@@ -352,27 +362,19 @@ def _repair(gdf: gpd.GeoDataFrame, notes: list[str]) -> gpd.GeoDataFrame:
     ok = ~refused
     if ok.any():
         gdf.loc[positions[ok], gdf.geometry.name] = after_geoms[ok]
-        detail = "；".join(
-            f"{feature_labels(gdf, np.array([p]))} {b:,.1f} → {a:,.1f} 亩"
-            for p, b, a in zip(positions[ok][:5], before[ok][:5], after[ok][:5], strict=True)
-        )
+        zh, en = _area_changes(gdf, positions[ok], before[ok], after[ok])
         notes.append(
-            f"{int(ok.sum())} 个无效几何（如自相交）已用 make_valid 修复，面积（EPSG:4549）{detail} / "
-            f"{int(ok.sum())} invalid geometries (e.g. self-intersecting) repaired with make_valid; "
-            "area before → after: "
-            + "; ".join(f"{b:,.1f} → {a:,.1f} mu" for b, a in zip(before[ok][:5], after[ok][:5], strict=True))
+            f"{int(ok.sum())} 个无效几何（如自相交）已用 make_valid 修复，面积（EPSG:4549）{zh} / "
+            f"{int(ok.sum())} invalid geometries (e.g. self-intersecting) repaired with make_valid; area before → "
+            f"after: {en}"
         )
     if refused.any():
         tol = LIMITS.repair_area_tolerance * 100
-        detail = "；".join(
-            f"{feature_labels(gdf, np.array([p]))} {b:,.1f} → {a:,.1f} 亩"
-            for p, b, a in zip(positions[refused][:5], before[refused][:5], after[refused][:5], strict=True)
-        )
+        zh, en = _area_changes(gdf, positions[refused], before[refused], after[refused])
         notes.append(
-            f"{int(refused.sum())} 个无效几何修复后面积变化超过 {tol:g}%，未导入，请修正原数据：{detail} / left out "
+            f"{int(refused.sum())} 个无效几何修复后面积变化超过 {tol:g}%，未导入，请修正原数据：{zh} / left out "
             f"{int(refused.sum())} invalid geometries whose repair would change the area by more than {tol:g} % "
-            "(fix them in the source): "
-            + "; ".join(f"{b:,.1f} → {a:,.1f} mu" for b, a in zip(before[refused][:5], after[refused][:5], strict=True))
+            f"(fix them in the source): {en}"
         )
         mask = np.zeros(len(gdf), bool)
         mask[positions[refused]] = True

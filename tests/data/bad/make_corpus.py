@@ -50,8 +50,10 @@ def _good_row(i: int, code: str = "", land: str = "20", tax: str = "300") -> str
     return f"样例企业{i}（合成）,{code},3811,规上,城阳区,{land},{tax},5000,1200,300,2,80,120.31,36.33"
 
 
-def _shapefile_parts() -> dict[str, bytes]:
-    gdf = gpd.GeoDataFrame({"name": ["地块"]}, geometry=[shapely.Polygon(PLOT)], crs=4326)
+def _shapefile_parts(gdf: gpd.GeoDataFrame | None = None) -> dict[str, bytes]:
+    """The members of a zipped Shapefile of ``gdf`` (default: one plot), by name."""
+    if gdf is None:
+        gdf = gpd.GeoDataFrame({"name": ["地块"]}, geometry=[shapely.Polygon(PLOT)], crs=4326)
     buf = HERE / "_tmp.zip"
     write_shapefile_zip(gdf, buf, layer="plots")
     with zipfile.ZipFile(buf) as zf:
@@ -272,12 +274,7 @@ def _hostile_files(parts: dict[str, bytes]) -> None:
     dbf = parts["plots.dbf"]
     _zip("dbf_unreadable.zip", {**parts, "plots.dbf": dbf[:4] + b"\xff\xff\xff\x7f" + dbf[8:]})
     shifted = convert_geometry(np.array([shapely.Polygon(PLOT)]), "wgs84", "gcj02")
-    gcj = gpd.GeoDataFrame({"name": ["高德坐标地块"]}, geometry=shifted, crs=4326)
-    buf = HERE / "_gcj.zip"
-    write_shapefile_zip(gcj, buf, layer="plots")
-    with zipfile.ZipFile(buf) as zf:
-        gcj_parts = {n: zf.read(n) for n in zf.namelist()}
-    buf.unlink()
+    gcj_parts = _shapefile_parts(gpd.GeoDataFrame({"name": ["高德坐标地块"]}, geometry=shifted, crs=4326))
     _zip("prj_gcj02.zip", {**gcj_parts, "plots.prj": GCJ_PRJ.encode()})
 
     # A workbook whose first sheet is hidden (last year's table) and whose second holds this year's
