@@ -11,7 +11,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from layers.catalogue import UnknownIndustryError, directives, industries, industry_terms, resolve_industry
+from layers.catalogue import (
+    UnknownIndustryError,
+    directives,
+    industries,
+    industry_terms,
+    plan_term,
+    resolve_industry,
+)
 
 __all__ = ["ProjectError", "ProjectSpec", "UnknownIndustryError", "make_project"]
 
@@ -29,7 +36,7 @@ class ProjectSpec:
     Attributes
     ----------
     term : str
-        The industry as given (stripped).
+        The plan's term for the industry asked (a synonym such as ``芯片`` becomes ``集成电路``).
     industry : str
         Taxonomy industry id (``industries.toml``).
     industry_name, industry_name_en : str
@@ -54,6 +61,7 @@ class ProjectSpec:
     investment_wan: float | None = None
     tax_wan: float | None = None
     energy_tce: float | None = None
+    given: str = ""  # as typed, when it differs from ``term`` (a synonym)
 
     @property
     def investment_per_mu(self) -> float | None:
@@ -76,6 +84,7 @@ class ProjectSpec:
         """JSON-ready description (CLI output)."""
         return {
             "industry_term": self.term,
+            "industry_given": self.given or self.term,
             "industry": self.industry,
             "industry_name": self.industry_name,
             "chemical": self.chemical,
@@ -116,10 +125,11 @@ def make_project(
     UnknownIndustryError
         The industry is not a term of the plan; ``suggestions`` lists close matches.
     """
-    term = (industry or "").strip()
-    if not term:
+    given = (industry or "").strip()
+    if not given:
         raise ProjectError("请填写产业 / the industry is required")
-    industry_id = resolve_industry(term)  # raises UnknownIndustryError
+    industry_id = resolve_industry(given)  # raises UnknownIndustryError
+    term = plan_term(given)  # a synonym (化工) is asked as the plan's own term (高端化工)
     land = _amount(land_mu, "用地需求", "land need", "亩", required=True)
     if land is None or land <= 0 or land > MAX_LAND_MU:
         raise ProjectError(
@@ -140,4 +150,5 @@ def make_project(
         investment_wan=_amount(investment_wan, "投资额", "investment", "万元"),
         tax_wan=_amount(tax_wan, "年税收", "annual tax", "万元"),
         energy_tce=_amount(energy_tce, "年综合能耗", "annual energy use", "吨标准煤"),
+        given=given,
     )

@@ -268,6 +268,48 @@ def industry_terms() -> pd.DataFrame:
     return terms
 
 
+@cache
+def industry_synonyms() -> pd.DataFrame:
+    """Everyday words read as a plan term (``化工`` → ``高端化工``, ``芯片`` → ``集成电路``).
+
+    Columns: word, term (a term of :func:`industry_terms`), industry (its taxonomy id),
+    rationale, rationale_en (why, with the plan section).
+
+    Examples
+    --------
+    >>> industry_synonyms().set_index("word").loc["芯片", "term"]
+    '集成电路'
+    """
+    terms = industry_terms().set_index("term")
+    rows = []
+    for entry in _entries("industries", "synonym", ("word", "term", "rationale", "rationale_en")):
+        if entry["term"] not in terms.index:
+            raise CatalogueError(f"industries.toml: synonym {entry['word']!r} names unknown term {entry['term']!r}")
+        if entry["word"] in terms.index:
+            raise CatalogueError(f"industries.toml: synonym {entry['word']!r} is already a plan term")
+        rows.append({**{k: entry[k] for k in ("word", "term", "rationale", "rationale_en")},
+                     "industry": terms.loc[entry["term"], "industry"]})  # fmt: skip
+    table = pd.DataFrame(rows)
+    if table["word"].duplicated().any():
+        raise CatalogueError(
+            f"industries.toml: duplicate synonyms {sorted(table.loc[table['word'].duplicated(), 'word'])}"
+        )
+    return table
+
+
+def plan_term(term: str) -> str:
+    """The plan's own term for ``term``: itself, or what a synonym stands for.
+
+    Examples
+    --------
+    >>> plan_term("化工"), plan_term("集成电路")
+    ('高端化工', '集成电路')
+    """
+    key = term.strip()
+    synonyms = industry_synonyms().set_index("word")["term"]
+    return str(synonyms.get(key, synonyms.get(key.lower(), key)))
+
+
 def resolve_industry(term: str) -> str:
     """Resolve any plan industry term (Chinese, id or English name) to a taxonomy industry id.
 
@@ -278,16 +320,16 @@ def resolve_industry(term: str) -> str:
 
     Examples
     --------
-    >>> resolve_industry("集成电路")
-    'ict'
+    >>> resolve_industry("集成电路"), resolve_industry("芯片")
+    ('ict', 'ict')
     """
     terms = industry_terms()
-    key = term.strip()
+    key = plan_term(term)
     lookup = dict(zip(terms["term"], terms["industry"], strict=True))
     for candidate in (key, key.lower()):
         if candidate in lookup:
             return lookup[candidate]
-    pool = list(lookup)
+    pool = list(lookup) + industry_synonyms()["word"].tolist()  # industry words only: never a place name
     close = difflib.get_close_matches(key, pool, n=5, cutoff=0.4)
     close += [t for t in pool if key and (key in t or t in key) and t not in close]
     raise UnknownIndustryError(term, close[:5])

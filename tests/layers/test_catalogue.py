@@ -2,7 +2,7 @@ import pytest
 
 from layers import catalogue
 from layers.catalogue import CatalogueError, UnknownIndustryError, resolve_industry
-from tests.conftest import normalise
+from tests.conftest import ROOT, normalise
 
 
 def test_fourteen_clusters_ten_named_four_inferred():
@@ -78,9 +78,9 @@ def test_every_term_used_by_clusters_and_directives_resolves():
 
 def test_unknown_industry_suggests_close_matches():
     with pytest.raises(UnknownIndustryError) as info:
-        resolve_industry("新能源车")
+        resolve_industry("新能源卡车")
     assert "新能源汽车" in info.value.suggestions
-    assert "新能源车" in str(info.value)
+    assert "新能源卡车" in str(info.value)
 
 
 def test_broken_catalogue_file_gives_precise_error(tmp_path, monkeypatch):
@@ -96,3 +96,42 @@ def test_broken_catalogue_file_gives_precise_error(tmp_path, monkeypatch):
             catalogue.kpis()
     finally:
         catalogue._load.cache_clear()
+
+
+def test_every_synonym_is_asked_as_its_plan_term():
+    import dataclasses
+
+    from analysis.project import make_project
+    from layers.catalogue import industry_synonyms
+
+    for row in industry_synonyms().itertuples():
+        asked, plan = make_project(row.word, 100.0), make_project(row.term, 100.0)
+        assert asked.given == row.word and asked.term == row.term, row.word
+        assert dataclasses.replace(asked, given="") == dataclasses.replace(plan, given=""), row.word
+        assert row.rationale and row.rationale_en
+
+
+def test_the_plans_own_words_are_understood_and_places_are_not_industries():
+    from layers.catalogue import UnknownIndustryError, resolve_industry
+
+    assert resolve_industry("化工") == "chemicals" and resolve_industry("半导体") == resolve_industry("芯片") == "ict"
+    for place in ("北京市", "莱西市", "胶州市", "黄岛区"):
+        with pytest.raises(UnknownIndustryError) as err:
+            resolve_industry(place)
+        assert not any(s.endswith(("市", "区")) and s != "都市工业" for s in err.value.suggestions), (
+            err.value.suggestions
+        )
+
+
+def test_a_synonym_ranks_exactly_as_the_plan_term(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    def ranking(word: str) -> list:
+        args = ["-m", "analysis.siting", "--industry", word, "--land-mu", "300", "--top", "14", "--json"]
+        out = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+        clusters = json.loads(out.stdout)["clusters"]
+        return [(c["name"], c["score"], c["compliant"]) for c in clusters]
+
+    assert ranking("化工") == ranking("高端化工")
