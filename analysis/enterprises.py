@@ -207,8 +207,9 @@ def _per_distinct(series: pd.Series, func: Callable[[pd.Series], pd.Series | pd.
 
 
 def _text(series: pd.Series) -> pd.Series:
-    """Text as matched: NFKC, no zero-width, bidi or control characters (see :mod:`geo.text`)."""
-    return clean_series(series.fillna("").astype(str), fold=True)
+    """Text as matched: NFKC, no zero-width, bidi or control characters (see :mod:`geo.text`);
+    computed once per distinct value (districts, scales and codes repeat a lot)."""
+    return _per_distinct(series.fillna("").astype(str), lambda u: clean_series(u, fold=True))
 
 
 def _district_lookup(districts: gpd.GeoDataFrame) -> dict[str, str]:
@@ -298,7 +299,8 @@ def prepare_enterprises(
             out[f.id] = _text(raw)
             continue
         values, bad = _numbers(raw)
-        p.error(bad, f.id, f"{f.zh} 不是数字（“{{value}}”）", f"{f.en} is not a number ({{value!r}})", _text(raw))
+        if bad.any():  # the cells as written, for the message; built only when one is bad
+            p.error(bad, f.id, f"{f.zh} 不是数字（“{{value}}”）", f"{f.en} is not a number ({{value!r}})", _text(raw))
         out[f.id] = values * matches[f.id].factor
 
     for note in table.attrs.get("notes", []) + table.attrs.get("repairs", []):  # about the file: row 0
