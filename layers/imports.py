@@ -88,19 +88,20 @@ def _plots(checked: CheckedLayer) -> None:
             checked.note(f"{n} 个地块的填报面积与图形面积相差超过 20%，按图形面积计",
                          f"{n} plots state an area over 20 % off their geometry; measured area used")  # fmt: skip
     gdf["area_mu"] = measured
-    implausible = (measured < PLOT_MU_RANGE[0]) | (measured > PLOT_MU_RANGE[1])
+    low, high = PLOT_MU_RANGE
+    span = f"{low:g}–{high:,.0f}"
+    implausible = (measured < low) | (measured > high)
     if implausible.all():
         raise GeoIOError(
-            f"全部地块面积不合理（应在 {PLOT_MU_RANGE[0]:g}–{PLOT_MU_RANGE[1]:,.0f} 亩之间），请检查坐标系 / every plot's "
-            f"area is implausible (expected {PLOT_MU_RANGE[0]:g}–{PLOT_MU_RANGE[1]:,.0f} mu); check the CRS"
+            f"全部地块面积不合理（应在 {span} 亩之间），请检查坐标系 / every plot's area is implausible "
+            f"(expected {span} mu); check the CRS"
         )
     if implausible.any():
         where = np.flatnonzero(implausible)
         label = "、".join(f"{gdf['id'].iloc[i]}（{measured[i]:,.1f} 亩）" for i in where[:5])
         checked.note(
-            f"{len(where)} 个地块面积不合理（应在 {PLOT_MU_RANGE[0]:g}–{PLOT_MU_RANGE[1]:,.0f} 亩之间），不参与分析：{label}",
-            f"left out {len(where)} plots with an implausible area (expected {PLOT_MU_RANGE[0]:g}–"
-            f"{PLOT_MU_RANGE[1]:,.0f} mu): {label}",
+            f"{len(where)} 个地块面积不合理（应在 {span} 亩之间），不参与分析：{label}",
+            f"left out {len(where)} plots with an implausible area (expected {span} mu): {label}",
         )
         gdf = gdf.loc[~implausible].reset_index(drop=True)
     if "status" in gdf:

@@ -253,3 +253,14 @@ def test_table_uploads_of_the_corpus_get_the_same_answer_as_files(name):
             len(evaluate_table(read_enterprises(*upload), default_config(), load_layer("districts")).result)
             == expected[1]
         )
+
+
+def test_plots_of_implausible_size_are_left_out_and_named():
+    tiny = shapely.box(120.30, 36.30, 120.30001, 36.30001)  # ≈ 1 m²
+    good = shapely.Polygon(PLOT)
+    gdf = gpd.GeoDataFrame({"id": ["T1", "G1"]}, geometry=[tiny, good], crs=4326)
+    checked = import_layer((gdf.to_json().encode(), "plots.geojson"), "plots")
+    assert checked.gdf["id"].tolist() == ["G1"]
+    assert any("1 个地块面积不合理（应在 0.1–30,000 亩之间），不参与分析：T1（0.0 亩）" in n for n in checked.notes_zh)
+    with pytest.raises(GeoIOError, match="全部地块面积不合理"):
+        import_layer((gdf.iloc[:1].to_json().encode(), "plots.geojson"), "plots")
