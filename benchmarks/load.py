@@ -55,6 +55,12 @@ import numpy as np
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, require_chromium
 from tests.test_offline_server import _free_port, _run_one_session
 
+# Importing the test helpers ran tests/conftest.py, which points QDP_WORKSPACE at a new empty temporary
+# folder (the server here gets its own); remove that folder again.
+with contextlib.suppress(KeyError, OSError):
+    if Path(os.environ["QDP_WORKSPACE"]).parent.name.startswith("qdp-test-ws-"):
+        Path(os.environ["QDP_WORKSPACE"]).parent.rmdir()
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {"map": "", "land_yield": "land_yield", "siting": "siting"}  # label → page name ("" = default page)
 PAGE_TIMEOUT = 90.0  # s for one page of one session
