@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from streamlit import config as st_config
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, require_chromium
 from tests.test_offline_server import _free_port, _run_one_session
@@ -66,7 +67,9 @@ PAGES = {"map": "", "land_yield": "land_yield", "siting": "siting"}  # label →
 PAGE_TIMEOUT = 90.0  # s for one page of one session
 UPLOAD_TIMEOUT = 90.0  # s for the hostile upload's message
 ROUND_MARGIN = 45.0  # s: no round starts later than this before the end of its run's share of the budget
-SETTLE = 5.0  # s after the last session closed before the last memory reading
+# s after the last session closed before the last memory reading: Streamlit keeps a closed session
+# for server.disconnectedSessionTTL seconds (so a user whose network drops can reconnect), then frees it.
+SETTLE = float(st_config.get_option("server.disconnectedSessionTTL")) + 5.0
 STOPPED = re.compile(r"已停止.*stopped", re.S)  # geo/bounded.py: time or memory limit, in both languages
 _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 _CLOCK = os.sysconf("SC_CLK_TCK")
@@ -565,7 +568,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=20, help="concurrent WebSocket sessions (20)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds per session (3)")
     parser.add_argument("--all-pages", action="store_true", help="亩产效益 and 选址分析 in every round")
-    parser.add_argument("--budget", type=float, default=300.0, help="wall-time budget of the whole run, s (300)")
+    parser.add_argument("--budget", type=float, default=300.0 + SETTLE,
+                        help=f"wall-time budget of the whole run, s ({300 + SETTLE:.0f})")  # fmt: skip
     parser.add_argument("--file-watcher", choices=["auto", "none"], default="auto",
                         help="Streamlit's server.fileWatcherType (auto = the app's configuration)")  # fmt: skip
     parser.add_argument("--quick", action="store_true", help="5 sessions × 1 round")
