@@ -58,7 +58,7 @@ else:
     import geopandas as gpd, shapely
     gdf = gpd.read_file(path)
     gdf.geometry = shapely.make_valid(gdf.geometry.values)
-    out = f"{len(gdf)} features: " + ", ".join(map(str, gdf.iloc[0].drop("geometry").tolist()))[:40]
+    out = f"{len(gdf)} features: " + ", ".join(map(str, gdf.iloc[0].drop("geometry", errors="ignore").tolist()))[:40]
 print(f"{time.perf_counter() - start:.3f}|{out}")
 """
 VRT = (
@@ -79,6 +79,7 @@ def _cases(folder: Path) -> list[tuple[str, str, Path]]:
         "polygon of 100,000 vertices": ("layer", "vertices.geojson", polygon_geojson(100_000)),
         "polygon of 5,000 crossing vertices": ("layer", "crossing.geojson", polygon_geojson(5_000)),
     }
+    files.update(_legit_tables())
     workspace = folder / "ws.gpkg"
     _make_workspace(workspace)
     files["VRT named .geojson reading the users table"] = (
@@ -91,6 +92,23 @@ def _cases(folder: Path) -> list[tuple[str, str, Path]]:
         (folder / name).write_bytes(data)
         out.append((description, kind, folder / name))
     return out
+
+
+def _legit_tables() -> dict[str, tuple[str, str, bytes]]:
+    """A real-sized input for comparison: 100,000 synthetic firms as CSV and as XLSX."""
+    import io
+
+    from analysis.sample import synthetic_enterprises, to_source_table
+    from layers import load_layers
+
+    layers = load_layers(["districts", "clusters"])
+    frame = to_source_table(synthetic_enterprises(100_000, layers["districts"], layers["clusters"], seed=1))
+    book = io.BytesIO()
+    frame.to_excel(book, index=False)
+    return {
+        "(legit) CSV of 100,000 firms": ("table", "firms.csv", frame.to_csv(index=False).encode()),
+        "(legit) XLSX of 100,000 firms": ("table", "firms.xlsx", book.getvalue()),
+    }
 
 
 def _make_workspace(path: Path) -> None:

@@ -60,7 +60,7 @@ class Limits:
     max_features: int = 200_000
     max_vertices_per_geometry: int = 20_000
     max_vertices: int = 5_000_000
-    seconds: float = float(os.environ.get("QDP_READ_SECONDS", "8"))
+    seconds: float = float(os.environ.get("QDP_READ_SECONDS", "9"))
     memory_bytes: int = int(os.environ.get("QDP_READ_MEMORY_MB", "380")) * 1024 * 1024
     repair_area_tolerance: float = 0.01
 

@@ -21,7 +21,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 from defusedxml import ElementTree
@@ -285,17 +284,31 @@ def _read_xlsx(
     return frame, {"encoding": "xlsx", "sheet": str(sheet)}
 
 
+def _as_text(cells: list[object]) -> list[object] | None:
+    """Homogeneous cells (numbers or text, with blanks) as text in one Arrow pass; ``None`` if mixed."""
+    try:
+        arr = pa.array(cells, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    if pa.types.is_floating(arr.type) or pa.types.is_integer(arr.type) or pa.types.is_null(arr.type):
+        arr = arr.cast(pa.string())
+    if not pa.types.is_string(arr.type):
+        return None  # dates, booleans: cell by cell
+    return arr.fill_null("").to_pylist()
+
+
 def _column_text(values: pd.Series) -> pd.Series:
-    """A sheet column as text: numbers as written (3811, 12.5) by Arrow, in one go; other cells
-    (the header, text, dates, blanks) one by one."""
-    cells = values.tolist()
-    numeric = np.fromiter((type(v) in (float, int) for v in cells), dtype=bool, count=len(cells))
-    out = np.empty(len(cells), dtype=object)
-    if numeric.any():
-        numbers = np.array(cells, dtype=object)[numeric].astype(float)
-        out[numeric] = pa.array(numbers).cast(pa.string()).to_numpy(zero_copy_only=False)
-    rest = np.flatnonzero(~numeric)
-    out[rest] = [v if type(v) is str else _cell_text(v) for v in (cells[k] for k in rest)]
+    """A sheet column as text: numbers as written (3811, 12.5), blanks as "".
+
+    The rows below the first few (title and header lines are text above numbers) usually hold one
+    kind of value and go through Arrow in one pass; the rest cell by cell.
+    """
+    cells = [None if v == "" else v for v in values.tolist()]  # calamine gives "" for an empty cell
+    head, tail = cells[:_SCAN_ROWS], cells[_SCAN_ROWS:]
+    fast = _as_text(tail)
+    if fast is None:
+        fast = [_cell_text(v) for v in tail]
+    out = [_cell_text(v) for v in head] + fast
     return pd.Series(out, index=values.index, dtype=str)
 
 
