@@ -55,6 +55,11 @@ def test_hostile_names_show_as_text_and_bad_files_as_messages(app_url, offline_p
     page.get_by_text("压缩炸弹").wait_for(timeout=60_000)
     assert page.locator("[data-testid='stException']").count() == 0
 
+    # A GDAL VRT named .geojson that would read the workspace's users table: refused by its content.
+    page.locator("input[type=file]").nth(1).set_input_files(str(BAD / "vrt_as_geojson.geojson"))
+    page.get_by_text("GDAL VRT").wait_for(timeout=60_000)
+    assert page.locator("[data-testid='stException']").count() == 0 and "$argon2" not in page.content()
+
     # The 亩产效益 page with hostile numbers: a row-level report, no exception.
     page.goto(f"{app_url}/land_yield", wait_until="domcontentloaded")
     page.wait_for_selector("text=合成样例数据", timeout=60_000)
