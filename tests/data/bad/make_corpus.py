@@ -62,6 +62,16 @@ def _shapefile_parts(gdf: gpd.GeoDataFrame | None = None) -> dict[str, bytes]:
     return parts
 
 
+def _write(files: dict[str, str | bytes]) -> None:
+    """Write each file into this folder (text as UTF-8)."""
+    for name, content in files.items():
+        path = HERE / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
 def _zip(name: str, parts: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> None:
     with zipfile.ZipFile(HERE / name, "w", compression) as zf:
         for member, data in parts.items():
@@ -129,12 +139,7 @@ def main() -> None:
         "empty.csv": b"",
         "binary.csv": bytes(range(256)) * 8,
     }
-    for name, content in files.items():
-        path = HERE / name
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+    _write(files)
 
     # Excel with two title rows above the header (normal in government tables)
     frame = pd.read_csv(io.StringIO(_firm_rows([_good_row(1), _good_row(2)])))
@@ -237,12 +242,7 @@ def _hostile_files(parts: dict[str, bytes]) -> None:
         "firms_gbk_with_utf8_row.csv": _firm_rows([_good_row(1), _good_row(2)]).encode("gbk")
         + (_good_row(3) + "\n").encode("utf-8"),
     }
-    for name, content in texts.items():
-        path = HERE / name
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+    _write(texts)
 
     _gpkg("gpkg_view.gpkg", ["CREATE VIEW plots_view AS SELECT * FROM plots"])
     _gpkg(
