@@ -11,13 +11,14 @@ from pathlib import Path
 import streamlit as st
 
 from i18n import t
-from views import auth, state
+from views import auth, reaper, state
 from webmap.assets import publish
 
 ROOT = Path(__file__).resolve().parent
 
 st.set_page_config(page_title="青岛制造业布局规划助手", page_icon=str(ROOT / "static" / "favicon.png"), layout="wide")
 publish(ROOT / "static")  # Leaflet from the installed XStatic-Leaflet package, served by Streamlit
+reaper.start()  # frees closed sessions after their reconnect time (views/reaper.py)
 
 lang = state.language_switch()
 st.sidebar.caption(t("app_subtitle", lang))

@@ -40,7 +40,6 @@ import json
 import math
 import os
 import re
-import signal
 import subprocess
 import sys
 import tempfile
@@ -53,8 +52,10 @@ from pathlib import Path
 import numpy as np
 from streamlit import config as st_config
 
+from tests import live_server
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, require_chromium
-from tests.test_offline_server import _free_port, _run_one_session
+from tests.live_server import free_port as _free_port
+from tests.test_offline_server import _run_one_session
 
 # Importing the test helpers ran tests/conftest.py, which points QDP_WORKSPACE at a new empty temporary
 # folder (the server here gets its own); remove that folder again.
@@ -68,8 +69,9 @@ PAGE_TIMEOUT = 90.0  # s for one page of one session
 UPLOAD_TIMEOUT = 90.0  # s for the hostile upload's message
 ROUND_MARGIN = 45.0  # s: no round starts later than this before the end of its run's share of the budget
 # s after the last session closed before the last memory reading: Streamlit keeps a closed session
-# for server.disconnectedSessionTTL seconds (so a user whose network drops can reconnect), then frees it.
-SETTLE = float(st_config.get_option("server.disconnectedSessionTTL")) + 5.0
+# for server.disconnectedSessionTTL seconds (so a user whose network drops can reconnect); views/reaper.py
+# then shuts it down within 15 s, which frees its files and tables.
+SETTLE = float(st_config.get_option("server.disconnectedSessionTTL")) + 25.0  # + views/reaper.py's 15 s pass
 STOPPED = re.compile(r"已停止.*stopped", re.S)  # geo/bounded.py: time or memory limit, in both languages
 _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 _CLOCK = os.sysconf("SC_CLK_TCK")
@@ -257,42 +259,14 @@ def source_mtimes() -> dict[str, float]:
 
 def start_server(port: int, workspace: Path, log_path: Path, budget: Budget, file_watcher: str) -> subprocess.Popen:
     """``streamlit run app.py`` on 127.0.0.1:``port`` in its own process group; returns once healthy."""
-    env = {**os.environ, "TIANDITU_KEY": "", "QDP_WORKSPACE": str(workspace)}
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--server.headless", "true"]  # fmt: skip
+    args = ["--server.address", "127.0.0.1", "--server.headless", "true"]
     if file_watcher != "auto":
-        command += ["--server.fileWatcherType", file_watcher]
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)  # fmt: skip
-    for _ in range(300):  # ≥ 0.2 s each, and at most 60 s of the budget
-        if proc.poll() is not None:
-            raise RuntimeError(f"the server stopped (exit {proc.returncode}): {log_path.read_text()[-2000:]}")
-        if budget.left(60) <= 0:
-            break
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                if r.read() == b"ok":
-                    return proc
-        except OSError:
-            pass
-        time.sleep(0.2)
-    stop_server(proc)
-    raise RuntimeError(f"the server did not answer in time: {log_path.read_text()[-2000:]}")
+        args += ["--server.fileWatcherType", file_watcher]
+    return live_server.start(port, log_path, args=args, env={"QDP_WORKSPACE": str(workspace)},
+                             timeout=max(1.0, budget.left(60)))  # fmt: skip
 
 
-def stop_server(proc: subprocess.Popen) -> None:
-    """SIGTERM to the server's process group, SIGKILL after 10 s, then SIGKILL to whatever is left in it."""
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    except ProcessLookupError:
-        pass
-    with contextlib.suppress(ProcessLookupError):  # a forkserver or parse worker left behind in the group
-        os.killpg(proc.pid, signal.SIGKILL)
+stop_server = live_server.stop
 
 
 # --- WebSocket sessions ------------------------------------------------------------------------------

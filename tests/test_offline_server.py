@@ -11,20 +11,17 @@ go out first) and connect a UDP socket to 8.8.8.8 to find its LAN address.
 from __future__ import annotations
 
 import ipaddress
-import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests import live_server
 from tests.conftest import ROOT, missing_dependency
+from tests.live_server import free_port
 
 # connect() is how TCP and UDP clients (DNS included) reach an address; sendto/sendmsg can carry an
 # address on an unconnected socket. glibc's send() is sendto(..., NULL, 0): it also proves the
@@ -35,12 +32,6 @@ _FAMILY = re.compile(r"sa_family=AF_(\w+)")
 _INET = re.compile(r'sin_addr=inet_addr\("([^"]+)"\)')
 _INET6 = re.compile(r'inet_pton\(AF_INET6, "([^"]+)"')
 BUDGET = 25.0  # seconds for start-up, requests and one session of the app
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def outbound(trace_lines: list[str]) -> list[str]:
@@ -95,40 +86,22 @@ def test_the_server_opens_no_outbound_connection(tmp_path):
     strace = shutil.which("strace")
     if strace is None:
         missing_dependency("strace not found; scripts/test.sh installs Debian's strace package")
-    port = _free_port()
+    port = free_port()
     trace = tmp_path / "server.strace"
     log_path = tmp_path / "streamlit.log"
     started = time.monotonic()
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(
-            [strace, "-f", "-qq", "--seccomp-bpf", "-e", f"trace={TRACED}", "-o", str(trace),
-             sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)],
-            cwd=ROOT, env={**os.environ, "TIANDITU_KEY": ""}, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
+    try:
+        wrap = [strace, "-f", "-qq", "--seccomp-bpf", "-e", f"trace={TRACED}", "-o", str(trace)]
+        proc = live_server.start(port, log_path, wrap=wrap, timeout=BUDGET)
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
     url = f"http://127.0.0.1:{port}"
     try:
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"the server stopped (exit {proc.returncode}): {log_path.read_text()[-2000:]}")
-            if time.monotonic() - started > BUDGET:
-                pytest.fail(f"the server did not answer within {BUDGET:.0f} s: {log_path.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.read() == b"ok":
-                        break
-            except OSError:
-                time.sleep(0.2)
         with urllib.request.urlopen(f"{url}/", timeout=5) as r:
             assert r.status == 200 and b'<div id="root">' in r.read()
         errors = _run_one_session(port, BUDGET - (time.monotonic() - started))
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)  # strace and the server it started (our own process group)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        live_server.stop(proc)  # strace and the server it started (its own process group)
     elapsed = time.monotonic() - started
     lines = trace.read_text().splitlines()
     log_text = log_path.read_text()

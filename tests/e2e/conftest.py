@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests import live_server
 from tests.conftest import missing_dependency
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,55 +28,18 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
     """Start ``streamlit run app.py`` on a free loopback port; yield its URL."""
-    port = _free_port()
-    env = {**os.environ, "TIANDITU_KEY": ""}
+    port = live_server.free_port()
     ARTIFACTS.mkdir(exist_ok=True)
-    log = (ARTIFACTS / "streamlit.log").open("w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.terminate()
-        log.close()
-        pytest.fail("streamlit did not start within 60 s; see tests/e2e/artifacts/streamlit.log")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
-    log.close()
+    args = ["--server.address", "127.0.0.1", "--server.headless", "true"]
+    try:
+        proc = live_server.start(port, ARTIFACTS / "streamlit.log", args=args, timeout=60)
+    except RuntimeError as exc:
+        pytest.fail(f"{exc}; see tests/e2e/artifacts/streamlit.log")
+    yield f"http://127.0.0.1:{port}"
+    live_server.stop(proc)
 
 
 def require_chromium(path: str = CHROMIUM) -> str:
