@@ -3,8 +3,11 @@
 :func:`describe_point` and :func:`describe_area` report the district, bay-side area, axis
 corridors (with distances to the centrelines), the cluster (or the nearest one), the nearest
 transport nodes and exclusion zones, and — for a chosen industry — the plan-fit level with the
-plan's reasons and the compliance verdict, using the same rules as :mod:`analysis.siting`.
-Input is WGS84 (EPSG:4326) unless ``coords`` says GCJ-02 or BD-09 (clicks on Gaode tiles).
+plan's reasons, the compliance verdict and the score from :func:`analysis.assess.assess` — for a
+point, what the ranking says there (:func:`analysis.assess.assess_at`: the plot's verdict inside a
+candidate plot, the cluster's inside a cluster, else the spot's); an area is assessed as a plot the
+user proposes (its area against the need, exclusion zones it meets). Input is WGS84 (EPSG:4326)
+unless ``coords`` says GCJ-02 or BD-09 (clicks on Gaode tiles).
 """
 
 from __future__ import annotations
@@ -15,14 +18,16 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from analysis.assess import Assessment, Land, assess, assess_at
 from analysis.plan_fit import Fit, chemical_rule
 from analysis.project import ProjectSpec
-from analysis.siting_config import NODE_KINDS, SitingConfig, load_siting_config
+from analysis.siting import standard_land_check
+from analysis.siting_config import SitingConfig
 from analysis.siting_context import SitingContext, locate
-from analysis.siting_scores import cluster_fits, factor_scores, factor_weights, place_fits, yield_scores
 from geo.chinacoords import convert, convert_geometry
 from geo.crs import METRIC, WGS84
 from geo.measure import M2_PER_MU
+from layers.plan import NODE_KINDS
 from layers.siting_layers import NODE_KIND_NAMES
 
 __all__ = ["LocationReport", "describe_area", "describe_point"]
@@ -51,6 +56,7 @@ class LocationReport:
     fit: Fit | None = None
     score: float | None = None
     compliant: bool | None = None
+    unit: str = ""  # whose verdict: "plot", "cluster" or "spot" (see analysis.assess.assess_at); "area" for areas
     failed_zh: list[str] = field(default_factory=list)
     failed_en: list[str] = field(default_factory=list)
     industry: str = ""
@@ -106,6 +112,30 @@ def _to_wgs84(lon: float, lat: float, coords: str) -> tuple[float, float]:
     return float(x[0]), float(y[0])
 
 
+def _verdict(
+    report: LocationReport, ctx: SitingContext, project: ProjectSpec, config: SitingConfig, a: Assessment, i: int
+) -> None:
+    """Put the verdict of location ``i`` of ``a`` into ``report``."""
+    report.fit = a.fit(i)
+    report.score = float(a.score[i])
+    if not a.chemical_ok[i]:
+        _, zh, en = chemical_rule(ctx.plan, project, False)
+        report.failed_zh.append(zh)
+        report.failed_en.append(en)
+    if a.excluded[i] >= 0:
+        zone = str(ctx.exclusion["name"].iloc[int(a.excluded[i])])
+        report.failed_zh.append(f"【不符合 · 禁止建设区】位于“{zone}”")
+        report.failed_en.append(f"[Not compliant · exclusion zone] inside {zone}")
+    if not a.land_ok[i]:
+        report.failed_zh.append(f"【不符合 · 用地】无不小于 {a.need_mu:,.0f} 亩的可供地块")
+        report.failed_en.append(f"[Not compliant · land] no available plot of at least {a.need_mu:,.0f} mu")
+    std_zh, std_en = standard_land_check(project, config)
+    report.failed_zh += std_zh
+    report.failed_en += std_en
+    report.compliant = bool(a.compliant[i])
+    report.industry = project.term
+
+
 def _report(
     geom_m: shapely.Geometry,
     lon: float,
@@ -114,6 +144,7 @@ def _report(
     project: ProjectSpec | None,
     config: SitingConfig | None,
     cluster_yield,
+    area: bool = False,
 ) -> LocationReport:
     loc = locate(np.array([geom_m], dtype=object), ctx)
     report = LocationReport(lon, lat, on_land=bool(loc.district[0] >= 0))
@@ -137,23 +168,21 @@ def _report(
             report.nodes.append((kind, str(ctx.nodes["name"].iloc[j]), float(loc.node_m[0, k] / 1000)))
     if loc.excluded[0] >= 0:
         report.exclusion = str(ctx.exclusion["name"].iloc[loc.excluded[0]])
-    if project is not None:
-        config = config or load_siting_config()
-        fits = place_fits(project, ctx, loc, cluster_fits(project, ctx), config)
-        factors = factor_scores(project, ctx, loc, fits, config, yield_scores(ctx, cluster_yield)[0])
-        weights = factor_weights(config, cluster_yield is not None, use_land=False)
-        report.fit = fits.fits[int(fits.key_of[0])]
-        report.score = float(sum(w * factors[f][0] for f, w in weights.items()))
-        in_chem = loc.cluster[0] >= 0 and bool(ctx.clusters["chemical"].iloc[loc.cluster[0]])
-        ok, zh, en = chemical_rule(project, in_chem)
-        if not ok:
-            report.failed_zh.append(zh)
-            report.failed_en.append(en)
-        if report.exclusion:
-            report.failed_zh.append(f"【不符合 · 禁止建设区】位于“{report.exclusion}”")
-            report.failed_en.append(f"[Not compliant · exclusion zone] inside {report.exclusion}")
-        report.compliant = not report.failed_zh
-        report.industry = project.term
+    if project is None:
+        return report
+    if config is None:
+        raise ValueError("config is required with a project / 有项目时须给出参数")
+    if area:  # a drawn area: a plot the user proposes
+        land = Land("plot", loc.area_mu, loc.area_mu, np.zeros(1, dtype=int), True)
+        _verdict(report, ctx, project, config, assess(project, ctx, config, loc, land, cluster_yield), 0)
+        report.unit = "area"
+        return report
+    at = assess_at(project, ctx, config, np.array([loc.x[0]]), np.array([loc.y[0]]), cluster_yield)
+    unit, row = str(at.unit[0]), int(at.row[0])
+    a = {"plot": at.plots, "cluster": at.clusters, "spot": at.spots}[unit]
+    assert a is not None
+    _verdict(report, ctx, project, config, a, row)
+    report.unit = unit
     return report
 
 
@@ -204,7 +233,7 @@ def describe_area(
         polygon = shapely.make_valid(polygon)
     area_m = gpd.GeoSeries([polygon], crs=WGS84).to_crs(METRIC).iloc[0]
     rep = shapely.point_on_surface(polygon)
-    report = _report(area_m, rep.x, rep.y, ctx, project, config, cluster_yield)
+    report = _report(area_m, rep.x, rep.y, ctx, project, config, cluster_yield, area=True)
     report.area_mu = float(area_m.area / M2_PER_MU)
     for frame in (ctx.clusters, ctx.districts):
         shares = shapely.area(shapely.intersection(frame.geometry.to_numpy(), area_m)) / M2_PER_MU

@@ -31,6 +31,7 @@ __all__ = [
     "Choice",
     "Flag",
     "Integer",
+    "Keyed",
     "Number",
     "Sequence",
     "Spec",
@@ -231,7 +232,35 @@ class Table:
         return out
 
 
-Spec = Number | Integer | Flag | Choice | Text | Sequence | Table
+@dataclass(frozen=True)
+class Keyed:
+    """A TOML table whose keys are names chosen by the user (bare keys), each value of one spec.
+
+    What the names must be (e.g. industry ids of the plan) is checked by whoever knows them.
+    """
+
+    value: Table
+    max_items: int = 500
+    noun: tuple[str, str] = ("键", "keys")
+
+    def check(self, value: Any, key: str, problems: list[str]) -> Any:
+        if not isinstance(value, Mapping):
+            problems.append(f"{key or '?'}: 须为表 / must be a table such as [{key}], got {_show(value)}")
+            return None
+        if len(value) > self.max_items:
+            problems.append(f"{key}: 最多 {self.max_items} 项 / at most {self.max_items} entries, got {len(value)}")
+            return None
+        bad = sorted(str(k) for k in value if not isinstance(k, str) or not _BARE_KEY.fullmatch(k))
+        if bad:
+            zh, en = self.noun
+            problems.append(f"{key}: {zh}须为字母、数字、_ 或 - / {en} must be letters, digits, _ or -, got {bad[:5]}")
+            return None
+        before = len(problems)
+        out = {k: self.value.check(v, _path(key, k), problems) for k, v in value.items()}
+        return out if len(problems) == before else None
+
+
+Spec = Number | Integer | Flag | Choice | Text | Sequence | Table | Keyed
 
 
 def check(schema: Table, values: Any, error: type[Exception], source: str = "") -> dict[str, Any]:

@@ -2,8 +2,8 @@
 
 Units: land in 亩 (1 亩 = 666.67 m²), money in 万元 (10 000 CNY), energy in 吨标准煤 (tce) a
 year. The industry may be any term the plan uses (``新能源汽车``, ``集成电路``, ``高端化工``,
-``机器人`` …), a taxonomy id (``nev``) or an English name; it is resolved against the plan's
-catalogue (:func:`layers.catalogue.resolve_industry`).
+``机器人`` …), a taxonomy id (``nev``) or an English name, or an everyday synonym (``芯片``); it is
+resolved against the plan given (:meth:`layers.plan.Plan.resolve_industry`).
 """
 
 from __future__ import annotations
@@ -11,14 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from layers.catalogue import (
-    UnknownIndustryError,
-    directives,
-    industries,
-    industry_terms,
-    plan_term,
-    resolve_industry,
-)
+from layers.plan import Plan, UnknownIndustryError
 
 __all__ = ["ProjectError", "ProjectSpec", "UnknownIndustryError", "make_project"]
 
@@ -110,13 +103,27 @@ def _amount(value: float | None, name_zh: str, name_en: str, unit: str, required
 
 
 def make_project(
+    plan: Plan,
     industry: str,
     land_mu: float,
     investment_wan: float | None = None,
     tax_wan: float | None = None,
     energy_tce: float | None = None,
 ) -> ProjectSpec:
-    """Validate a project and resolve its industry.
+    """Validate a project and resolve its industry in ``plan``.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan (:func:`layers.plan.load_plan`, or a toy plan in tests).
+    industry : str
+        A plan term, taxonomy id, English name or synonym.
+    land_mu : float
+        Land needed, 亩 (0 < land ≤ 100 000).
+    investment_wan, tax_wan : float, optional
+        Fixed-asset investment and expected annual tax, 万元 (≥ 0).
+    energy_tce : float, optional
+        Annual energy use, tonnes of standard coal (≥ 0).
 
     Raises
     ------
@@ -128,24 +135,22 @@ def make_project(
     given = (industry or "").strip()
     if not given:
         raise ProjectError("请填写产业 / the industry is required")
-    industry_id = resolve_industry(given)  # raises UnknownIndustryError
-    term = plan_term(given)  # a synonym (化工) is asked as the plan's own term (高端化工)
+    industry_id = plan.resolve_industry(given)  # raises UnknownIndustryError
+    term = plan.plan_term(given)  # a synonym (化工) is asked as the plan's own term (高端化工)
     land = _amount(land_mu, "用地需求", "land need", "亩", required=True)
     if land is None or land <= 0 or land > MAX_LAND_MU:
         raise ProjectError(
             f"用地需求须在 0–{MAX_LAND_MU:,.0f} 亩之间 / land need must be in (0, {MAX_LAND_MU:,.0f}] mu"
         )
-    row = industries().set_index("id").loc[industry_id]
-    terms = industry_terms().set_index("term")
-    kind = str(terms.loc[term, "kind"]) if term in terms.index else "industry"
-    restricted = {t for d in directives().itertuples() if d.kind == "restrict" for t in d.terms}
+    row = plan.industry(industry_id)
+    found = plan.term(term)
     return ProjectSpec(
         term=term,
         industry=industry_id,
-        industry_name=str(row["name"]),
-        industry_name_en=str(row["name_en"]),
-        term_kind=kind,
-        chemical=bool(row["chemical"]) or term in restricted,
+        industry_name=row.name,
+        industry_name_en=row.name_en,
+        term_kind=found.kind if found is not None else "industry",
+        chemical=row.chemical or term in plan.restricted_terms(),
         land_mu=land,
         investment_wan=_amount(investment_wan, "投资额", "investment", "万元"),
         tax_wan=_amount(tax_wan, "年税收", "annual tax", "万元"),

@@ -35,22 +35,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from analysis.assess import Assessment, assess, assess_at, cluster_land, plot_land, standard_land_failures
 from analysis.plan_fit import chemical_rule, project_notes
 from analysis.project import ProjectError, ProjectSpec, UnknownIndustryError, make_project
-from analysis.siting_config import NODE_KINDS, SitingConfig, SitingConfigError, load_siting_config
-from analysis.siting_context import SitingContext, build_context
-from analysis.siting_scores import (
-    Fits,
-    cluster_fits,
-    factor_scores,
-    factor_weights,
-    fit_scores,
-    place_fits,
-    points_table,
-    relevant_axes,
-    yield_scores,
-)
-from geo.crs import WGS84
+from analysis.siting_config import SitingConfig, SitingConfigError, load_siting_config
+from analysis.siting_context import Locations, SitingContext, build_context
+from analysis.siting_scores import relevant_axes, yield_scores
+from geo.crs import WGS84, to_metric_xy
+from layers.plan import NODE_KINDS
 from layers.siting_layers import NODE_KIND_NAMES
 
 __all__ = ["FACTOR_NAMES", "SiteResult", "main", "rank_sites", "standard_land_check"]
@@ -137,20 +129,18 @@ def _plain(value: object) -> object:
     return value
 
 
+_STANDARD_NAMES = {"investment": ("投资强度", "investment intensity"), "tax": ("亩均税收", "tax per mu"),
+                   "tax_per_tce": ("单位能耗税收", "tax per tce")}  # fmt: skip
+
+
 def standard_land_check(project: ProjectSpec, config: SitingConfig) -> tuple[list[str], list[str]]:
-    """标准地 thresholds the project does not meet (empty lists when it meets all it reports)."""
+    """标准地 thresholds the project does not meet, as text (zh, en); empty when it meets all it reports."""
     zh, en = [], []
-    std = config.standard_land
-    checks = (
-        (project.investment_per_mu, std["min_investment_wan_per_mu"], "投资强度", "investment intensity", "万元/亩"),
-        (project.tax_per_mu, std["min_tax_wan_per_mu"], "亩均税收", "tax per mu", "万元/亩"),
-        (project.tax_per_tce, std["min_tax_wan_per_tce"], "单位能耗税收", "tax per tce", "万元/吨标准煤"),
-    )  # fmt: skip
-    for value, minimum, name_zh, name_en, unit in checks:
-        if value is not None and minimum > 0 and value < minimum:
-            tag = "默认参数，非官方" if not config.official else "本地参数"
-            zh.append(f"【不符合 · 标准地（{tag}）】{name_zh} {value:,.1f} {unit} < {minimum:,.1f} {unit}")
-            en.append(f"[Not compliant · 标准地 threshold] {name_en} {value:,.1f} {unit} < {minimum:,.1f} {unit}")
+    tag = "默认参数，非官方" if not config.official else "本地参数"
+    for f in standard_land_failures(project, config):
+        name_zh, name_en = _STANDARD_NAMES[f.key]
+        zh.append(f"【不符合 · 标准地（{tag}）】{name_zh} {f.value:,.1f} {f.unit} < {f.minimum:,.1f} {f.unit}")
+        en.append(f"[Not compliant · 标准地 threshold] {name_en} {f.value:,.1f} {f.unit} < {f.minimum:,.1f} {f.unit}")
     return zh, en
 
 
@@ -166,11 +156,11 @@ def _rank(frame: pd.DataFrame) -> pd.DataFrame:
 def rank_sites(
     project: ProjectSpec,
     ctx: SitingContext,
-    config: SitingConfig | None = None,
+    config: SitingConfig,
     cluster_yield: pd.DataFrame | None = None,
     top_plots: int = 20,
 ) -> SiteResult:
-    """Rank the clusters and candidate plots of ``ctx`` for ``project``.
+    """Rank the clusters and candidate plots of ``ctx`` for ``project`` (verdicts from :func:`analysis.assess.assess`).
 
     Parameters
     ----------
@@ -178,22 +168,20 @@ def rank_sites(
         From :func:`analysis.project.make_project`.
     ctx : SitingContext
         From :func:`analysis.siting_context.build_context`.
-    config : SitingConfig, optional
-        Defaults to ``siting.toml`` (not official).
+    config : SitingConfig
+        Weights and thresholds (:func:`analysis.siting_config.load_siting_config`).
     cluster_yield : DataFrame, optional
         亩产效益 by cluster (:func:`analysis.aggregate.aggregate_zones` on ``clusters``: ``id``,
         ``tax_per_mu``, ``suppressed``); without it the land_yield factor is left out.
     top_plots : int
         Plots that get written reasons (all plots are scored and ranked).
     """
-    config = config or load_siting_config()
     std_zh, std_en = standard_land_check(project, config)
     notes_zh, notes_en = list(std_zh), list(std_en)
-    pz, pe = project_notes(project)
+    pz, pe = project_notes(ctx.plan, project)
     notes_zh += pz
     notes_en += pe
     has_plots = ctx.plot_locations is not None
-    weights = factor_weights(config, cluster_yield is not None, has_plots)
     if cluster_yield is None:
         notes_zh.append("未载入亩产效益评价：不计“集聚区亩产效益”因子，其余权重按比例放大")
         notes_en.append("No 亩产效益 evaluation loaded: the cluster land-use efficiency factor is left out")
@@ -205,94 +193,121 @@ def rank_sites(
     notes_zh += samples_zh
     notes_en += samples_en
 
-    yield_score, yield_value, yield_rank = yield_scores(ctx, cluster_yield)
-    c_fits = cluster_fits(project, ctx)
-    need = project.land_mu * (1 - config.land_tolerance)
-    chem_ok_cluster = np.array([chemical_rule(project, bool(v))[0] for v in ctx.clusters["chemical"]])
-    chem_rule = chemical_rule(project, False)
+    rel_axes = relevant_axes(project, ctx)
 
-    # ---- plots -------------------------------------------------------------------------------
-    if has_plots:
-        pl = ctx.plot_locations
-        p_fits = place_fits(project, ctx, pl, c_fits, config)
-        p_factors = factor_scores(project, ctx, pl, p_fits, config, yield_score)
-        area = pl.area_mu
-        p_factors["free_land"] = np.where(area >= need, np.minimum(1.0, 1.5 * project.land_mu / np.maximum(area, 1e-9)),
-                                          area / project.land_mu)  # fmt: skip
-        in_chem = np.where(pl.cluster >= 0, ctx.clusters["chemical"].to_numpy(bool)[pl.cluster.clip(0)], False)
-        ok_chem = in_chem | (not project.chemical)
-        ok_land = area >= need
-        ok_free = pl.excluded < 0
-        p_site_ok = ok_chem & ok_land & ok_free
     # ---- clusters ----------------------------------------------------------------------------
     cl = ctx.cluster_locations
-    c_key = Fits(c_fits, fit_scores(c_fits, [not bool(v) for v in ctx.clusters["plan_named"]], config),
-                  np.arange(len(ctx.clusters)))  # fmt: skip
-    c_factors = factor_scores(project, ctx, cl, c_key, config, yield_score)
+    land = cluster_land(ctx, project, config)
+    ca = assess(project, ctx, config, cl, land, cluster_yield)
     n_c = len(ctx.clusters)
-    free_mu, largest, n_ok = np.zeros(n_c), np.zeros(n_c), np.zeros(n_c, dtype=int)
-    if has_plots:
-        usable = ok_free & (pl.cluster >= 0)
-        np.add.at(free_mu, pl.cluster[usable & ok_land], area[usable & ok_land])
-        np.maximum.at(largest, pl.cluster[usable], area[usable])
-        np.add.at(n_ok, pl.cluster[usable & ok_land], 1)
-        c_factors["free_land"] = np.minimum(1.0, free_mu / (project.land_mu * config.land_full_ratio))
-    else:
-        c_factors["free_land"] = np.zeros(n_c)
-    c_site_ok = chem_ok_cluster & ((n_ok > 0) | (not has_plots))
-
     clusters = pd.DataFrame({"id": ctx.clusters["id"], "name": ctx.clusters["name"]})
-    clusters = pd.concat([clusters, points_table(c_factors, weights)], axis=1)
-    clusters["site_ok"] = c_site_ok
-    clusters["compliant"] = c_site_ok & (not std_zh)
-    clusters["fit_level"] = [f.level for f in c_fits]
-    clusters["free_land_mu"] = free_mu.round(1)
-    clusters["largest_plot_mu"] = largest.round(1)
-    rel_axes = relevant_axes(project, ctx)
+    clusters = pd.concat([clusters, ca.points], axis=1)
+    clusters["site_ok"] = ca.site_ok
+    clusters["compliant"] = ca.compliant
+    clusters["fit_level"] = ca.fit_levels()
+    clusters["free_land_mu"] = land.area_mu.round(1)
+    clusters["largest_plot_mu"] = land.largest_mu.round(1)
     clusters["axis_km"] = (cl.axis_m[:, rel_axes].min(axis=1) / 1000).round(1)
-    reasons = [
-        _reasons(project, ctx, config, c_fits[i], cl, i, weights, c_factors, rel_axes,
-                 land=(free_mu[i], largest[i], n_ok[i], has_plots, True),
-                 yield_info=(yield_value[i], yield_rank[i], cluster_yield is not None),
-                 failures=_failures(chem_ok_cluster[i], chem_rule, has_plots and n_ok[i] == 0, None, std_zh, std_en,
-                                    project, config))
-        for i in range(n_c)
-    ]  # fmt: skip
+    reasons = [_texts(project, ctx, config, ca, cl, i, cluster_yield) for i in range(n_c)]
     clusters["reasons_zh"] = [r[0] for r in reasons]
     clusters["reasons_en"] = [r[1] for r in reasons]
     clusters["failed_zh"] = [r[2] for r in reasons]
     clusters["failed_en"] = [r[3] for r in reasons]
     clusters = _rank(clusters)
 
-    if has_plots:
-        plots = ctx.plots[["id"]].copy()
-        plots["name"] = ctx.plots["name"] if "name" in ctx.plots else ctx.plots["id"].astype(str)
-        plots = pd.concat([plots.reset_index(drop=True), points_table(p_factors, weights)], axis=1)
-        plots["site_ok"] = p_site_ok
-        plots["compliant"] = p_site_ok & (not std_zh)
-        plots["cluster"] = np.append(ctx.clusters["name"].to_numpy(object), "")[pl.cluster]
-        plots["area_mu"] = area.round(1)
-        plots["fit_level"] = np.array([f.level for f in p_fits.fits], dtype=object)[p_fits.key_of]
-        plots["axis_km"] = (pl.axis_m[:, rel_axes].min(axis=1) / 1000).round(1)
-        plots["geometry"] = ctx.plot_geoms_wgs84
-        plots["_pos"] = np.arange(len(plots))
-        plots = gpd.GeoDataFrame(_rank(plots), geometry="geometry", crs=WGS84)
-        idx = plots.pop("_pos").to_numpy()
-        texts = [
-            _reasons(project, ctx, config, p_fits.fits[p_fits.key_of[i]], pl, i, weights, p_factors, rel_axes,
-                     land=(area[i], area[i], int(ok_land[i]), True, False),
-                     yield_info=(yield_value[pl.cluster[i]] if pl.cluster[i] >= 0 else np.nan,
-                                 yield_rank[pl.cluster[i]] if pl.cluster[i] >= 0 else 0, cluster_yield is not None),
-                     failures=_failures(bool(ok_chem[i]), chem_rule, not ok_land[i], _zone_name(ctx, pl.excluded[i]),
-                                        std_zh, std_en, project, config))
-            for i in idx[:top_plots]
-        ]  # fmt: skip
-        empty: list[str] = []
-        for col, j in (("reasons_zh", 0), ("reasons_en", 1), ("failed_zh", 2), ("failed_en", 3)):
-            plots[col] = [t[j] for t in texts] + [empty] * (len(plots) - len(texts))
-    else:
+    # ---- plots -------------------------------------------------------------------------------
+    if not has_plots:
         plots = gpd.GeoDataFrame({"id": [], "name": [], "score": [], "compliant": []}, geometry=[], crs=WGS84)
-    return SiteResult(project, config, clusters, plots, weights, notes_zh, notes_en, samples_zh, samples_en)
+        return SiteResult(project, config, clusters, plots, ca.weights, notes_zh, notes_en, samples_zh, samples_en)
+    pl = ctx.plot_locations
+    pa = assess(project, ctx, config, pl, plot_land(ctx, project, config), cluster_yield)
+    area = pl.area_mu
+    plots = ctx.plots[["id"]].copy()
+    plots["name"] = ctx.plots["name"] if "name" in ctx.plots else ctx.plots["id"].astype(str)
+    plots = pd.concat([plots.reset_index(drop=True), pa.points], axis=1)
+    plots["site_ok"] = pa.site_ok
+    plots["compliant"] = pa.compliant
+    plots["cluster"] = np.append(ctx.clusters["name"].to_numpy(object), "")[pl.cluster]
+    plots["area_mu"] = area.round(1)
+    plots["fit_level"] = pa.fit_levels()
+    plots["axis_km"] = (pl.axis_m[:, rel_axes].min(axis=1) / 1000).round(1)
+    plots["geometry"] = ctx.plot_geoms_wgs84
+    plots["_pos"] = np.arange(len(plots))
+    plots = gpd.GeoDataFrame(_rank(plots), geometry="geometry", crs=WGS84)
+    idx = plots.pop("_pos").to_numpy()
+    texts = [_texts(project, ctx, config, pa, pl, i, cluster_yield) for i in idx[:top_plots]]
+    empty: list[str] = []
+    for col, j in (("reasons_zh", 0), ("reasons_en", 1), ("failed_zh", 2), ("failed_en", 3)):
+        plots[col] = [t[j] for t in texts] + [empty] * (len(plots) - len(texts))
+    return SiteResult(project, config, clusters, plots, ca.weights, notes_zh, notes_en, samples_zh, samples_en)
+
+
+def _texts(project: ProjectSpec, ctx: SitingContext, config: SitingConfig, a: Assessment, loc: Locations, i: int,
+           cluster_yield: pd.DataFrame | None) -> tuple[list[str], list[str], list[str], list[str]]:  # fmt: skip
+    """Reasons and failed rules (zh, en, failed zh, failed en) of location ``i`` of assessment ``a``."""
+    _, value, rank = yield_scores(ctx, cluster_yield)
+    c = int(loc.cluster[i])
+    std_zh, std_en = standard_land_check(project, config)
+    land = a.land
+    land_info = (land.area_mu[i], land.largest_mu[i], int(land.count[i]), land.checked, land.kind == "cluster")
+    failures = _failures(bool(a.chemical_ok[i]), chemical_rule(ctx.plan, project, False), not a.land_ok[i],
+                         _zone_name(ctx, int(a.excluded[i])), std_zh, std_en, project, config)  # fmt: skip
+    return _reasons(project, ctx, config, a.fit(i), loc, i, a.weights, a.factors, relevant_axes(project, ctx),
+                    land=land_info, yield_info=(value[c] if c >= 0 else np.nan, rank[c] if c >= 0 else 0,
+                                                cluster_yield is not None), failures=failures)  # fmt: skip
+
+
+def verdict_at(
+    project: ProjectSpec,
+    ctx: SitingContext,
+    config: SitingConfig,
+    lon: float,
+    lat: float,
+    cluster_yield: pd.DataFrame | None = None,
+    lang: str = "zh",
+) -> dict[str, object]:
+    """The verdict at one point (WGS84), exactly as the ranking states it there.
+
+    Returns
+    -------
+    dict
+        ``compliant`` (bool), ``score`` (0–100, the ranking's scale), ``cluster`` (the cluster's
+        name, or None), ``fit_level``, ``failures`` and ``reasons`` (text in ``lang``), and
+        ``unit``: ``"plot"`` (the point lies in a candidate plot, whose verdict this is),
+        ``"cluster"`` (in a cluster outside every plot: the cluster's verdict, its land included)
+        or ``"spot"`` (elsewhere: the spot itself, land not checked), with ``id`` of that plot or cluster.
+
+    Raises
+    ------
+    ValueError
+        Coordinates that are not finite, or a point outside Qingdao's land.
+    """
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        raise ValueError(f"坐标须为有限数值 / coordinates must be finite numbers, got {lon!r}, {lat!r}")
+    x, y = to_metric_xy(np.array([lon]), np.array([lat]))
+    at = assess_at(project, ctx, config, x, y, cluster_yield)
+    unit, row = str(at.unit[0]), int(at.row[0])
+    if unit == "plot":
+        a, loc, ident = at.plots, ctx.plot_locations, ctx.plots["id"].iloc[row]
+    elif unit == "cluster":
+        a, loc, ident = at.clusters, ctx.cluster_locations, ctx.clusters["id"].iloc[row]
+    else:
+        a, loc, ident = at.spots, at.spot_locations, None
+        if loc.district[row] < 0:
+            raise ValueError(f"该点不在青岛市陆域内 / the point ({lon}, {lat}) is not on Qingdao's land")
+    assert a is not None and loc is not None
+    reasons_zh, reasons_en, failed_zh, failed_en = _texts(project, ctx, config, a, loc, row, cluster_yield)
+    c = int(loc.cluster[row])
+    return {
+        "compliant": bool(a.compliant[row]),
+        "score": _rounded(a.score[row]),
+        "cluster": str(ctx.clusters["name"].iloc[c]) if c >= 0 else None,
+        "fit_level": a.fit(row).level,
+        "failures": failed_zh if lang == "zh" else failed_en,
+        "reasons": reasons_zh if lang == "zh" else reasons_en,
+        "unit": unit,
+        "id": _plain(ident),
+    }
 
 
 def _zone_name(ctx: SitingContext, index: int) -> str | None:
@@ -365,6 +380,14 @@ def _reasons(project, ctx, config, fit, loc, i, weights, factors, rel_axes, land
     return zh, en, failures[0], failures[1]
 
 
+def _point(text: str) -> tuple[float, float]:
+    try:
+        lon, lat = (float(v) for v in text.replace("，", ",").split(","))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"须为 经度,纬度 / must be LON,LAT (WGS84), got {text!r}") from exc
+    return lon, lat
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; prints JSON (``--json``) or a table. Exit code 2 on bad input."""
     parser = argparse.ArgumentParser(prog="python -m analysis.siting", description="选址分析 / site selection")
@@ -374,6 +397,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tax-wan", type=float, help="达产年税收（万元）")
     parser.add_argument("--energy-tce", type=float, help="年综合能耗（吨标准煤）")
     parser.add_argument("--top", type=int, default=5, help="列出前 K 个集聚区和地块（默认 5）")
+    parser.add_argument("--at", type=_point, metavar="LON,LAT",
+                        help="该点（WGS84）的结论，与排名一致 / the verdict at a point, as ranked")  # fmt: skip
     parser.add_argument("--config", type=Path, help="参数文件 TOML（默认：非官方默认参数）")
     parser.add_argument("--plots", type=Path, help="可供地块文件（默认：内置合成样例）")
     parser.add_argument("--exclusion", type=Path, help="禁止建设区文件（默认：内置示例）")
@@ -383,13 +408,15 @@ def main(argv: list[str] | None = None) -> int:
     from geo.io import GeoIOError
     from layers import load_layers
     from layers.imports import import_layer
+    from layers.plan import load_plan
     from layers.siting_layers import exclusion_zones, plots
 
     try:
         if args.top < 1:
             raise ProjectError("--top 须 ≥ 1 / --top must be ≥ 1")
-        project = make_project(args.industry, args.land_mu, args.investment_wan, args.tax_wan, args.energy_tce)
-        config = load_siting_config(args.config)
+        plan = load_plan()
+        project = make_project(plan, args.industry, args.land_mu, args.investment_wan, args.tax_wan, args.energy_tce)
+        config = load_siting_config(args.config, plan)
         layers = load_layers(["districts", "bay_areas", "axes", "clusters", "transport_nodes"])
         inputs = {}
         for kind, path, sample in (("plots", args.plots, plots), ("exclusion_zones", args.exclusion, exclusion_zones)):
@@ -400,14 +427,27 @@ def main(argv: list[str] | None = None) -> int:
             for note in checked.notes_zh if args.lang == "zh" else checked.notes_en:
                 print(f"注意 / note ({path.name}): {note}", file=sys.stderr)
             inputs[kind] = checked.gdf
-        ctx = build_context(layers, exclusion=inputs["exclusion_zones"], plots=inputs["plots"])
-        result = rank_sites(project, ctx, config, top_plots=args.top)
+        ctx = build_context(layers, plan, exclusion=inputs["exclusion_zones"], plots=inputs["plots"])
+        if args.at is not None:
+            verdict = verdict_at(project, ctx, config, *args.at, lang=args.lang)
+        else:
+            result = rank_sites(project, ctx, config, top_plots=args.top)
     except UnknownIndustryError as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
     except (ProjectError, SitingConfigError, GeoIOError, ValueError, OSError) as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
+    if args.at is not None:
+        if args.json:
+            print(json.dumps(verdict, ensure_ascii=False, indent=2, allow_nan=False))
+            return 0
+        zh = args.lang == "zh"
+        mark = ("符合" if zh else "compliant") if verdict["compliant"] else ("不符合" if zh else "not compliant")
+        print(f"{mark}  {verdict['score']}/100  {verdict['cluster'] or '—'}  ({verdict['fit_level']})")
+        for line in [*verdict["failures"], *verdict["reasons"]]:  # type: ignore[misc]
+            print(f"  {line}")
+        return 0
     data = result.to_json(top=args.top, lang=args.lang)
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
@@ -425,4 +465,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from cli.pipes import quiet_pipe
+
+    sys.exit(quiet_pipe(main))

@@ -10,12 +10,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from analysis.param_schema import Flag, Number, Table, Text, check, read_toml, toml_key, toml_value
-from layers.catalogue import NODE_KINDS, industries  # the kinds of transport node the catalogue knows
+from analysis.param_schema import Flag, Keyed, Number, Table, Text, check, read_toml, toml_key, toml_value
+from layers.plan import NODE_KINDS, Plan  # the kinds of transport node the plan relies on
 
 __all__ = [
     "DEFAULT_SITING_CONFIG",
@@ -24,6 +23,7 @@ __all__ = [
     "NODE_KINDS",
     "SitingConfig",
     "SitingConfigError",
+    "check_industries",
     "load_siting_config",
 ]
 
@@ -75,7 +75,7 @@ class SitingConfig:
     title_en: str = "Default parameters (not official)"
 
     def __post_init__(self) -> None:
-        for key, value in _fields(check(_schema(), _document(self), SitingConfigError)).items():
+        for key, value in _fields(check(_SCHEMA, _document(self), SitingConfigError)).items():
             object.__setattr__(self, key, value)  # normalised: floats, NFKC text
         core = math.fsum(self.weights[f] for f in _CORE_FACTORS)
         if not core >= _MIN_SUM:
@@ -125,12 +125,11 @@ _MIN_SUM = 1e-6  # weights must add up to at least this (not all zero)
 _CORE_FACTORS = ("plan_fit", "axis", "transport")  # always scored; land_yield and free_land only with their data
 
 
-@cache
 def _schema() -> Table:
-    """The schema of ``siting.toml`` (built on first use: industry ids come from the catalogue)."""
+    """The schema of ``siting.toml`` (industry ids under ``by_industry`` are checked against a plan)."""
     node_weights = Table({k: Number() for k in NODE_KINDS}, min_sum=_MIN_SUM, noun=("站点类型", "node kinds"))
     distance = Table({"full_m": Number(0.0, 1e6), "zero_m": Number(0.0, 1e6)}, required=True)
-    by_industry = Table({i: node_weights for i in industries()["id"]}, noun=("产业", "industry ids"))
+    by_industry = Keyed(node_weights, noun=("产业", "industry ids"))
     return Table(
         {
             "title": Text(),
@@ -189,8 +188,35 @@ def _fields(doc: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def load_siting_config(source: str | Path | bytes | None = None) -> SitingConfig:
+_SCHEMA = _schema()
+
+
+def check_industries(config: SitingConfig, plan: Plan, source: str = "") -> SitingConfig:
+    """``config`` when every industry id under ``transport_weights.by_industry`` is one of ``plan``'s.
+
+    Raises
+    ------
+    SitingConfigError
+        Naming the unknown ids and the known ones.
+    """
+    known = [i.id for i in plan.industries]
+    unknown = sorted(k for k in config.transport_by_industry if k not in known)
+    if unknown:
+        head = f"{source}: " if source else ""
+        raise SitingConfigError(f"{head}[transport_weights.by_industry] 未知产业 / unknown industry ids {unknown}; "
+                                f"可用 / known: {known}")  # fmt: skip
+    return config
+
+
+def load_siting_config(source: str | Path | bytes | None = None, plan: Plan | None = None) -> SitingConfig:
     """Read and validate a configuration; ``None`` reads the defaults (``siting.toml``).
+
+    Parameters
+    ----------
+    source : path or bytes, optional
+        A TOML file or its content.
+    plan : Plan, optional
+        When given, industry ids under ``transport_weights.by_industry`` must be the plan's.
 
     Raises
     ------
@@ -198,8 +224,9 @@ def load_siting_config(source: str | Path | bytes | None = None) -> SitingConfig
         Unreadable TOML, an unknown key or an invalid value (the message names every key).
     """
     raw, name = read_toml(DEFAULT_SITING_CONFIG if source is None else source, SitingConfigError)
-    doc = check(_schema(), raw, SitingConfigError, name)
+    doc = check(_SCHEMA, raw, SitingConfigError, name)
     try:
-        return SitingConfig(**_fields(doc))
+        config = SitingConfig(**_fields(doc))
     except SitingConfigError as exc:
         raise SitingConfigError(f"{name}: {exc}") from exc
+    return config if plan is None else check_industries(config, plan, name)

@@ -11,19 +11,19 @@ Cost for 100 000 plots (2-core CI machine): ≈ 0.3 s, paid once per plot layer.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 
 import geopandas as gpd
 import numpy as np
 import shapely
 
-from analysis.siting_config import NODE_KINDS
 from geo.crs import METRIC, WGS84
 from geo.measure import M2_PER_MU
-from geo.pointquery import containing_polygon
+from geo.pointquery import containing_polygon, distance_to_line
+from layers.plan import NODE_KINDS, Plan
 
-__all__ = ["Locations", "SitingContext", "build_context", "locate"]
+__all__ = ["Locations", "SitingContext", "build_context", "locate", "locate_xy"]
 
 _REQUIRED_LAYERS = ("districts", "bay_areas", "axes", "clusters")
 
@@ -62,12 +62,13 @@ class Locations:
 
 @dataclass
 class SitingContext:
-    """Layers in EPSG:4549 and the located candidate plots.
+    """The plan, its layers in EPSG:4549 and the located candidate plots.
 
-    ``clusters`` carries ``bay_id`` (the bay-side area of its representative point) and
-    ``chemical``/``plan_named`` flags; ``plots`` is empty when no plot layer is given.
+    ``clusters`` carries ``bay_id`` (the bay-side area of its representative point) and the
+    ``chemical``/``plan_named`` flags of ``plan``; ``plots`` is empty when no plot layer is given.
     """
 
+    plan: Plan
     districts: gpd.GeoDataFrame
     bays: gpd.GeoDataFrame
     axes: gpd.GeoDataFrame
@@ -99,59 +100,101 @@ def _sample_label(gdf: gpd.GeoDataFrame) -> str:
     return ""
 
 
+_CHUNK = 100_000  # candidates located at once: bounds the (candidates × nodes) distance matrices
+
+
 def locate(geoms: np.ndarray, ctx: SitingContext, by_point: bool = True) -> Locations:
     """Locate candidate geometries (EPSG:4549) in the context.
 
     Parameters
     ----------
     geoms : array of shapely geometries
-        Points or polygons in EPSG:4549.
+        Points or polygons in EPSG:4549 (any number: located in chunks of 100 000).
     by_point : bool
         Measure distances from each candidate's representative point (fast; right for plots of
         a few hundred 亩). ``False`` measures from the whole geometry (for cluster footprints).
     """
     geoms = np.asarray(geoms, dtype=object)
-    n = len(geoms)
-    points = shapely.point_on_surface(geoms)
-    x, y = shapely.get_x(points), shapely.get_y(points)
-    origin = points if by_point else geoms
+    return _chunked(len(geoms), lambda s: _locate(ctx, geoms=geoms[s], by_point=by_point))
+
+
+def locate_xy(x: np.ndarray, y: np.ndarray, ctx: SitingContext) -> Locations:
+    """Locate points given as EPSG:4549 coordinates (clicks, raster cells), without making geometries.
+
+    The same as :func:`locate` on point geometries (a point on an exclusion zone's boundary counts
+    as outside it here), at a fraction of the cost for a million raster cells.
+    """
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    return _chunked(len(x), lambda s: _locate(ctx, xy=(x[s], y[s])))
+
+
+def _chunked(n: int, run: Callable[[slice], Locations]) -> Locations:
+    parts = [run(slice(i, i + _CHUNK)) for i in range(0, max(n, 1), _CHUNK)]
+    if len(parts) == 1:
+        return parts[0]
+    return Locations(*(np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(Locations)))
+
+
+def _first_hit(n: int, cand: np.ndarray, zone: np.ndarray) -> np.ndarray:
+    """For ``n`` candidates and (candidate, zone) pairs: the lowest zone index per candidate, −1 for none."""
+    out = np.full(n, -1, dtype=np.int64)
+    order = np.lexsort((zone, cand))
+    cand, zone = cand[order], zone[order]
+    first = np.ones(cand.size, dtype=bool)
+    first[1:] = cand[1:] != cand[:-1]
+    out[cand[first]] = zone[first]
+    return out
+
+
+def _locate(ctx: SitingContext, *, geoms: np.ndarray | None = None, xy: tuple[np.ndarray, np.ndarray] | None = None,
+            by_point: bool = True) -> Locations:  # fmt: skip
+    if geoms is not None:
+        n = len(geoms)
+        is_points = n > 0 and bool((shapely.get_type_id(geoms) == 0).all())
+        points = geoms if is_points else shapely.point_on_surface(geoms)  # points are their own representative
+        x, y = shapely.get_x(points), shapely.get_y(points)
+    else:
+        assert xy is not None
+        x, y = xy
+        n = len(x)
     cluster = containing_polygon(x, y, ctx.clusters.geometry.to_numpy())
     bay = containing_polygon(x, y, ctx.bays.geometry.to_numpy())
     district = containing_polygon(x, y, ctx.districts.geometry.to_numpy())
-    axis_m = np.column_stack([shapely.distance(origin, line) for line in ctx.axes.geometry.to_numpy()] or [np.zeros(n)])
+    lines = ctx.axes.geometry.to_numpy()
+    if by_point:
+        axis_m = np.column_stack([distance_to_line(x, y, line) for line in lines] or [np.zeros(n)])
+    else:
+        axis_m = np.column_stack([shapely.distance(geoms, line) for line in lines] or [np.zeros(n)])
     node_m = np.full((n, len(NODE_KINDS)), np.inf)
     node_nearest = np.full((n, len(NODE_KINDS)), -1, dtype=np.int64)
     kinds = ctx.nodes["kind"].to_numpy() if len(ctx.nodes) else np.array([])
+    node_geoms = ctx.nodes.geometry.to_numpy()
     for k, kind in enumerate(NODE_KINDS):
         idx = np.flatnonzero(kinds == kind)
         if idx.size == 0:
             continue
         if by_point:
-            nx, ny = (
-                shapely.get_x(ctx.nodes.geometry.to_numpy()[idx]),
-                shapely.get_y(ctx.nodes.geometry.to_numpy()[idx]),
-            )
+            nx, ny = shapely.get_x(node_geoms[idx]), shapely.get_y(node_geoms[idx])
             d = np.hypot(x[:, None] - nx[None, :], y[:, None] - ny[None, :])
         else:
-            d = np.column_stack([shapely.distance(origin, p) for p in ctx.nodes.geometry.to_numpy()[idx]])
+            d = np.column_stack([shapely.distance(geoms, p) for p in node_geoms[idx]])
         best = np.argmin(d, axis=1)
         node_m[:, k] = d[np.arange(n), best]
         node_nearest[:, k] = idx[best]
-    excluded = np.full(n, -1, dtype=np.int64)
-    if len(ctx.exclusion):
-        tree = shapely.STRtree(ctx.exclusion.geometry.to_numpy())
-        cand, zone = tree.query(geoms, predicate="intersects")
-        order = np.lexsort((zone, cand))
-        cand, zone = cand[order], zone[order]
-        first = np.ones(cand.size, dtype=bool)
-        first[1:] = cand[1:] != cand[:-1]
-        excluded[cand[first]] = zone[first]
-    area_mu = shapely.area(geoms) / M2_PER_MU
+    zones = ctx.exclusion.geometry.to_numpy()
+    if not len(zones):
+        excluded = np.full(n, -1, dtype=np.int64)
+    elif geoms is None:
+        excluded = containing_polygon(x, y, zones)
+    else:
+        excluded = _first_hit(n, *shapely.STRtree(zones).query(geoms, predicate="intersects"))
+    area_mu = shapely.area(geoms) / M2_PER_MU if geoms is not None else np.zeros(n)
     return Locations(x, y, cluster, bay, district, excluded, axis_m, node_m, node_nearest, area_mu)
 
 
 def build_context(
     layers: Mapping[str, gpd.GeoDataFrame],
+    plan: Plan,
     nodes: gpd.GeoDataFrame | None = None,
     exclusion: gpd.GeoDataFrame | None = None,
     plots: gpd.GeoDataFrame | None = None,
@@ -159,13 +202,17 @@ def build_context(
 ) -> SitingContext:
     """Prepare the context from plan layers (``districts``, ``bay_areas``, ``axes``, ``clusters``).
 
+    Each cluster and axis of the layers must be one of ``plan``'s (matched by ``id``); what the
+    plan says about it (industries, chemical, named) comes from ``plan``, its geometry from the layer.
+
     ``nodes``, ``exclusion`` and ``plots`` default to the matching entries of ``layers``
     (``transport_nodes``, ``exclusion_zones``, ``plots``) when present, else to empty layers.
 
     Raises
     ------
     ValueError
-        A required plan layer is missing, a layer has no CRS or plots are not polygons.
+        A required plan layer is missing, a layer has no CRS, plots are not polygons, or a cluster
+        or axis of the layers is not in ``plan``.
     """
     missing = [name for name in _REQUIRED_LAYERS if name not in layers]
     if missing:
@@ -186,8 +233,15 @@ def build_context(
     reps = shapely.point_on_surface(clusters.geometry.to_numpy())
     bay_idx = containing_polygon(shapely.get_x(reps), shapely.get_y(reps), bays.geometry.to_numpy())
     clusters["bay_id"] = np.where(bay_idx >= 0, bays["id"].to_numpy()[bay_idx], "")
-    clusters["chemical"] = clusters["chemical"].astype(bool) if "chemical" in clusters else False
+    for frame, what, find in ((clusters, "集聚区 / cluster", plan.cluster), (layers["axes"], "轴带 / axis", plan.axis)):
+        unknown = [str(i) for i in frame["id"] if find(str(i)) is None]
+        if unknown:
+            raise ValueError(f"规划中没有{what} ids {unknown}")
+    rules = [plan.cluster(str(i)) for i in clusters["id"]]
+    clusters["chemical"] = [bool(c and c.chemical) for c in rules]
+    clusters["plan_named"] = [bool(c and c.plan_named) for c in rules]
     ctx = SitingContext(
+        plan=plan,
         districts=_metric(layers["districts"]),
         bays=bays,
         axes=_metric(layers["axes"]),

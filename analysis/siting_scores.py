@@ -15,8 +15,9 @@ import pandas as pd
 
 from analysis.plan_fit import Fit, cluster_fit, match, zone_fit
 from analysis.project import ProjectSpec
-from analysis.siting_config import FACTORS, NODE_KINDS, SitingConfig
+from analysis.siting_config import FACTORS, SitingConfig
 from analysis.siting_context import Locations, SitingContext
+from layers.plan import NODE_KINDS
 
 __all__ = [
     "Fits",
@@ -54,11 +55,13 @@ def fit_scores(fits: list[Fit], inferred: list[bool], config: SitingConfig) -> n
 
 
 def cluster_fits(project: ProjectSpec, ctx: SitingContext) -> list[Fit]:
-    c = ctx.clusters
-    return [
-        cluster_fit(project, r.id, r.name, r.industries, r.axis, r.bay_id or None, bool(r.plan_named))
-        for r in c.itertuples()
-    ]
+    """Plan fit of the project for every cluster of the context (what the plan says about each)."""
+    out = []
+    for cluster_id, bay_id in zip(ctx.clusters["id"], ctx.clusters["bay_id"], strict=True):
+        c = ctx.plan.cluster(str(cluster_id))
+        assert c is not None  # build_context checked every id
+        out.append(cluster_fit(ctx.plan, project, c.id, c.name, c.industries, c.axis, bay_id or None, c.plan_named))
+    return out
 
 
 def place_fits(project: ProjectSpec, ctx: SitingContext, loc: Locations, cluster_fits: list[Fit], config) -> Fits:
@@ -78,7 +81,7 @@ def place_fits(project: ProjectSpec, ctx: SitingContext, loc: Locations, cluster
             continue
         b, bay = divmod(int(z), len(ctx.bays) + 1)
         axes = [axis_ids[i] for i in range(len(axis_ids)) if b >> i & 1]
-        fits.append(zone_fit(project, axes, bay_ids[bay - 1] if bay else None))
+        fits.append(zone_fit(ctx.plan, project, axes, bay_ids[bay - 1] if bay else None))
         inferred.append(False)
         zone_slot[int(z)] = len(fits) - 1
     slots = np.array([zone_slot.get(int(z), -1) for z in zones])
@@ -88,10 +91,12 @@ def place_fits(project: ProjectSpec, ctx: SitingContext, loc: Locations, cluster
 
 def relevant_axes(project: ProjectSpec, ctx: SitingContext) -> np.ndarray:
     """Axes whose industries or guided industries name the project's; all axes if none do."""
+    plan = ctx.plan
+    rules = [plan.axis(str(i)) for i in ctx.axes["id"]]
     hits = [
         i
-        for i, r in enumerate(ctx.axes.itertuples())
-        if match(project, r.industries) == "exact" or match(project, r.guided) == "exact"
+        for i, a in enumerate(rules)
+        if a is not None and "exact" in (match(plan, project, a.industries), match(plan, project, a.guided))
     ]
     return np.array(hits or list(range(len(ctx.axes))), dtype=np.int64)
 

@@ -19,10 +19,11 @@ from analysis.plan_fit import chemical_rule, cluster_fit, match, zone_fit
 from analysis.project import ProjectSpec, make_project
 from analysis.sample_sites import synthetic_plots
 from analysis.siting import rank_sites
-from analysis.siting_config import NODE_KINDS, SitingConfig, load_siting_config
+from analysis.siting_config import SitingConfig, load_siting_config
 from analysis.siting_context import SitingContext, build_context
 from geo.measure import M2_PER_MU
 from layers import load_layers
+from layers.plan import NODE_KINDS, load_plan
 
 
 def _decay(d: float, full: float, zero: float) -> float:
@@ -42,9 +43,10 @@ def naive_rank_plots(project: ProjectSpec, ctx: SitingContext, config: SitingCon
     weights = {f: 100.0 * w / total_w for f, w in weights.items()}
     node_w = config.node_weights(project.industry)
     axes = list(ctx.axes.itertuples())
-    relevant = [
-        i for i, a in enumerate(axes) if match(project, a.industries) == "exact" or match(project, a.guided) == "exact"
-    ]
+    plan = ctx.plan
+    rules = [plan.axis(a.id) for a in axes]
+    relevant = [i for i, a in enumerate(rules) if "exact" in (match(plan, project, a.industries),
+                                                                match(plan, project, a.guided))]  # fmt: skip
     relevant = relevant or list(range(len(axes)))
     clusters = list(ctx.clusters.itertuples())
     bays = list(ctx.bays.itertuples())
@@ -64,13 +66,13 @@ def naive_rank_plots(project: ProjectSpec, ctx: SitingContext, config: SitingCon
         bay = next((b for b in bays if b.geometry.contains(point)), None)
         axis_d = [point.distance(a.geometry) for a in axes]
         if cluster is not None:
-            fit = cluster_fit(project, cluster.id, cluster.name, cluster.industries, cluster.axis,
+            fit = cluster_fit(plan, project, cluster.id, cluster.name, cluster.industries, cluster.axis,
                               cluster.bay_id or None, bool(cluster.plan_named))  # fmt: skip
-            plan = config.fit[fit.level] * (1.0 if cluster.plan_named else config.inferred_factor)
+            fit_score = config.fit[fit.level] * (1.0 if cluster.plan_named else config.inferred_factor)
         else:
             inside = [a.id for a, d in zip(axes, axis_d, strict=True) if d <= ctx.corridor_half_width_m]
-            fit = zone_fit(project, inside, bay.id if bay is not None else None)
-            plan = config.fit[fit.level]
+            fit = zone_fit(plan, project, inside, bay.id if bay is not None else None)
+            fit_score = config.fit[fit.level]
         axis = _decay(min(axis_d[i] for i in relevant), *config.distance["axis"])
         transport = 0.0
         for kind in NODE_KINDS:
@@ -78,11 +80,11 @@ def naive_rank_plots(project: ProjectSpec, ctx: SitingContext, config: SitingCon
             transport += node_w[kind] * _decay(min(ds) if ds else float("inf"), *config.distance[kind])
         area = geom.area / M2_PER_MU
         free = min(1.0, 1.5 * project.land_mu / area) if area >= need else area / project.land_mu
-        score = weights["plan_fit"] * plan + weights["axis"] * axis + weights["transport"] * transport
+        score = weights["plan_fit"] * fit_score + weights["axis"] * axis + weights["transport"] * transport
         score += weights["free_land"] * free
         in_chem = cluster is not None and bool(cluster.chemical)
         excluded = any(geom.intersects(z) for z in zones)
-        site_ok = chemical_rule(project, in_chem)[0] and area >= need and not excluded
+        site_ok = chemical_rule(plan, project, in_chem)[0] and area >= need and not excluded
         rows.append((plot.id, score, site_ok, site_ok and not std_fail))
     frame = pd.DataFrame(rows, columns=["id", "score", "site_ok", "compliant"])
     return frame.sort_values(["site_ok", "score", "id"], ascending=[False, False, True]).reset_index(drop=True)
@@ -98,11 +100,12 @@ def main() -> None:
     layers = load_layers(["districts", "bay_areas", "axes", "axis_corridors", "clusters", "transport_nodes",
                           "exclusion_zones"])  # fmt: skip
     plots = synthetic_plots(n, layers["clusters"], layers["axis_corridors"], seed=7, drop_overlaps=False)
-    project = make_project("新能源汽车零部件", 200, investment_wan=80_000, tax_wan=6_000)
-    config = load_siting_config()
+    plan = load_plan()
+    project = make_project(plan, "新能源汽车零部件", 200, investment_wan=80_000, tax_wan=6_000)
+    config = load_siting_config(None, plan)
 
     t0 = time.perf_counter()
-    ctx = build_context(layers, plots=plots)
+    ctx = build_context(layers, plan, plots=plots)
     t1 = time.perf_counter()
     runs = []
     for _ in range(3):
@@ -112,7 +115,7 @@ def main() -> None:
     query = float(np.median(runs))
 
     sample = ctx.plots.iloc[: args.naive_sample]
-    sub = build_context(layers, plots=plots.iloc[: args.naive_sample])
+    sub = build_context(layers, plan, plots=plots.iloc[: args.naive_sample])
     start = time.perf_counter()
     naive = naive_rank_plots(project, sub, config)
     naive_s = (time.perf_counter() - start) * n / len(sample)

@@ -8,9 +8,11 @@ Qingdao (119.3°–121.0° E), so scale distortion over the city stays below 0.0
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import geopandas as gpd
-from pyproj import CRS
+import numpy as np
+from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError as _PyprojCRSError
 
 __all__ = [
@@ -22,7 +24,9 @@ __all__ = [
     "ExportCRS",
     "parse_export_crs",
     "to_metric",
+    "to_metric_xy",
     "to_wgs84",
+    "to_wgs84_xy",
 ]
 
 WGS84 = "EPSG:4326"
@@ -91,3 +95,27 @@ def to_wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if gdf.crs is None:
         raise ValueError("GeoDataFrame has no CRS; set it before reprojecting")
     return gdf.to_crs(WGS84)
+
+
+@cache
+def _transformer(source: str, target: str) -> Transformer:
+    return Transformer.from_crs(source, target, always_xy=True)
+
+
+def to_metric_xy(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """WGS84 longitude and latitude (degrees) to EPSG:4549 x, y (metres).
+
+    Examples
+    --------
+    >>> x, y = to_metric_xy(np.array([120.0]), np.array([36.0]))
+    >>> round(float(x[0])), round(float(y[0]) / 1000)
+    (500000, 3986)
+    """
+    x, y = _transformer(WGS84, METRIC).transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+
+
+def to_wgs84_xy(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """EPSG:4549 x, y (metres) to WGS84 longitude and latitude (degrees); the inverse of :func:`to_metric_xy`."""
+    lon, lat = _transformer(METRIC, WGS84).transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+    return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)

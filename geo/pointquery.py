@@ -1,20 +1,22 @@
 """Which polygons contain which points, for many points and few polygons (zones, districts).
 
 Points are given as coordinate arrays, not geometry objects: each polygon is prepared once and
-tested with :func:`shapely.contains_xy` on the points inside its bounding box. For 100 000
-points and the 10 districts this takes ≈ 0.02 s, against ≈ 0.2 s for an STRtree ``within``
-query on point objects (measured on the 2-core CI machine). Points on a boundary are not
+tested with :func:`shapely.contains_xy` on the points inside its bounding box, found by bisection
+in the points sorted by x (so thousands of small polygons cost no more than a few large ones).
+For 100 000 points and the 10 districts this takes ≈ 0.02 s, against ≈ 0.2 s for an STRtree
+``within`` query on point objects (measured on the 2-core CI machine). Points on a boundary are not
 contained, as with ``sjoin(predicate="within")``.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
 import shapely
 
-__all__ = ["containing_polygon", "points_in_polygons", "random_points_in"]
+__all__ = ["containing_polygon", "distance_to_line", "points_in_polygons", "random_points_in"]
 
 
 def points_in_polygons(
@@ -39,11 +41,15 @@ def points_in_polygons(
         raise ValueError(f"x and y must be 1-d arrays of the same length, got {x.shape} and {y.shape}")
     geoms = np.asarray(polygons, dtype=object)
     points, owners = [], []
+    by_x = np.argsort(x, kind="stable")  # NaN sorts last and never falls in a bounding box
+    xs = x[by_x]
     for k, geom in enumerate(geoms):
         if geom is None or shapely.is_empty(geom):
             continue
         x0, y0, x1, y1 = shapely.bounds(geom)
-        candidates = np.flatnonzero((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))
+        lo, hi = int(np.searchsorted(xs, x0, side="left")), int(np.searchsorted(xs, x1, side="right"))
+        band = by_x[lo:hi]  # the points within the bounding box's x range: found by bisection
+        candidates = band[(y[band] >= y0) & (y[band] <= y1)]
         if candidates.size == 0:
             continue
         shapely.prepare(geom)
@@ -69,6 +75,33 @@ def containing_polygon(x: np.ndarray, y: np.ndarray, polygons: Sequence[shapely.
     first[1:] = p[1:] != p[:-1]
     out[p[first]] = o[first]
     return out
+
+
+def distance_to_line(x: np.ndarray, y: np.ndarray, line: shapely.Geometry) -> np.ndarray:
+    """Euclidean distance from each point to a (multi)line string, in the points' units.
+
+    Computed segment by segment on coordinate arrays — no point geometries are made — so it suits
+    a million raster cells and lines of a few dozen segments (the plan's axes). Equal to
+    :func:`shapely.distance` to rounding.
+
+    Examples
+    --------
+    >>> line = shapely.LineString([(0, 0), (10, 0), (10, 10)])
+    >>> distance_to_line(np.array([5.0, 13.0, -3.0]), np.array([2.0, 5.0, -4.0]), line).tolist()
+    [2.0, 3.0, 5.0]
+    """
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    best = np.full(x.shape, np.inf)
+    for part in shapely.get_parts(np.asarray([line], dtype=object)):
+        c = shapely.get_coordinates(part)
+        if len(c) == 1:
+            best = np.minimum(best, np.hypot(x - c[0, 0], y - c[0, 1]))
+        for (ax, ay), (bx, by) in itertools.pairwise(c):
+            dx, dy = bx - ax, by - ay
+            length2 = dx * dx + dy * dy
+            t = np.clip(((x - ax) * dx + (y - ay) * dy) / length2, 0.0, 1.0) if length2 > 0 else 0.0
+            best = np.minimum(best, np.hypot(x - (ax + t * dx), y - (ay + t * dy)))
+    return best
 
 
 def random_points_in(

@@ -7,7 +7,6 @@ file and the entry, instead of a wrong map.
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -16,8 +15,11 @@ from typing import Any
 
 import pandas as pd
 
+from layers.plan import NODE_KINDS, UnknownIndustryError
+
 __all__ = [
     "CATALOGUE_DIR",
+    "NODE_KINDS",
     "CatalogueError",
     "LayerSpec",
     "UnknownIndustryError",
@@ -39,19 +41,6 @@ GEOMETRY_QUALITIES = ("official", "approximate", "schematic", "synthetic")  # sy
 
 class CatalogueError(ValueError):
     """A catalogue file is missing, malformed or inconsistent."""
-
-
-class UnknownIndustryError(KeyError):
-    """An industry term is not used by the plan; ``suggestions`` holds close matches."""
-
-    def __init__(self, term: str, suggestions: list[str]):
-        self.term = term
-        self.suggestions = suggestions
-        hint = f"；相近的有 / close matches: {'、'.join(suggestions)}" if suggestions else ""
-        super().__init__(f"规划中没有产业“{term}” / unknown industry {term!r}{hint}")
-
-    def __str__(self) -> str:  # KeyError would quote the message
-        return self.args[0]
 
 
 @dataclass(frozen=True)
@@ -195,9 +184,6 @@ def clusters_table() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-NODE_KINDS = ("port", "airport", "rail_freight", "interchange")
-
-
 def transport_nodes_table() -> list[dict[str, Any]]:
     """Transport nodes (ports, airport, rail freight, interchanges) with defaults applied."""
     required = ("id", "name", "name_en", "kind", "lon", "lat", "source")
@@ -298,20 +284,20 @@ def industry_synonyms() -> pd.DataFrame:
 
 
 def plan_term(term: str) -> str:
-    """The plan's own term for ``term``: itself, or what a synonym stands for.
+    """The plan's own term for ``term`` (:meth:`layers.plan.Plan.plan_term` of the catalogue's plan).
 
     Examples
     --------
     >>> plan_term("化工"), plan_term("集成电路")
     ('高端化工', '集成电路')
     """
-    key = term.strip()
-    synonyms = industry_synonyms().set_index("word")["term"]
-    return str(synonyms.get(key, synonyms.get(key.lower(), key)))
+    from layers.plan import load_plan
+
+    return load_plan().plan_term(term)
 
 
 def resolve_industry(term: str) -> str:
-    """Resolve any plan industry term (Chinese, id or English name) to a taxonomy industry id.
+    """The taxonomy industry id of a plan term (:meth:`layers.plan.Plan.resolve_industry`).
 
     Raises
     ------
@@ -323,16 +309,9 @@ def resolve_industry(term: str) -> str:
     >>> resolve_industry("集成电路"), resolve_industry("芯片")
     ('ict', 'ict')
     """
-    terms = industry_terms()
-    key = plan_term(term)
-    lookup = dict(zip(terms["term"], terms["industry"], strict=True))
-    for candidate in (key, key.lower()):
-        if candidate in lookup:
-            return lookup[candidate]
-    pool = list(lookup) + industry_synonyms()["word"].tolist()  # industry words only: never a place name
-    close = difflib.get_close_matches(key, pool, n=5, cutoff=0.4)
-    close += [t for t in pool if key and (key in t or t in key) and t not in close]
-    raise UnknownIndustryError(term, close[:5])
+    from layers.plan import load_plan
+
+    return load_plan().resolve_industry(term)
 
 
 @cache

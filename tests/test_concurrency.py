@@ -14,6 +14,7 @@ from analysis.siting_context import build_context
 from layers import load_layer, load_layers
 from layers.imports import import_layer
 from tests.conftest import ROOT
+from tests.plans import CONFIG, PLAN
 
 SAMPLE = ROOT / "data" / "sample_enterprises.csv"
 BAD = ROOT / "tests" / "data" / "bad"
@@ -25,7 +26,7 @@ def _evaluate(_: int) -> pd.DataFrame:
 
 
 def _rank(term: str) -> list[tuple[str, float]]:
-    result = rank_sites(make_project(term, 60), build_context(load_layers()))
+    result = rank_sites(make_project(PLAN, term, 60), build_context(load_layers(), PLAN), CONFIG)
     return list(zip(result.clusters["id"], result.clusters["score"].round(9), strict=True))
 
 

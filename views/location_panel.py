@@ -8,14 +8,16 @@ tool finishes a polygon), keeps the last report in the session and shows it as t
 from __future__ import annotations
 
 import json
+import re
 
 import shapely
 import streamlit as st
 
 from analysis.location import LocationReport, describe_area, describe_point
 from analysis.project import ProjectSpec
+from analysis.siting_config import SitingConfig
 from i18n import t
-from layers.catalogue import industry_terms
+from views import state
 from views.text import md
 
 __all__ = ["RETURNED", "industry_options", "location_report"]
@@ -27,10 +29,9 @@ RETURNED = ["last_clicked", "last_object_clicked", "last_active_drawing"]
 
 def industry_options() -> list[str]:
     """The plan's Chinese industry terms: whole industries first, then specific terms."""
-    terms = industry_terms()
-    chinese = terms[terms["term"].str.contains(r"[\u4e00-\u9fff]", regex=True)]
     order = {"industry": 0, "term": 1, "subsector": 2}
-    return list(chinese.assign(o=chinese["kind"].map(order)).sort_values(["o", "term"])["term"])
+    chinese = [t for t in state.plan().terms if re.search(r"[\u4e00-\u9fff]", t.term)]
+    return [t.term for t in sorted(chinese, key=lambda t: (order.get(t.kind, 3), t.term))]
 
 
 def _new_event(map_state: dict | None, key: str) -> tuple[str, object] | None:
@@ -57,6 +58,7 @@ def location_report(
     key: str,
     ctx,
     project: ProjectSpec | None,
+    config: SitingConfig | None,
     lang: str,
     coords: str = "wgs84",
     cluster_yield=None,
@@ -69,11 +71,10 @@ def location_report(
         try:
             if kind == "area":
                 geom = shapely.geometry.shape(value["geometry"])
-                st.session_state[store] = describe_area(geom, ctx, project, cluster_yield=cluster_yield, coords=coords)
+                st.session_state[store] = describe_area(geom, ctx, project, config, cluster_yield, coords)
             else:
                 lon, lat = value
-                st.session_state[store] = describe_point(lon, lat, ctx, project, cluster_yield=cluster_yield,
-                                                         coords=coords)  # fmt: skip
+                st.session_state[store] = describe_point(lon, lat, ctx, project, config, cluster_yield, coords)
         except (ValueError, KeyError, TypeError, shapely.errors.GEOSException) as exc:
             st.warning(f"{t('query_error', lang)}：{md(exc)}")
     report = st.session_state.get(store)

@@ -6,6 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from analysis.project import make_project
+from analysis.siting_config import load_siting_config
 from i18n import t
 from layers import LAYER_IDS, PLAN_LAYER_IDS, spec
 from views import state
@@ -51,10 +52,13 @@ options = MapOptions(
 fmap = build_plan_map({i: layers[i] for i in shown}, options, land=land, context=context)
 map_state = st_folium(fmap, height=options.height, use_container_width=True, returned_objects=RETURNED, key="plan_map")
 industries = ["", *industry_options()]
-industry = st.selectbox(t("query_industry", lang), industries, key="plan_query_industry",
+q1, q2 = st.columns([3, 1])
+industry = q1.selectbox(t("query_industry", lang), industries, key="plan_query_industry",
                         format_func=lambda v: v or t("query_no_industry", lang))  # fmt: skip
+land_mu = q2.number_input(t("query_land_mu", lang), 1.0, 100_000.0, 100.0, 10.0, key="plan_query_land_mu")
 location_report(map_state, "plan_map", state.siting_context(corridor_half_width_m=corridor_km * 1000),
-                make_project(industry, 1.0) if industry else None, lang, coords=BASEMAPS[basemap].drawn_in)  # fmt: skip
+                make_project(state.plan(), industry, land_mu) if industry else None,
+                load_siting_config(None, state.plan()), lang, coords=BASEMAPS[basemap].drawn_in)  # fmt: skip
 
 with st.expander(t("download", lang), icon=":material/download:"):
     download_panel(shown, corridor_km * 1000, key="map_dl")

@@ -78,8 +78,8 @@ def _data_and_parameters() -> tuple[tuple | None, tuple | None, bool, str]:
         st.caption(t("site_plots_note", lang))
         use_yield = st.toggle(t("site_use_yield", lang), value=False, key="site_use_yield")
         if "site_config" not in st.session_state:
-            st.session_state["site_config"] = load_siting_config().to_toml()
-        config = load_siting_config(st.session_state["site_config"].encode("utf-8"))
+            st.session_state["site_config"] = load_siting_config(None, state.plan()).to_toml()
+        config = load_siting_config(st.session_state["site_config"].encode("utf-8"), state.plan())
         with st.form("site_params"):
             st.caption(t("site_weights", lang))
             cols = st.columns(len(config.weights))
@@ -113,9 +113,9 @@ def _data_and_parameters() -> tuple[tuple | None, tuple | None, bool, str]:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _rank(inputs: tuple, plots, exclusion, config_toml: str, use_yield: bool, yield_key) -> SiteResult:
-    project = make_project(*inputs[:5])
+    project = make_project(state.plan(), *inputs[:5])
     ctx = state.siting_context(plots, exclusion)
-    return rank_sites(project, ctx, load_siting_config(config_toml.encode("utf-8")),
+    return rank_sites(project, ctx, load_siting_config(config_toml.encode("utf-8"), state.plan()),
                       cluster_yield=_cluster_yield(yield_key) if use_yield else None, top_plots=inputs[5])  # fmt: skip
 
 
@@ -132,7 +132,8 @@ def _cluster_yield(key) -> pd.DataFrame | None:
 def _suitability(inputs: tuple, plots, exclusion, config_toml: str, use_yield: bool, yield_key):
     ctx = state.siting_context(plots, exclusion)
     land, _ = state.base_geography()
-    return suitability_surface(make_project(*inputs[:5]), ctx, land, load_siting_config(config_toml.encode("utf-8")),
+    config = load_siting_config(config_toml.encode("utf-8"), state.plan())
+    return suitability_surface(make_project(state.plan(), *inputs[:5]), ctx, land, config,
                                cluster_yield=_cluster_yield(yield_key) if use_yield else None)  # fmt: skip
 
 
@@ -256,7 +257,7 @@ opts = MapOptions(assets=streamlit_urls(st.get_option("server.baseUrlPath") or "
 land, context = state.base_geography()
 fmap = build_siting_map(result, data, opts, land=land, context=context)
 map_state = st_folium(fmap, height=opts.height, use_container_width=True, returned_objects=RETURNED, key="site_map")
-location_report(map_state, "site_map", ctx, result.project, lang, coords=BASEMAPS[basemap].drawn_in,
+location_report(map_state, "site_map", ctx, result.project, result.config, lang, coords=BASEMAPS[basemap].drawn_in,
                 cluster_yield=_cluster_yield(yield_key) if use_yield else None)  # fmt: skip
 _plot_table(result, inputs["top"])
 _downloads(result, key, inputs["top"])

@@ -11,6 +11,7 @@ import streamlit as st
 from i18n import LANGS, t
 from layers import load_layers, siting_layers
 from layers.build import DEFAULT_CORRIDOR_HALF_WIDTH_M, city_outline, context_land
+from layers.plan import Plan, load_plan
 
 _LANG_LABELS = {"zh": "中文", "en": "English"}
 
@@ -41,6 +42,11 @@ def tianditu_key() -> str | None:
         return st.secrets.get("tianditu_key")
     except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
         return None
+
+
+def plan() -> Plan:
+    """The plan (built once per process from the catalogue; immutable, shared by all sessions)."""
+    return load_plan()
 
 
 @st.cache_data(show_spinner=False)
@@ -89,6 +95,7 @@ def siting_context(
     layers = plan_layers(corridor_half_width_m)
     return build_context(
         layers,
+        plan(),
         nodes=siting_layers.transport_nodes(),
         exclusion=imported("exclusion_zones", exclusion).gdf if exclusion else siting_layers.exclusion_zones(),
         plots=imported("plots", plots).gdf if plots else siting_layers.plots(),

@@ -15,6 +15,7 @@ from analysis.param_schema import MAX_NUMBER, Number, Sequence, Table, Text, che
 from analysis.siting_config import FACTORS, FIT_LEVELS, NODE_KINDS, SitingConfig, SitingConfigError, load_siting_config
 from layers.catalogue import industries
 from tests.conftest import ROOT
+from tests.plans import PLAN
 
 LY_TOML = (ROOT / "analysis" / "land_yield.toml").read_text(encoding="utf-8")
 SITING_TOML = (ROOT / "analysis" / "siting.toml").read_text(encoding="utf-8")
@@ -220,14 +221,14 @@ def test_siting_unknown_keys_and_zero_weights():
     with pytest.raises(SitingConfigError, match=r"unknown parameters \['bogus'\]"):
         load_siting_config(("bogus = 1\n" + SITING_TOML).encode())
     with pytest.raises(SitingConfigError, match=r"unknown industry ids \['marinex'\]"):
-        load_siting_config(SITING_TOML.replace("by_industry.marine]", "by_industry.marinex]").encode())
+        load_siting_config(SITING_TOML.replace("by_industry.marine]", "by_industry.marinex]").encode(), PLAN)
     with pytest.raises(SitingConfigError, match=r"unknown distance kinds \['seaport'\]"):
         load_siting_config((SITING_TOML + "\n[distance.seaport]\nfull_m = 1\nzero_m = 2\n").encode())
     zero = {f: 0.0 for f in FACTORS} | {"free_land": 1.0}
     with pytest.raises(SitingConfigError, match="weights"):  # no plots → no factor left to score
-        load_siting_config().with_changes(weights=zero)
+        load_siting_config(None, PLAN).with_changes(weights=zero)
     with pytest.raises(SitingConfigError, match=r"transport_weights\.by_industry\.ict"):
-        load_siting_config().with_changes(transport_by_industry={"ict": {"port": 0.0}})
+        load_siting_config(None, PLAN).with_changes(transport_by_industry={"ict": {"port": 0.0}})
 
 
 @st.composite

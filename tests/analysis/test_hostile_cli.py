@@ -24,6 +24,7 @@ from analysis.siting_config import FACTORS, NODE_KINDS, load_siting_config
 from analysis.siting_context import build_context
 from layers import load_layers
 from tests.conftest import ROOT
+from tests.plans import CONFIG, PLAN
 
 SAMPLE = ROOT / "data" / "sample_enterprises.csv"
 LY_TOML = (ROOT / "analysis" / "land_yield.toml").read_text(encoding="utf-8")
@@ -110,7 +111,7 @@ def test_siting_cli_refuses_bad_parameters_naming_the_key(tmp_path, key, value, 
 
 def test_siting_json_is_strict_json_even_with_the_largest_weights(tmp_path):
     config = tmp_path / "big.toml"
-    big = load_siting_config().with_changes(weights=dict.fromkeys(FACTORS, MAX_NUMBER),
+    big = load_siting_config(None, PLAN).with_changes(weights=dict.fromkeys(FACTORS, MAX_NUMBER),
                                             transport_weights=dict.fromkeys(NODE_KINDS, MAX_NUMBER))  # fmt: skip
     config.write_text(big.to_toml(), encoding="utf-8")
     proc = run("analysis.siting", *SITE_ARGS, "--config", str(config), "--json", "--top", "20")
@@ -122,8 +123,8 @@ def test_siting_json_is_strict_json_even_with_the_largest_weights(tmp_path):
 
 
 def test_to_json_turns_non_finite_numbers_into_null():
-    ctx = build_context(load_layers())
-    result = rank_sites(make_project("食品", 50), ctx)
+    ctx = build_context(load_layers(), PLAN)
+    result = rank_sites(make_project(PLAN, "食品", 50), ctx, CONFIG)
     result.clusters.loc[0, "score"] = np.nan
     result.clusters.loc[1, "pts_axis"] = np.inf
     result.clusters.loc[2, "free_land_mu"] = -np.inf

@@ -15,15 +15,16 @@ from geo.chinacoords import convert
 from geo.raster import write_geotiff
 from layers import load_layers
 from layers.build import city_outline
+from tests.plans import CONFIG, PLAN
 
 
 @pytest.fixture(scope="module")
 def ctx():
-    return build_context(load_layers())
+    return build_context(load_layers(), PLAN)
 
 
 def test_a_spot_in_the_rail_cluster_reports_district_bay_area_cluster_and_plan_fit(ctx):
-    report = describe_point(120.31, 36.33, ctx, make_project("轨道交通装备", 100))
+    report = describe_point(120.31, 36.33, ctx, make_project(PLAN, "轨道交通装备", 100), CONFIG)
     assert report.on_land and report.district == "城阳区" and report.bay_area == "北岸城区"
     assert report.cluster == "青岛轨道交通装备产业集聚区"
     assert report.fit.level == "leading" and report.compliant and 0 < report.score <= 100
@@ -35,7 +36,7 @@ def test_a_spot_in_the_rail_cluster_reports_district_bay_area_cluster_and_plan_f
 
 
 def test_a_chemical_project_in_a_sample_exclusion_zone_fails_two_rules(ctx):
-    report = describe_point(120.60, 36.18, ctx, make_project("高端化工", 100))
+    report = describe_point(120.60, 36.18, ctx, make_project(PLAN, "高端化工", 100), CONFIG)
     assert report.exclusion.startswith("崂山") and report.compliant is False
     assert any("进区入园" in f for f in report.failed_zh) and any("禁止建设区" in f for f in report.failed_zh)
     assert report.cluster == "" and report.nearest_cluster and report.nearest_cluster_km > 0
@@ -53,7 +54,7 @@ def test_gcj02_clicks_are_converted_and_the_sea_is_not_land(ctx):
 
 def test_an_area_reports_its_size_and_overlaps(ctx):
     square = shapely.box(120.12, 36.52, 120.15, 36.55)
-    report = describe_area(square, ctx, make_project("智能家电", 100))
+    report = describe_area(square, ctx, make_project(PLAN, "智能家电", 100), CONFIG)
     assert report.area_mu == pytest.approx(square_area_mu(square), rel=1e-6)
     names = dict(report.overlaps)
     districts = set(ctx.districts["name"])
@@ -74,7 +75,7 @@ def square_area_mu(polygon) -> float:
 
 def test_suitability_raster_masks_constraints_and_writes_a_geotiff(ctx, tmp_path):
     land = city_outline()
-    food = suitability_surface(make_project("食品", 100), ctx, land, cell_m=500)
+    food = suitability_surface(make_project(PLAN, "食品", 100), ctx, land, CONFIG, cell_m=500)
     assert food.crs == "EPSG:4549" and food.transform.a == 500 and food.transform.e == -500
     values = food.values
     assert np.nanmin(values) >= 0 and np.nanmax(values) <= 100
@@ -86,7 +87,7 @@ def test_suitability_raster_masks_constraints_and_writes_a_geotiff(ctx, tmp_path
     c = ctx.clusters.set_index("id").loc["food_laixi"].geometry.representative_point()
     col, row = ~food.transform @ (c.x, c.y)
     assert values[int(row), int(col)] > np.nanpercentile(values, 90)
-    chem = suitability_surface(make_project("高端化工", 100), ctx, land, cell_m=500)
+    chem = suitability_surface(make_project(PLAN, "高端化工", 100), ctx, land, CONFIG, cell_m=500)
     assert np.isfinite(chem.values).sum() < 0.02 * np.isfinite(values).sum()  # only the chemical clusters remain
     path = write_geotiff(tmp_path / "s.tif", food.values, food.transform, food.crs, {"project": "食品"})
     with rasterio.open(path) as src:

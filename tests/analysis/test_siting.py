@@ -16,6 +16,7 @@ from analysis.siting_context import build_context
 from benchmarks.siting import naive_rank_plots
 from layers import load_layers
 from layers.catalogue import clusters_table, directives
+from tests.plans import CONFIG, PLAN
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +26,7 @@ def layers():
 
 @pytest.fixture(scope="module")
 def ctx(layers):
-    return build_context(layers)
+    return build_context(layers, PLAN)
 
 
 def _leading_terms() -> list[tuple[str, set[str]]]:
@@ -41,7 +42,7 @@ def _leading_terms() -> list[tuple[str, set[str]]]:
 
 @pytest.mark.parametrize(("term", "homes"), _leading_terms())
 def test_a_project_of_a_clusters_leading_industry_ranks_that_cluster_first(ctx, term, homes):
-    result = rank_sites(make_project(term, 50, investment_wan=30_000, tax_wan=2_500), ctx)
+    result = rank_sites(make_project(PLAN, term, 50, investment_wan=30_000, tax_wan=2_500), ctx, CONFIG)
     top = result.clusters.iloc[0]
     assert top["id"] in homes, (term, top["id"], homes)
     assert top["compliant"] and top["fit_level"] == "leading"
@@ -56,7 +57,7 @@ def test_every_plan_named_cluster_is_covered_by_the_rule_test():
 
 @pytest.mark.parametrize("term", ["高端化工", "石化", "烯烃下游产业链", "chemicals"])
 def test_chemical_projects_are_never_compliant_outside_chemical_clusters(ctx, term):
-    result = rank_sites(make_project(term, 50, investment_wan=30_000, tax_wan=2_500), ctx)
+    result = rank_sites(make_project(PLAN, term, 50, investment_wan=30_000, tax_wan=2_500), ctx, CONFIG)
     chemical = set(ctx.clusters.loc[ctx.clusters["chemical"], "id"])
     compliant = result.clusters[result.clusters["compliant"]]
     assert set(compliant["id"]) <= chemical and len(compliant) > 0
@@ -67,7 +68,7 @@ def test_chemical_projects_are_never_compliant_outside_chemical_clusters(ctx, te
 
 
 def test_score_breakdowns_add_up_and_weights_sum_to_100(ctx):
-    result = rank_sites(make_project("智能家电", 120, investment_wan=60_000, tax_wan=3_000), ctx)
+    result = rank_sites(make_project(PLAN, "智能家电", 120, investment_wan=60_000, tax_wan=3_000), ctx, CONFIG)
     assert sum(result.weights.values()) == pytest.approx(100)
     for frame in (result.clusters, result.plots):
         pts = frame[[f"pts_{f}" for f in ("plan_fit", "axis", "transport", "land_yield", "free_land")]].sum(axis=1)
@@ -78,7 +79,7 @@ def test_score_breakdowns_add_up_and_weights_sum_to_100(ctx):
 
 
 def test_ranking_puts_compliant_candidates_first_by_score(ctx):
-    result = rank_sites(make_project("食品", 100), ctx)
+    result = rank_sites(make_project(PLAN, "食品", 100), ctx, CONFIG)
     for frame in (result.clusters, result.plots):
         ok = frame["site_ok"].to_numpy()
         assert not (np.diff(ok.astype(int)) > 0).any()  # no compliant row after a non-compliant one
@@ -88,7 +89,9 @@ def test_ranking_puts_compliant_candidates_first_by_score(ctx):
 
 
 def test_reasons_are_given_for_clusters_and_the_top_plots(ctx):
-    result = rank_sites(make_project("集成电路", 80, investment_wan=40_000, tax_wan=2_000), ctx, top_plots=7)
+    result = rank_sites(
+        make_project(PLAN, "集成电路", 80, investment_wan=40_000, tax_wan=2_000), ctx, CONFIG, top_plots=7
+    )
     assert all(len(r) >= 3 for r in result.clusters["reasons_zh"])
     assert all(
         len(r) == len(e) for r, e in zip(result.clusters["reasons_zh"], result.clusters["reasons_en"], strict=True)
@@ -100,8 +103,8 @@ def test_reasons_are_given_for_clusters_and_the_top_plots(ctx):
 
 
 def test_standard_land_thresholds_make_every_candidate_non_compliant(ctx):
-    weak = make_project("智能家电", 100, investment_wan=10_000, tax_wan=500)  # 100 万元/亩, 5 万元/亩
-    result = rank_sites(weak, ctx)
+    weak = make_project(PLAN, "智能家电", 100, investment_wan=10_000, tax_wan=500)  # 100 万元/亩, 5 万元/亩
+    result = rank_sites(weak, ctx, CONFIG)
     assert not result.clusters["compliant"].any() and not result.plots["compliant"].any()
     assert result.clusters.iloc[0]["site_ok"]  # the place is fine; the project is not
     failed = result.clusters.iloc[0]["failed_zh"]
@@ -110,7 +113,7 @@ def test_standard_land_thresholds_make_every_candidate_non_compliant(ctx):
 
 
 def test_land_need_larger_than_any_plot_fails_the_land_rule(ctx):
-    result = rank_sites(make_project("智能家电", 5_000), ctx)
+    result = rank_sites(make_project(PLAN, "智能家电", 5_000), ctx, CONFIG)
     assert not result.clusters["site_ok"].any()
     assert all(any("可供地块" in f for f in failed) for failed in result.clusters["failed_zh"])
 
@@ -118,8 +121,8 @@ def test_land_need_larger_than_any_plot_fails_the_land_rule(ctx):
 def test_plots_in_exclusion_zones_are_not_compliant(layers):
     zone = gpd.GeoDataFrame({"id": ["Z1"], "name": ["测试禁建区"]}, geometry=[shapely.box(120.0, 36.2, 120.6, 36.6)],
                             crs=4326)  # fmt: skip
-    ctx = build_context(layers, exclusion=zone)
-    result = rank_sites(make_project("新能源汽车", 30), ctx, top_plots=len(layers["plots"]))
+    ctx = build_context(layers, PLAN, exclusion=zone)
+    result = rank_sites(make_project(PLAN, "新能源汽车", 30), ctx, CONFIG, top_plots=len(layers["plots"]))
     hit = result.plots.geometry.intersects(zone.geometry.iloc[0])
     assert hit.any() and not result.plots.loc[hit, "compliant"].any()
     assert all(any("测试禁建区" in f for f in failed) for failed in result.plots.loc[hit, "failed_zh"])
@@ -128,24 +131,24 @@ def test_plots_in_exclusion_zones_are_not_compliant(layers):
 def test_land_yield_factor_prefers_efficient_clusters(ctx):
     ids = ctx.clusters["id"].tolist()
     yield_table = pd.DataFrame({"id": ids, "tax_per_mu": np.arange(len(ids), dtype=float) + 10, "suppressed": False})
-    project = make_project("新能源汽车", 50)
-    result = rank_sites(project, ctx, cluster_yield=yield_table).clusters.set_index("id")
+    project = make_project(PLAN, "新能源汽车", 50)
+    result = rank_sites(project, ctx, CONFIG, cluster_yield=yield_table).clusters.set_index("id")
     assert "pts_land_yield" in result and result.loc[ids[-1], "pts_land_yield"] > result.loc[ids[0], "pts_land_yield"]
     assert result.loc[ids[0], "pts_land_yield"] == 0 and any("亩均税收" in r for r in result.loc[ids[-1], "reasons_zh"])
 
 
 def test_without_plots_land_is_not_checked_and_said_so(layers):
     no_plots = {k: v for k, v in layers.items() if k != "plots"}
-    result = rank_sites(make_project("轨道交通装备", 100), build_context(no_plots))
+    result = rank_sites(make_project(PLAN, "轨道交通装备", 100), build_context(no_plots, PLAN), CONFIG)
     assert "free_land" not in result.weights and result.plots.empty
     assert result.clusters.iloc[0]["id"] == "rail_transit_chengyang"
     assert any("未载入可供地块" in n for n in result.notes_zh)
 
 
 def test_vectorised_plots_match_a_naive_per_plot_loop(layers):
-    ctx = build_context(layers)
-    project = make_project("新能源汽车零部件", 120, investment_wan=50_000, tax_wan=3_000)
-    config = load_siting_config()
+    ctx = build_context(layers, PLAN)
+    project = make_project(PLAN, "新能源汽车零部件", 120, investment_wan=50_000, tax_wan=3_000)
+    config = load_siting_config(None, PLAN)
     ours = rank_sites(project, ctx, config).plots
     naive = naive_rank_plots(project, ctx, config)
     assert list(ours["id"]) == list(naive["id"])
@@ -154,26 +157,28 @@ def test_vectorised_plots_match_a_naive_per_plot_loop(layers):
 
 
 def test_match_levels_of_industry_terms():
-    assert match(make_project("新能源汽车零部件", 1), ["新能源汽车"]) == "exact"  # the plan names the whole industry
-    assert match(make_project("机器人", 1), ["机械设备制造", "特种装备"]) == "related"  # same industry, other niche
-    assert match(make_project("装备制造", 1), ["机器人"]) == "exact"  # asking for the whole industry
-    assert match(make_project("食品", 1), ["智能家电"]) is None
+    assert match(PLAN, make_project(PLAN, "新能源汽车零部件", 1), ["新能源汽车"]) == "exact"  # the plan names the whole
+    assert (
+        match(PLAN, make_project(PLAN, "机器人", 1), ["机械设备制造", "特种装备"]) == "related"
+    )  # same industry, other
+    assert match(PLAN, make_project(PLAN, "装备制造", 1), ["机器人"]) == "exact"  # asking for the whole industry
+    assert match(PLAN, make_project(PLAN, "食品", 1), ["智能家电"]) is None
 
 
 def test_project_validation_and_unknown_industries():
     with pytest.raises(UnknownIndustryError) as err:
-        make_project("新能车", 10)
+        make_project(PLAN, "新能车", 10)
     assert "新能源汽车" in err.value.suggestions
     for bad in (0, -5, float("nan"), "abc", 1e9):
         with pytest.raises(ProjectError):
-            make_project("食品", bad)
+            make_project(PLAN, "食品", bad)
     with pytest.raises(ProjectError, match="投资额"):
-        make_project("食品", 10, investment_wan=-1)
-    assert make_project("高端化工", 10).chemical and not make_project("食品", 10).chemical
+        make_project(PLAN, "食品", 10, investment_wan=-1)
+    assert make_project(PLAN, "高端化工", 10).chemical and not make_project(PLAN, "食品", 10).chemical
 
 
 def test_configuration_is_validated_and_round_trips(tmp_path):
-    config = load_siting_config()
+    config = load_siting_config(None, PLAN)
     assert not config.official and "非官方" in config.title
     again = load_siting_config(config.to_toml().encode())
     assert again == config

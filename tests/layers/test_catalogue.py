@@ -3,6 +3,7 @@ import pytest
 from layers import catalogue
 from layers.catalogue import CatalogueError, UnknownIndustryError, resolve_industry
 from tests.conftest import ROOT, normalise
+from tests.plans import PLAN
 
 
 def test_fourteen_clusters_ten_named_four_inferred():
@@ -105,7 +106,7 @@ def test_every_synonym_is_asked_as_its_plan_term():
     from layers.catalogue import industry_synonyms
 
     for row in industry_synonyms().itertuples():
-        asked, plan = make_project(row.word, 100.0), make_project(row.term, 100.0)
+        asked, plan = make_project(PLAN, row.word, 100.0), make_project(PLAN, row.term, 100.0)
         assert asked.given == row.word and asked.term == row.term, row.word
         assert dataclasses.replace(asked, given="") == dataclasses.replace(plan, given=""), row.word
         assert row.rationale and row.rationale_en

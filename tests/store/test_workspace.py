@@ -31,6 +31,7 @@ from store import users as u
 from store import workspace as w
 from store.schema import SCHEMA_VERSION, Dialect, migrate
 from tests.conftest import ROOT, missing_dependency
+from tests.plans import CONFIG, PLAN
 
 SAMPLE = ROOT / "data" / "sample_enterprises.csv"
 
@@ -51,7 +52,7 @@ def evaluation():
 
 @pytest.fixture(scope="module")
 def site_result():
-    return rank_sites(make_project("食品", 50), build_context(load_layers()))
+    return rank_sites(make_project(PLAN, "食品", 50), build_context(load_layers(), PLAN), CONFIG)
 
 
 def _round_trip(ws, evaluation, site_result) -> None:

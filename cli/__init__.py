@@ -1,0 +1,1 @@
+"""Command-line edges: what every command of the planner shares (``python -m …`` entry points)."""
