@@ -29,7 +29,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from analysis.plan_fit import Fit
+from analysis.findings import Finding, bilingual
+from analysis.plan_fit import Fit, chemical_rule
 from analysis.project import ProjectSpec
 from analysis.siting_config import SitingConfig
 from analysis.siting_context import Locations, SitingContext, locate_xy
@@ -48,7 +49,6 @@ __all__ = [
     "Assessment",
     "AtPoints",
     "Land",
-    "StandardFailure",
     "assess",
     "assess_at",
     "cluster_land",
@@ -59,30 +59,26 @@ __all__ = [
 LandKind = Literal["cluster", "plot", "spot"]
 
 
-@dataclass(frozen=True)
-class StandardFailure:
-    """A 标准地 threshold the project does not meet: which, its value and the minimum (``unit``)."""
-
-    key: str  # "investment" | "tax" | "tax_per_tce"
-    value: float
-    minimum: float
-    unit: str
-
-
 _STANDARD = (
-    ("investment", "investment_per_mu", "min_investment_wan_per_mu", "万元/亩"),
-    ("tax", "tax_per_mu", "min_tax_wan_per_mu", "万元/亩"),
-    ("tax_per_tce", "tax_per_tce", "min_tax_wan_per_tce", "万元/吨标准煤"),
+    ("standard_investment", "investment_per_mu", "min_investment_wan_per_mu", "万元/亩"),
+    ("standard_tax", "tax_per_mu", "min_tax_wan_per_mu", "万元/亩"),
+    ("standard_tax_per_tce", "tax_per_tce", "min_tax_wan_per_tce", "万元/吨标准煤"),
 )
 
 
-def standard_land_failures(project: ProjectSpec, config: SitingConfig) -> list[StandardFailure]:
-    """The 标准地 thresholds ``project`` does not meet (a threshold of 0 or a missing figure is not checked)."""
+def standard_land_failures(project: ProjectSpec, config: SitingConfig) -> list[Finding]:
+    """The 标准地 thresholds ``project`` does not meet (a threshold of 0 or a missing figure is not checked).
+
+    Each is a ``rule.standard_land`` finding: ``name`` (which threshold), ``value``, ``minimum``,
+    ``unit`` and ``basis`` (default parameters, not official; or local ones).
+    """
+    basis = "standard_basis_local" if config.official else "standard_basis_default"
     out = []
-    for key, attr, threshold, unit in _STANDARD:
+    for name, attr, threshold, unit in _STANDARD:
         value, minimum = getattr(project, attr), float(config.standard_land[threshold])
         if value is not None and minimum > 0 and value < minimum:
-            out.append(StandardFailure(key, float(value), minimum, unit))
+            params = {"name": name, "value": float(value), "minimum": minimum, "unit": unit, "basis": basis}
+            out.append(Finding("rule.standard_land", "fail", "六(三)", params))
     return out
 
 
@@ -131,7 +127,7 @@ class Assessment:
         Index of the exclusion zone met (−1 none; always −1 for clusters).
     land_ok : array of bool
         Enough land (True where land is not checked).
-    standard : list of StandardFailure
+    standard : list of Finding
         标准地 thresholds the project misses (the same for every location).
     need_mu : float
         The least area that counts as enough land: need × (1 − tolerance), 亩.
@@ -148,7 +144,7 @@ class Assessment:
     chemical_ok: np.ndarray
     excluded: np.ndarray
     land_ok: np.ndarray
-    standard: list[StandardFailure]
+    standard: list[Finding]
     need_mu: float
     factors: dict[str, np.ndarray]
     weights: dict[str, float]
@@ -168,6 +164,22 @@ class Assessment:
     def score(self) -> np.ndarray:
         """Points out of 100."""
         return self.points["score"].to_numpy(float)
+
+    def failures(self, i: int, ctx: SitingContext, project: ProjectSpec) -> list[Finding]:
+        """The rules location ``i`` does not meet, as findings (the project's 标准地 failures last)."""
+        out = []
+        if not self.chemical_ok[i]:
+            rule = chemical_rule(ctx.plan, project, False)
+            assert rule is not None
+            out.append(rule)
+        if not self.land_ok[i]:
+            out.append(Finding("rule.land", "fail", "六(三)", {"need": self.need_mu}))
+        if self.excluded[i] >= 0:
+            k = int(self.excluded[i])
+            zone = ctx.exclusion["name"].iloc[k] if "name" in ctx.exclusion else f"#{k + 1}"
+            code = "rule.exclusion_inside" if self.land.kind == "spot" else "rule.exclusion_overlap"
+            out.append(Finding(code, "fail", "", {"zone": bilingual(str(zone), str(zone))}))
+        return out + list(self.standard)
 
     def fit(self, i: int) -> Fit:
         """Plan fit of location ``i``."""

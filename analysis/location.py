@@ -19,23 +19,22 @@ import numpy as np
 import shapely
 
 from analysis.assess import Assessment, Land, assess, assess_at
-from analysis.plan_fit import Fit, chemical_rule
+from analysis.findings import Finding
+from analysis.plan_fit import Fit
 from analysis.project import ProjectSpec
-from analysis.siting import standard_land_check
 from analysis.siting_config import SitingConfig
 from analysis.siting_context import SitingContext, locate
 from geo.chinacoords import convert, convert_geometry
 from geo.crs import METRIC, WGS84
 from geo.measure import M2_PER_MU
 from layers.plan import NODE_KINDS
-from layers.siting_layers import NODE_KIND_NAMES
 
 __all__ = ["LocationReport", "describe_area", "describe_point"]
 
 
 @dataclass
 class LocationReport:
-    """The answer to a point or area query; ``lines(lang)`` gives it as text for people.
+    """The answer to a point or area query (:func:`i18n.render.location_lines` writes it for people).
 
     Distances are in km; areas in 亩. ``fit`` and ``compliant`` are set when an industry is given.
     """
@@ -57,51 +56,16 @@ class LocationReport:
     score: float | None = None
     compliant: bool | None = None
     unit: str = ""  # whose verdict: "plot", "cluster" or "spot" (see analysis.assess.assess_at); "area" for areas
-    failed_zh: list[str] = field(default_factory=list)
-    failed_en: list[str] = field(default_factory=list)
+    failures: list[Finding] = field(default_factory=list)  # rules not met (the project's 标准地 included)
     industry: str = ""
 
     def as_dict(self) -> dict:
-        """JSON-ready form."""
-        out = {k: v for k, v in self.__dict__.items() if k != "fit"}
+        """JSON-ready form (findings as dictionaries)."""
+        out = {k: v for k, v in self.__dict__.items() if k not in ("fit", "failures")}
+        out["failures"] = [f.to_dict() for f in self.failures]
         if self.fit is not None:
             out["fit_level"] = self.fit.level
-            out["reasons_zh"] = list(self.fit.reasons_zh)
-            out["reasons_en"] = list(self.fit.reasons_en)
-        return out
-
-    def lines(self, lang: str = "zh") -> list[str]:
-        """The report as lines of text in Chinese or English."""
-        zh = lang == "zh"
-        out = [f"{'位置' if zh else 'Location'}: WGS84 {self.lon:.5f}, {self.lat:.5f}"]
-        if not self.on_land:
-            out.append("不在青岛市陆域内" if zh else "Outside Qingdao's land area")
-            return out
-        if self.area_mu is not None:
-            out.append(f"{'面积' if zh else 'Area'}: {self.area_mu:,.1f} {'亩' if zh else 'mu'}")
-        out.append(f"{'区市' if zh else 'District'}: {self.district}")
-        out.append(f"{'环湾城区' if zh else 'Bay-side area'}: {self.bay_area or ('—' if zh else 'none')}")
-        if self.cluster:
-            out.append(f"{'所在集聚区' if zh else 'Cluster'}: {self.cluster}")
-        else:
-            out.append(
-                f"{'最近集聚区' if zh else 'Nearest cluster'}: {self.nearest_cluster} {self.nearest_cluster_km:.1f} km"
-            )
-        for name, km, inside in self.axes:
-            tag = ("（廊道内）" if zh else " (in corridor)") if inside else ""
-            out.append(f"{'距' if zh else 'To '}{name}{'中心线' if zh else ' centreline'} {km:.1f} km{tag}")
-        for kind, name, km in self.nodes:
-            kind_name = NODE_KIND_NAMES[kind][0] if zh else NODE_KIND_NAMES[kind][1].lower()
-            out.append(f"{'最近' if zh else 'Nearest '}{kind_name}: {name} {km:.1f} km")
-        for name, mu in self.overlaps:
-            out.append(f"{'重叠' if zh else 'Overlaps'} {name}: {mu:,.1f} {'亩' if zh else 'mu'}")
-        if self.exclusion:
-            out.append(f"{'禁止建设区' if zh else 'Exclusion zone'}: {self.exclusion}")
-        if self.fit is not None:
-            verdict = ("符合" if zh else "compliant") if self.compliant else ("不符合" if zh else "not compliant")
-            out.append(f"{self.industry}: {verdict}；{'适宜性' if zh else 'suitability'} {self.score:.1f}/100")
-            out += list(self.failed_zh if zh else self.failed_en)
-            out += list(self.fit.reasons_zh if zh else self.fit.reasons_en)
+            out["reasons"] = [f.to_dict() for f in self.fit.findings]
         return out
 
 
@@ -112,26 +76,11 @@ def _to_wgs84(lon: float, lat: float, coords: str) -> tuple[float, float]:
     return float(x[0]), float(y[0])
 
 
-def _verdict(
-    report: LocationReport, ctx: SitingContext, project: ProjectSpec, config: SitingConfig, a: Assessment, i: int
-) -> None:
+def _verdict(report: LocationReport, ctx: SitingContext, project: ProjectSpec, a: Assessment, i: int) -> None:
     """Put the verdict of location ``i`` of ``a`` into ``report``."""
     report.fit = a.fit(i)
     report.score = float(a.score[i])
-    if not a.chemical_ok[i]:
-        _, zh, en = chemical_rule(ctx.plan, project, False)
-        report.failed_zh.append(zh)
-        report.failed_en.append(en)
-    if a.excluded[i] >= 0:
-        zone = str(ctx.exclusion["name"].iloc[int(a.excluded[i])])
-        report.failed_zh.append(f"【不符合 · 禁止建设区】位于“{zone}”")
-        report.failed_en.append(f"[Not compliant · exclusion zone] inside {zone}")
-    if not a.land_ok[i]:
-        report.failed_zh.append(f"【不符合 · 用地】无不小于 {a.need_mu:,.0f} 亩的可供地块")
-        report.failed_en.append(f"[Not compliant · land] no available plot of at least {a.need_mu:,.0f} mu")
-    std_zh, std_en = standard_land_check(project, config)
-    report.failed_zh += std_zh
-    report.failed_en += std_en
+    report.failures = a.failures(i, ctx, project)
     report.compliant = bool(a.compliant[i])
     report.industry = project.term
 
@@ -174,14 +123,14 @@ def _report(
         raise ValueError("config is required with a project / 有项目时须给出参数")
     if area:  # a drawn area: a plot the user proposes
         land = Land("plot", loc.area_mu, loc.area_mu, np.zeros(1, dtype=int), True)
-        _verdict(report, ctx, project, config, assess(project, ctx, config, loc, land, cluster_yield), 0)
+        _verdict(report, ctx, project, assess(project, ctx, config, loc, land, cluster_yield), 0)
         report.unit = "area"
         return report
     at = assess_at(project, ctx, config, np.array([loc.x[0]]), np.array([loc.y[0]]), cluster_yield)
     unit, row = str(at.unit[0]), int(at.row[0])
     a = {"plot": at.plots, "cluster": at.clusters, "spot": at.spots}[unit]
     assert a is not None
-    _verdict(report, ctx, project, config, a, row)
+    _verdict(report, ctx, project, a, row)
     report.unit = unit
     return report
 

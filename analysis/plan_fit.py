@@ -10,7 +10,8 @@ The rules are the plan's sections 三 and 四 as data (a :class:`layers.plan.Pla
 * 三(二)2 / 四(二) put 高端化工 into the two chemical clusters; with the province's “进区入园”
   policy, a chemical project anywhere else is not compliant.
 
-Every reason cites its plan section (``【规划四(二)】…``) in Chinese and English.
+Every reason is a :class:`analysis.findings.Finding` citing its plan section; ``i18n.render``
+writes it in Chinese or English.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from analysis.findings import Finding, bilingual
 from analysis.project import ProjectSpec
 from analysis.siting_config import FIT_LEVELS
 from layers.plan import Plan
@@ -27,11 +29,10 @@ __all__ = ["Fit", "chemical_rule", "cluster_fit", "match", "project_notes", "zon
 
 @dataclass(frozen=True)
 class Fit:
-    """Best plan-fit level and every reason found (Chinese and English, same order)."""
+    """Best plan-fit level and every reason found (findings, best level's first as found)."""
 
     level: str
-    reasons_zh: tuple[str, ...]
-    reasons_en: tuple[str, ...]
+    findings: tuple[Finding, ...]
 
 
 def _split(terms: str | Iterable[str]) -> list[str]:
@@ -58,68 +59,46 @@ def match(plan: Plan, project: ProjectSpec, plan_terms: str | Iterable[str]) -> 
     return "related"
 
 
-def _concentrate_text(plan: Plan, cluster_id: str) -> tuple[str, str] | None:
-    for d in plan.directives_of("concentrate"):
-        if cluster_id in d.clusters:
-            return d.plan_section, d.text
-    return None
+Reason = tuple[str, Finding]  # (plan-fit level, finding)
 
 
-def _axis_reasons(plan: Plan, project: ProjectSpec, axis_ids: Iterable[str]) -> list[tuple[str, str, str]]:
-    """(level, zh, en) reasons from the axes."""
-    out: list[tuple[str, str, str]] = []
+def _axis_reasons(plan: Plan, project: ProjectSpec, axis_ids: Iterable[str]) -> list[Reason]:
+    out: list[Reason] = []
     for axis_id in axis_ids:
         axis = plan.axis(axis_id)
         if axis is None:
             continue
-        sec = axis.plan_section
+        name = bilingual(axis.name, axis.name_en)
         if match(plan, project, axis.industries) == "exact":
-            out.append((
-                "axis",
-                f"【规划{sec}】{axis.name}集聚发展{'、'.join(axis.industries)}等产业",
-                f"[Plan {sec}] the {axis.name_en} concentrates this industry",
-            ))  # fmt: skip
+            out.append(("axis", Finding("fit.axis", "info", axis.plan_section,
+                                        {"axis": name, "industries": list(axis.industries)})))  # fmt: skip
         if match(plan, project, axis.guided) == "exact":
-            out.append((
-                "guided",
-                f"【规划{sec}】{axis.name}“合理引导{'、'.join(axis.guided)}等产业发展”",
-                f"[Plan {sec}] the {axis.name_en} is to guide ('合理引导') this industry",
-            ))  # fmt: skip
+            out.append(("guided", Finding("fit.guided", "info", axis.plan_section,
+                                          {"axis": name, "industries": list(axis.guided)})))  # fmt: skip
     return out
 
 
-def _bay_reasons(plan: Plan, project: ProjectSpec, bay_id: str | None) -> list[tuple[str, str, str]]:
+def _bay_reasons(plan: Plan, project: ProjectSpec, bay_id: str | None) -> list[Reason]:
     bay = plan.bay_area(bay_id)
     if bay is None or match(plan, project, bay.industries) != "exact":
         return []
-    sec = bay.plan_section
-    return [(
-        "bay_role",
-        f"【规划{sec}】{bay.name}：{'、'.join(bay.industries)}，打造{bay.role}",
-        f"[Plan {sec}] the {bay.name_en} is to develop this industry ({bay.role_en})",
-    )]  # fmt: skip
+    params = {"bay": bilingual(bay.name, bay.name_en), "industries": list(bay.industries),
+              "role": bilingual(bay.role, bay.role_en)}  # fmt: skip
+    return [("bay_role", Finding("fit.bay_role", "info", bay.plan_section, params))]
 
 
-def _reserve_reason(plan: Plan, project: ProjectSpec) -> list[tuple[str, str, str]]:
+def _reserve_reason(plan: Plan, project: ProjectSpec) -> list[Reason]:
     for d in plan.directives_of("reserve"):
         if project.term in d.terms:
-            return [("guided", f"【规划{d.plan_section}】{d.text}",
-                     f"[Plan {d.plan_section}] guide this industry to clusters whose role fits")]  # fmt: skip
+            return [("guided", Finding("fit.reserve", "info", d.plan_section, {"text": d.text}))]
     return []
 
 
-def _best(reasons: list[tuple[str, str, str]], notes: list[tuple[str, str]] = ()) -> Fit:
+def _best(reasons: list[Reason], notes: Iterable[Finding] = ()) -> Fit:
     if not reasons:
-        reasons = [
-            (
-                "none",
-                "规划第三、四部分未将该产业指向此处",
-                "the plan (sections 三, 四) does not direct this industry here",
-            )
-        ]
+        reasons = [("none", Finding("fit.none", "info", "三、四"))]
     level = min((r[0] for r in reasons), key=FIT_LEVELS.index)
-    rows = [(r[1], r[2]) for r in reasons] + list(notes)
-    return Fit(level, tuple(r[0] for r in rows), tuple(r[1] for r in rows))
+    return Fit(level, tuple(r[1] for r in reasons) + tuple(notes))
 
 
 def cluster_fit(
@@ -133,24 +112,24 @@ def cluster_fit(
     plan_named: bool,
 ) -> Fit:
     """Plan fit of the project for one cluster (see the module docstring for the levels)."""
-    reasons: list[tuple[str, str, str]] = []
+    reasons: list[Reason] = []
     how = match(plan, project, industries)
     if how is not None:
-        quote = _concentrate_text(plan, cluster_id)
-        named = "、".join(_split(industries))
-        if how == "exact":
-            zh = f"【规划{quote[0]}】“{quote[1]}”" if quote else f"本集聚区主导产业：{named}"
-            en = f"[Plan {quote[0]}] this cluster is where the plan concentrates the industry" if quote else (
-                "leading industry of this cluster")  # fmt: skip
-            reasons.append(("leading", zh, en))
+        named = _split(industries)
+        quote = next((d for d in plan.directives_of("concentrate") if cluster_id in d.clusters), None)
+        if how == "exact" and quote is not None:
+            reasons.append(("leading", Finding("fit.concentrate", "info", quote.plan_section, {"text": quote.text})))
+        elif how == "exact":
+            reasons.append(("leading", Finding("fit.leading", "info", "四(三)", {"industries": named})))
         else:
-            reasons.append(("related", f"同属{project.industry_name}：本集聚区主导产业为{named}",
-                            f"same industry ({project.industry_name_en}), leading industries differ"))  # fmt: skip
+            params = {"industry": bilingual(project.industry_name, project.industry_name_en), "industries": named}
+            reasons.append(("related", Finding("fit.related", "info", "三", params)))
     reasons += _axis_reasons(plan, project, [axis_id] if axis_id else []) + _bay_reasons(plan, project, bay_id)
     if reasons:
         reasons += _reserve_reason(plan, project)
-    notes = [] if plan_named else [(f"注意：{cluster_name}为推测集聚区（规划未列名）",
-                                    "note: this cluster is inferred, not named in the plan")]  # fmt: skip
+    c = plan.cluster(cluster_id)
+    name = bilingual(cluster_name, c.name_en if c is not None else cluster_name)
+    notes = [] if plan_named else [Finding("fit.inferred_cluster", "warn", "四(三)", {"cluster": name})]
     return _best(reasons, notes)
 
 
@@ -162,21 +141,15 @@ def zone_fit(plan: Plan, project: ProjectSpec, axis_ids: Iterable[str], bay_id: 
     return _best(reasons)
 
 
-def chemical_rule(plan: Plan, project: ProjectSpec, in_chemical_cluster: bool) -> tuple[bool, str, str]:
-    """Whether the chemical-park rule allows the project here; (ok, rule zh, rule en)."""
+def chemical_rule(plan: Plan, project: ProjectSpec, in_chemical_cluster: bool) -> Finding | None:
+    """The chemical-park rule's failure here, or None when it allows the project."""
     if not project.chemical or in_chemical_cluster:
-        return True, "", ""
+        return None
     d = plan.directives_of("restrict")[0]
-    zh = f"【不符合 · 规划{d.plan_section}】{d.rule}"
-    en = f"[Not compliant · plan {d.plan_section}] {d.rule_en}"
-    return False, zh, en
+    return Finding("rule.chemical", "fail", d.plan_section, {"rule": bilingual(d.rule, d.rule_en)})
 
 
-def project_notes(plan: Plan, project: ProjectSpec) -> tuple[list[str], list[str]]:
+def project_notes(plan: Plan, project: ProjectSpec) -> list[Finding]:
     """Plan statements about the industry that are not tied to a place (特色园区)."""
-    zh, en = [], []
-    for d in plan.directives_of("special_park"):
-        if project.term in d.terms:
-            zh.append(f"【规划{d.plan_section}】{d.text}：可考虑区（市）级特色园区")
-            en.append(f"[Plan {d.plan_section}] special parks are supported for this industry")
-    return zh, en
+    return [Finding("note.special_park", "info", d.plan_section, {"text": d.text})
+            for d in plan.directives_of("special_park") if project.term in d.terms]  # fmt: skip

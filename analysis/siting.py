@@ -36,7 +36,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.assess import Assessment, assess, assess_at, cluster_land, plot_land, standard_land_failures
-from analysis.plan_fit import chemical_rule, project_notes
+from analysis.findings import Finding, bilingual
+from analysis.plan_fit import project_notes
 from analysis.project import ProjectError, ProjectSpec, UnknownIndustryError, make_project
 from analysis.siting_config import SitingConfig, SitingConfigError, load_siting_config
 from analysis.siting_context import Locations, SitingContext, build_context
@@ -45,15 +46,7 @@ from geo.crs import WGS84, to_metric_xy
 from layers.plan import NODE_KINDS
 from layers.siting_layers import NODE_KIND_NAMES
 
-__all__ = ["FACTOR_NAMES", "SiteResult", "main", "rank_sites", "standard_land_check"]
-
-FACTOR_NAMES = {
-    "plan_fit": ("规划符合度", "Plan fit"),
-    "axis": ("轴带区位", "Axis location"),
-    "transport": ("交通条件", "Transport access"),
-    "land_yield": ("集聚区亩产效益", "Cluster land-use efficiency"),
-    "free_land": ("可供地", "Available land"),
-}
+__all__ = ["SiteResult", "main", "rank_sites", "reasons", "verdict_at"]
 
 
 @dataclass
@@ -65,17 +58,17 @@ class SiteResult:
     clusters : DataFrame
         One row per cluster, best first: ``rank``, ``id``, ``name``, ``score`` (0–100),
         ``site_ok`` (the place rules are met), ``compliant`` (``site_ok`` and the project meets
-        标准地), ``failed_zh``/``failed_en`` (rules not met), ``fit_level``,
-        ``pts_<factor>`` (adding up to ``score``), ``free_land_mu``, ``largest_plot_mu``,
-        ``axis_km``, ``reasons_zh``/``reasons_en`` (lists).
+        标准地), ``failures`` (findings: rules not met), ``fit_level``, ``pts_<factor>`` (adding
+        up to ``score``), ``free_land_mu``, ``largest_plot_mu``, ``axis_km``, ``reasons``
+        (findings; render with :func:`i18n.render.render_all`).
     plots : GeoDataFrame
         Every candidate plot (EPSG:4326), best first, with the same columns plus ``cluster``
-        and ``area_mu``; ``reasons_*`` are filled for the first ``top_plots`` rows.
+        and ``area_mu``; ``reasons`` are filled for the first ``top_plots`` rows.
     weights : dict
         Points per factor actually used (sum 100).
-    notes_zh, notes_en : list of str
+    notes : list of Finding
         Statements about the query as a whole (标准地, sample data, missing inputs).
-    samples_zh, samples_en : list of str
+    samples : list of Finding
         The notes saying which inputs are sample data (for legends and reports).
     """
 
@@ -84,22 +77,19 @@ class SiteResult:
     clusters: pd.DataFrame
     plots: gpd.GeoDataFrame
     weights: dict[str, float]
-    notes_zh: list[str] = field(default_factory=list)
-    notes_en: list[str] = field(default_factory=list)
-    samples_zh: list[str] = field(default_factory=list)  # which inputs are sample data (also in notes)
-    samples_en: list[str] = field(default_factory=list)
+    notes: list[Finding] = field(default_factory=list)
+    samples: list[Finding] = field(default_factory=list)  # which inputs are sample data (also in notes)
 
     def to_json(self, top: int = 10, lang: str = "zh") -> dict:
         """``{"query", "weights", "notes", "clusters", "plots"}``, best first (the CLI's output)."""
-        key = "reasons_zh" if lang == "zh" else "reasons_en"
-        failed = "failed_zh" if lang == "zh" else "failed_en"
+        from i18n.render import render_all
 
         def rows(frame: pd.DataFrame, extra: tuple[str, ...]) -> list[dict]:
             out = []
             for row in frame.head(top).itertuples():
                 item = {"id": row.id, "name": row.name, "score": _rounded(row.score),
-                        "compliant": bool(row.compliant), "failed": list(getattr(row, failed)),
-                        "reasons": list(getattr(row, key)),
+                        "compliant": bool(row.compliant), "failed": render_all(row.failures, lang),
+                        "reasons": render_all(row.reasons, lang),
                         "breakdown": {f: _rounded(getattr(row, f"pts_{f}")) for f in self.weights}}  # fmt: skip
                 item.update({c: _plain(getattr(row, c)) for c in extra})
                 out.append(item)
@@ -108,7 +98,7 @@ class SiteResult:
         return {
             "query": {**self.project.as_dict(), "parameters": self.config.title},
             "weights": {k: _rounded(v) for k, v in self.weights.items()},
-            "notes": self.notes_zh if lang == "zh" else self.notes_en,
+            "notes": render_all(self.notes, lang),
             "clusters": rows(self.clusters, ("fit_level", "free_land_mu")),
             "plots": rows(pd.DataFrame(self.plots.drop(columns="geometry")), ("cluster", "area_mu")),
         }
@@ -116,7 +106,7 @@ class SiteResult:
 
 def _rounded(value: object, digits: int = 2) -> float | None:
     """``value`` rounded, or ``None`` (JSON null) when it is not a finite number."""
-    number = float(value)
+    number = float(value)  # type: ignore[arg-type]
     return round(number, digits) if math.isfinite(number) else None
 
 
@@ -129,21 +119,6 @@ def _plain(value: object) -> object:
     return value
 
 
-_STANDARD_NAMES = {"investment": ("投资强度", "investment intensity"), "tax": ("亩均税收", "tax per mu"),
-                   "tax_per_tce": ("单位能耗税收", "tax per tce")}  # fmt: skip
-
-
-def standard_land_check(project: ProjectSpec, config: SitingConfig) -> tuple[list[str], list[str]]:
-    """标准地 thresholds the project does not meet, as text (zh, en); empty when it meets all it reports."""
-    zh, en = [], []
-    tag = "默认参数，非官方" if not config.official else "本地参数"
-    for f in standard_land_failures(project, config):
-        name_zh, name_en = _STANDARD_NAMES[f.key]
-        zh.append(f"【不符合 · 标准地（{tag}）】{name_zh} {f.value:,.1f} {f.unit} < {f.minimum:,.1f} {f.unit}")
-        en.append(f"[Not compliant · 标准地 threshold] {name_en} {f.value:,.1f} {f.unit} < {f.minimum:,.1f} {f.unit}")
-    return zh, en
-
-
 def _rank(frame: pd.DataFrame) -> pd.DataFrame:
     """Candidates meeting the place rules first (project-level 标准地 failures apply to all), then by score."""
     keys = (frame["id"].astype(str).to_numpy(), -frame["score"].to_numpy(), ~frame["site_ok"].to_numpy())
@@ -151,6 +126,21 @@ def _rank(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.iloc[order].reset_index(drop=True)
     out.insert(0, "rank", np.arange(1, len(out) + 1))
     return out
+
+
+def query_notes(project: ProjectSpec, ctx: SitingContext, config: SitingConfig, use_yield: bool) -> list[Finding]:
+    """What is said about a query as a whole: 标准地 failures, plan notes, inputs missing or sample data."""
+    notes = standard_land_failures(project, config) + project_notes(ctx.plan, project)
+    if not use_yield:
+        notes.append(Finding("note.no_yield", "info"))
+    if ctx.plot_locations is None:
+        notes.append(Finding("note.no_plots", "info"))
+    return notes + _samples(ctx)
+
+
+def _samples(ctx: SitingContext) -> list[Finding]:
+    codes = {"plots": "note.sample_plots", "exclusion": "note.sample_exclusion"}
+    return [Finding(codes[what], "info", "", {"label": label}) for what, label in ctx.labels.items()]
 
 
 def rank_sites(
@@ -174,25 +164,9 @@ def rank_sites(
         亩产效益 by cluster (:func:`analysis.aggregate.aggregate_zones` on ``clusters``: ``id``,
         ``tax_per_mu``, ``suppressed``); without it the land_yield factor is left out.
     top_plots : int
-        Plots that get written reasons (all plots are scored and ranked).
+        Plots that get reasons (all plots are scored and ranked).
     """
-    std_zh, std_en = standard_land_check(project, config)
-    notes_zh, notes_en = list(std_zh), list(std_en)
-    pz, pe = project_notes(ctx.plan, project)
-    notes_zh += pz
-    notes_en += pe
-    has_plots = ctx.plot_locations is not None
-    if cluster_yield is None:
-        notes_zh.append("未载入亩产效益评价：不计“集聚区亩产效益”因子，其余权重按比例放大")
-        notes_en.append("No 亩产效益 evaluation loaded: the cluster land-use efficiency factor is left out")
-    if not has_plots:
-        notes_zh.append("未载入可供地块：未检查用地，不计“可供地”因子")
-        notes_en.append("No candidate plots loaded: land is not checked and the free-land factor is left out")
-    samples_zh = [f"{'可供地块' if what == 'plots' else '禁止建设区'}为{label}" for what, label in ctx.labels.items()]
-    samples_en = [f"{'Plots' if what == 'plots' else 'Exclusion zones'} are sample data" for what in ctx.labels]
-    notes_zh += samples_zh
-    notes_en += samples_en
-
+    notes = query_notes(project, ctx, config, cluster_yield is not None)
     rel_axes = relevant_axes(project, ctx)
 
     # ---- clusters ----------------------------------------------------------------------------
@@ -208,53 +182,71 @@ def rank_sites(
     clusters["free_land_mu"] = land.area_mu.round(1)
     clusters["largest_plot_mu"] = land.largest_mu.round(1)
     clusters["axis_km"] = (cl.axis_m[:, rel_axes].min(axis=1) / 1000).round(1)
-    reasons = [_texts(project, ctx, config, ca, cl, i, cluster_yield) for i in range(n_c)]
-    clusters["reasons_zh"] = [r[0] for r in reasons]
-    clusters["reasons_en"] = [r[1] for r in reasons]
-    clusters["failed_zh"] = [r[2] for r in reasons]
-    clusters["failed_en"] = [r[3] for r in reasons]
+    clusters["reasons"] = [reasons(project, ctx, config, ca, cl, i, cluster_yield) for i in range(n_c)]
+    clusters["failures"] = [ca.failures(i, ctx, project) for i in range(n_c)]
     clusters = _rank(clusters)
 
     # ---- plots -------------------------------------------------------------------------------
-    if not has_plots:
+    if ctx.plot_locations is None:
         plots = gpd.GeoDataFrame({"id": [], "name": [], "score": [], "compliant": []}, geometry=[], crs=WGS84)
-        return SiteResult(project, config, clusters, plots, ca.weights, notes_zh, notes_en, samples_zh, samples_en)
+        return SiteResult(project, config, clusters, plots, ca.weights, notes, _samples(ctx))
     pl = ctx.plot_locations
     pa = assess(project, ctx, config, pl, plot_land(ctx, project, config), cluster_yield)
-    area = pl.area_mu
     plots = ctx.plots[["id"]].copy()
     plots["name"] = ctx.plots["name"] if "name" in ctx.plots else ctx.plots["id"].astype(str)
     plots = pd.concat([plots.reset_index(drop=True), pa.points], axis=1)
     plots["site_ok"] = pa.site_ok
     plots["compliant"] = pa.compliant
     plots["cluster"] = np.append(ctx.clusters["name"].to_numpy(object), "")[pl.cluster]
-    plots["area_mu"] = area.round(1)
+    plots["area_mu"] = pl.area_mu.round(1)
     plots["fit_level"] = pa.fit_levels()
     plots["axis_km"] = (pl.axis_m[:, rel_axes].min(axis=1) / 1000).round(1)
     plots["geometry"] = ctx.plot_geoms_wgs84
     plots["_pos"] = np.arange(len(plots))
     plots = gpd.GeoDataFrame(_rank(plots), geometry="geometry", crs=WGS84)
     idx = plots.pop("_pos").to_numpy()
-    texts = [_texts(project, ctx, config, pa, pl, i, cluster_yield) for i in idx[:top_plots]]
-    empty: list[str] = []
-    for col, j in (("reasons_zh", 0), ("reasons_en", 1), ("failed_zh", 2), ("failed_en", 3)):
-        plots[col] = [t[j] for t in texts] + [empty] * (len(plots) - len(texts))
-    return SiteResult(project, config, clusters, plots, ca.weights, notes_zh, notes_en, samples_zh, samples_en)
+    empty: list[Finding] = []
+    found = [reasons(project, ctx, config, pa, pl, i, cluster_yield) for i in idx[:top_plots]]
+    plots["reasons"] = found + [empty] * (len(plots) - len(found))
+    plots["failures"] = [pa.failures(int(i), ctx, project) for i in idx]
+    return SiteResult(project, config, clusters, plots, ca.weights, notes, _samples(ctx))
 
 
-def _texts(project: ProjectSpec, ctx: SitingContext, config: SitingConfig, a: Assessment, loc: Locations, i: int,
-           cluster_yield: pd.DataFrame | None) -> tuple[list[str], list[str], list[str], list[str]]:  # fmt: skip
-    """Reasons and failed rules (zh, en, failed zh, failed en) of location ``i`` of assessment ``a``."""
-    _, value, rank = yield_scores(ctx, cluster_yield)
-    c = int(loc.cluster[i])
-    std_zh, std_en = standard_land_check(project, config)
+def reasons(project: ProjectSpec, ctx: SitingContext, config: SitingConfig, a: Assessment, loc: Locations, i: int,
+            cluster_yield: pd.DataFrame | None = None) -> list[Finding]:  # fmt: skip
+    """Why location ``i`` of assessment ``a`` scores as it does: plan fit, axis, transport, land, 亩产效益, points."""
+    out = list(a.fit(i).findings)
+    rel_axes = relevant_axes(project, ctx)
+    j = rel_axes[int(np.argmin(loc.axis_m[i, rel_axes]))]
+    axis = bilingual(ctx.axes["name"].iloc[j], ctx.axes["name_en"].iloc[j])
+    out.append(Finding("reason.axis_distance", "info", "四(二)", {"axis": axis, "km": loc.axis_m[i, j] / 1000}))
+    node_weights = config.node_weights(project.industry)
+    for k in sorted(range(len(NODE_KINDS)), key=lambda k: -node_weights[NODE_KINDS[k]])[:2]:
+        n = loc.node_nearest[i, k]
+        if n < 0 or node_weights[NODE_KINDS[k]] <= 0:
+            continue
+        node = ctx.nodes.iloc[int(n)]
+        kind_zh, kind_en = NODE_KIND_NAMES[NODE_KINDS[k]]
+        params = {"kind": bilingual(kind_zh, kind_en.lower()), "node": bilingual(node["name"], node["name_en"]),
+                  "km": loc.node_m[i, k] / 1000}  # fmt: skip
+        out.append(Finding("reason.nearest_node", "info", "", params))
     land = a.land
-    land_info = (land.area_mu[i], land.largest_mu[i], int(land.count[i]), land.checked, land.kind == "cluster")
-    failures = _failures(bool(a.chemical_ok[i]), chemical_rule(ctx.plan, project, False), not a.land_ok[i],
-                         _zone_name(ctx, int(a.excluded[i])), std_zh, std_en, project, config)  # fmt: skip
-    return _reasons(project, ctx, config, a.fit(i), loc, i, a.weights, a.factors, relevant_axes(project, ctx),
-                    land=land_info, yield_info=(value[c] if c >= 0 else np.nan, rank[c] if c >= 0 else 0,
-                                                cluster_yield is not None), failures=failures)  # fmt: skip
+    if land.checked and land.kind == "cluster":
+        params = {"count": int(land.count[i]), "free": land.area_mu[i], "largest": land.largest_mu[i],
+                  "need": project.land_mu}  # fmt: skip
+        out.append(Finding("reason.cluster_land", "info", "六(三)", params))
+    elif land.checked:
+        out.append(Finding("reason.plot_area", "info", "", {"area": land.area_mu[i], "need": project.land_mu}))
+    if cluster_yield is not None:
+        _, value, rank = yield_scores(ctx, cluster_yield)
+        c = int(loc.cluster[i])
+        if c >= 0 and np.isfinite(value[c]):
+            out.append(Finding("reason.cluster_yield", "info", "六(三)", {"value": value[c], "rank": int(rank[c])}))
+        else:
+            out.append(Finding("reason.cluster_yield_unknown", "info", "六(三)"))
+    parts = [[f, float(a.factors[f][i] * w)] for f, w in a.weights.items()]
+    out.append(Finding("reason.score", "info", "", {"parts": parts}))
+    return out
 
 
 def verdict_at(
@@ -264,7 +256,6 @@ def verdict_at(
     lon: float,
     lat: float,
     cluster_yield: pd.DataFrame | None = None,
-    lang: str = "zh",
 ) -> dict[str, object]:
     """The verdict at one point (WGS84), exactly as the ranking states it there.
 
@@ -272,10 +263,10 @@ def verdict_at(
     -------
     dict
         ``compliant`` (bool), ``score`` (0–100, the ranking's scale), ``cluster`` (the cluster's
-        name, or None), ``fit_level``, ``failures`` and ``reasons`` (text in ``lang``), and
-        ``unit``: ``"plot"`` (the point lies in a candidate plot, whose verdict this is),
-        ``"cluster"`` (in a cluster outside every plot: the cluster's verdict, its land included)
-        or ``"spot"`` (elsewhere: the spot itself, land not checked), with ``id`` of that plot or cluster.
+        name, or None), ``fit_level``, ``failures`` and ``reasons`` (findings), and ``unit``:
+        ``"plot"`` (the point lies in a candidate plot, whose verdict this is), ``"cluster"`` (in a
+        cluster outside every plot: the cluster's verdict, its land included) or ``"spot"``
+        (elsewhere: the spot itself, land not checked), with ``id`` of that plot or cluster.
 
     Raises
     ------
@@ -296,88 +287,17 @@ def verdict_at(
         if loc.district[row] < 0:
             raise ValueError(f"该点不在青岛市陆域内 / the point ({lon}, {lat}) is not on Qingdao's land")
     assert a is not None and loc is not None
-    reasons_zh, reasons_en, failed_zh, failed_en = _texts(project, ctx, config, a, loc, row, cluster_yield)
     c = int(loc.cluster[row])
     return {
         "compliant": bool(a.compliant[row]),
         "score": _rounded(a.score[row]),
         "cluster": str(ctx.clusters["name"].iloc[c]) if c >= 0 else None,
         "fit_level": a.fit(row).level,
-        "failures": failed_zh if lang == "zh" else failed_en,
-        "reasons": reasons_zh if lang == "zh" else reasons_en,
+        "failures": a.failures(row, ctx, project),
+        "reasons": reasons(project, ctx, config, a, loc, row, cluster_yield),
         "unit": unit,
         "id": _plain(ident),
     }
-
-
-def _zone_name(ctx: SitingContext, index: int) -> str | None:
-    if index < 0:
-        return None
-    return str(ctx.exclusion["name"].iloc[int(index)]) if "name" in ctx.exclusion else f"#{index + 1}"
-
-
-def _failures(
-    chem_ok: bool,
-    chem_rule: tuple[bool, str, str],
-    no_land: bool,
-    excluded_zone: str | None,
-    std_zh: list[str],
-    std_en: list[str],
-    project: ProjectSpec,
-    config: SitingConfig,
-) -> tuple[list[str], list[str]]:
-    """The rules a candidate does not meet (zh, en)."""
-    zh, en = list(std_zh), list(std_en)
-    if not chem_ok:
-        zh.append(chem_rule[1])
-        en.append(chem_rule[2])
-    if no_land:
-        minimum = project.land_mu * (1 - config.land_tolerance)
-        zh.append(f"【不符合 · 用地】无不小于 {minimum:,.0f} 亩的可供地块")
-        en.append(f"[Not compliant · land] no available plot of at least {minimum:,.0f} mu")
-    if excluded_zone is not None:
-        zh.append(f"【不符合 · 禁止建设区】地块与“{excluded_zone}”重叠")
-        en.append(f"[Not compliant · exclusion zone] the plot overlaps {excluded_zone}")
-    return zh, en
-
-
-def _reasons(project, ctx, config, fit, loc, i, weights, factors, rel_axes, land, yield_info, failures):
-    """Reason lines (zh, en) for candidate ``i``, plus its failed rules (zh, en)."""
-    zh, en = list(fit.reasons_zh), list(fit.reasons_en)
-    a = rel_axes[int(np.argmin(loc.axis_m[i, rel_axes]))]
-    axis_name, axis_en = ctx.axes["name"].iloc[a], ctx.axes["name_en"].iloc[a]
-    d_km = loc.axis_m[i, a] / 1000
-    zh.append(f"距{axis_name}中心线 {d_km:.1f} km（示意线）")
-    en.append(f"{d_km:.1f} km from the {axis_en} centreline (schematic)")
-    node_weights = config.node_weights(project.industry)
-    for k in sorted(range(len(NODE_KINDS)), key=lambda k: -node_weights[NODE_KINDS[k]])[:2]:
-        j = loc.node_nearest[i, k]
-        if j < 0 or node_weights[NODE_KINDS[k]] <= 0:
-            continue
-        node = ctx.nodes.iloc[int(j)]
-        kind_zh, kind_en = NODE_KIND_NAMES[NODE_KINDS[k]]
-        zh.append(f"最近{kind_zh}：{node['name']} {loc.node_m[i, k] / 1000:.1f} km")
-        en.append(f"nearest {kind_en.lower()}: {node['name_en']} {loc.node_m[i, k] / 1000:.1f} km")
-    free, largest, n_ok, has_plots, is_cluster = land
-    if has_plots and is_cluster:
-        zh.append(
-            f"可供地：{n_ok} 块满足需求，共 {free:,.0f} 亩；最大地块 {largest:,.0f} 亩（需 {project.land_mu:,.0f} 亩）"
-        )
-        en.append(f"free land: {n_ok} plots large enough, {free:,.0f} mu in all; largest {largest:,.0f} mu")
-    elif has_plots:
-        zh.append(f"地块面积 {free:,.1f} 亩（需求 {project.land_mu:,.0f} 亩）")
-        en.append(f"plot area {free:,.1f} mu (need {project.land_mu:,.0f} mu)")
-    value, rank, loaded = yield_info
-    if loaded and np.isfinite(value):
-        zh.append(f"集聚区亩均税收 {value:,.1f} 万元/亩（Σ税收÷Σ亩），在已评价集聚区中列第 {rank} 位")
-        en.append(f"cluster tax per mu {value:,.1f} (10k CNY/mu, ratio of sums), rank {rank} among rated clusters")
-    elif loaded:
-        zh.append("集聚区亩产效益：参评企业不足 3 家或不在集聚区内，按中位计")
-        en.append("cluster efficiency: fewer than 3 rated firms or outside clusters, scored as median")
-    parts = "，".join(f"{FACTOR_NAMES[f][0]} {factors[f][i] * w:.1f}" for f, w in weights.items())
-    zh.append(f"得分构成（满分 100）：{parts}")
-    en.append("score: " + ", ".join(f"{FACTOR_NAMES[f][1]} {factors[f][i] * w:.1f}" for f, w in weights.items()))
-    return zh, en, failures[0], failures[1]
 
 
 def _point(text: str) -> tuple[float, float]:
@@ -406,6 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="输出 JSON")
     args = parser.parse_args(argv)
     from geo.io import GeoIOError
+    from i18n.render import render_all
     from layers import load_layers
     from layers.imports import import_layer
     from layers.plan import load_plan
@@ -429,7 +350,9 @@ def main(argv: list[str] | None = None) -> int:
             inputs[kind] = checked.gdf
         ctx = build_context(layers, plan, exclusion=inputs["exclusion_zones"], plots=inputs["plots"])
         if args.at is not None:
-            verdict = verdict_at(project, ctx, config, *args.at, lang=args.lang)
+            verdict = verdict_at(project, ctx, config, *args.at)
+            verdict["failures"] = render_all(verdict["failures"], args.lang)  # type: ignore[arg-type]
+            verdict["reasons"] = render_all(verdict["reasons"], args.lang)  # type: ignore[arg-type]
         else:
             result = rank_sites(project, ctx, config, top_plots=args.top)
     except UnknownIndustryError as exc:

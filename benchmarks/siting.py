@@ -84,7 +84,7 @@ def naive_rank_plots(project: ProjectSpec, ctx: SitingContext, config: SitingCon
         score += weights["free_land"] * free
         in_chem = cluster is not None and bool(cluster.chemical)
         excluded = any(geom.intersects(z) for z in zones)
-        site_ok = chemical_rule(plan, project, in_chem)[0] and area >= need and not excluded
+        site_ok = chemical_rule(plan, project, in_chem) is None and area >= need and not excluded
         rows.append((plot.id, score, site_ok, site_ok and not std_fail))
     frame = pd.DataFrame(rows, columns=["id", "score", "site_ok", "compliant"])
     return frame.sort_values(["site_ok", "score", "id"], ascending=[False, False, True]).reset_index(drop=True)

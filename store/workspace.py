@@ -301,7 +301,7 @@ class Workspace:
         """Store a site study (:class:`analysis.siting.SiteResult`): project, parameters, ranked candidates."""
         study = {"name": name, "project_json": json.dumps(result.project.as_dict(), ensure_ascii=False),
                  "config_toml": result.config.to_toml(), "created_by": user, "created_at": now_utc(),
-                 "notes_json": json.dumps(result.notes_zh, ensure_ascii=False)}  # fmt: skip
+                 "notes_json": _findings_json(result.notes)}  # fmt: skip
         with self.transaction() as conn:
             fid = self._insert(conn, "site_studies", study)
             rows = []
@@ -310,7 +310,7 @@ class Workspace:
                 for row, geom in zip(frame.itertuples(), geoms, strict=True):
                     rows.append({"study_fid": fid, "kind": kind, "rank": int(row.rank), "ref_id": str(row.id),
                                  "name": str(row.name), "score": float(row.score), "compliant": int(row.compliant),
-                                 "failed": "\n".join(row.failed_zh), "reasons": "\n".join(row.reasons_zh),
+                                 "failed": _findings_json(row.failures), "reasons": _findings_json(row.reasons),
                                  "geom": self.dialect.encode(geom)})  # fmt: skip
             self._insert_many(conn, "site_candidates", rows)
             self.audit(conn, user, "save_site_study", f"site_studies/{fid}")
@@ -320,12 +320,15 @@ class Workspace:
         return self.query("SELECT fid, name, project_json, created_by, created_at FROM site_studies ORDER BY fid DESC")
 
     def site_candidates(self, study_fid: int) -> gpd.GeoDataFrame:
+        """The candidates of a stored study; ``failed`` and ``reasons`` as lists of findings."""
         frame = self.query(
             f"SELECT fid, kind, rank, ref_id, name, score, compliant, failed, reasons, {self.dialect.geom_out('geom')} "
             "FROM site_candidates WHERE study_fid = :s ORDER BY kind DESC, rank",
             {"s": study_fid},
         )
         geoms = [self.dialect.decode(g) for g in frame.pop("geom")] if len(frame) else []
+        for col in ("failed", "reasons"):  # findings, rendered by the page in the language asked
+            frame[col] = [findings_from_json(v) for v in frame[col]]
         return gpd.GeoDataFrame(frame, geometry=geoms, crs=4326)
 
     def delete(self, table: str, fid: int, user: str | None = None) -> None:
@@ -566,3 +569,24 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _findings_json(findings) -> str:
+    """Findings as a JSON array of dictionaries (what a study stores: it renders in either language)."""
+    return json.dumps([f.to_dict() for f in findings], ensure_ascii=False, allow_nan=False)
+
+
+def findings_from_json(text: str | None) -> list:
+    """Findings stored by :func:`_findings_json`. Studies saved before findings existed hold Chinese
+    lines; each becomes a ``legacy.text`` finding, shown as written."""
+    from analysis.findings import Finding
+
+    if not text:
+        return []
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if isinstance(data, list) and all(isinstance(d, dict) and "code" in d for d in data):
+        return [Finding.from_dict(d) for d in data]
+    return [Finding("legacy.text", "info", "", {"text": line}) for line in str(text).splitlines() if line]

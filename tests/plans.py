@@ -47,3 +47,17 @@ def toy_plan() -> Plan:
         extra_terms=(Term("新能源车辆", "cars"),),
         synonyms=(Synonym("车", "汽车", "日常说法", "everyday word"),),
     )
+
+
+def zh(findings) -> list[str]:
+    """Findings rendered in Chinese (what the UI shows in zh mode)."""
+    from i18n.render import render_all
+
+    return render_all(findings, "zh")
+
+
+def en(findings) -> list[str]:
+    """Findings rendered in English."""
+    from i18n.render import render_all
+
+    return render_all(findings, "en")

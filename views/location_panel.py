@@ -17,6 +17,7 @@ from analysis.location import LocationReport, describe_area, describe_point
 from analysis.project import ProjectSpec
 from analysis.siting_config import SitingConfig
 from i18n import t
+from i18n.render import location_lines
 from views import state
 from views.text import md
 
@@ -83,6 +84,6 @@ def location_report(
         if report is None:
             st.caption(t("query_hint", lang))
             return None
-        lines = report.lines(lang)
+        lines = location_lines(report, lang)
         st.markdown("\n".join(f"- {md(line)}" for line in lines))
     return report

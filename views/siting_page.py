@@ -13,13 +13,14 @@ from streamlit_folium import st_folium
 from analysis.aggregate import aggregate_zones
 from analysis.land_yield import InputError, xlsx_bytes
 from analysis.project import ProjectError, UnknownIndustryError, make_project
-from analysis.siting import FACTOR_NAMES, SiteResult, rank_sites
+from analysis.siting import SiteResult, rank_sites
 from analysis.siting_config import SitingConfigError, load_siting_config
 from analysis.suitability import suitability_surface
 from geo.io import GeoIOError
 from geo.raster import geotiff_bytes
 from geo.write import write_geojson
 from i18n import t
+from i18n.render import render, render_all
 from views import state
 from views.location_panel import RETURNED, industry_options, location_report
 from views.text import md
@@ -84,7 +85,7 @@ def _data_and_parameters() -> tuple[tuple | None, tuple | None, bool, str]:
             st.caption(t("site_weights", lang))
             cols = st.columns(len(config.weights))
             weights = {
-                f: col.number_input(FACTOR_NAMES[f][0 if zh else 1], 0.0, 100.0, float(w), 1.0, key=f"site_w_{f}")
+                f: col.number_input(t(f"factor_{f}", lang), 0.0, 100.0, float(w), 1.0, key=f"site_w_{f}")
                 for col, (f, w) in zip(cols, config.weights.items(), strict=True)
             }
             st.caption(t("site_standard", lang))
@@ -145,16 +146,14 @@ def _cluster_table(result: SiteResult) -> None:
         t("site_score", lang): c["score"].round(1),
         t("site_verdict", lang): c["compliant"].map({True: "✓", False: "✗"}),
         t("site_fit", lang): c["fit_level"].map(lambda v: FIT_LABELS[v][0 if zh else 1]),
-        **{FACTOR_NAMES[f][0 if zh else 1]: c[f"pts_{f}"].round(1) for f in result.weights},
+        **{t(f"factor_{f}", lang): c[f"pts_{f}"].round(1) for f in result.weights},
         t("site_free_land", lang): c["free_land_mu"],
-        t("site_failed", lang): c["failed_zh" if zh else "failed_en"].map("；".join),
+        t("site_failed", lang): c["failures"].map(lambda found: "；".join(render_all(found, lang))),
     })  # fmt: skip
     st.dataframe(table, hide_index=True, width="stretch")
     for row in c.head(3).itertuples():
         with st.expander(f"{row.rank}. {row.name} · {row.score:.1f}", expanded=row.rank == 1):
-            for line in list(getattr(row, "failed_zh" if zh else "failed_en")) + list(
-                getattr(row, "reasons_zh" if zh else "reasons_en")
-            ):
+            for line in render_all([*row.failures, *row.reasons], lang):
                 st.markdown(f"- {md(line)}")
 
 
@@ -167,8 +166,7 @@ def _plot_table(result: SiteResult, top: int) -> None:
         t("site_rank", lang): p["rank"], t("site_name", lang): p["name"], t("site_cluster", lang): p["cluster"],
         t("site_area", lang): p["area_mu"], t("site_score", lang): p["score"].round(1),
         t("site_verdict", lang): p["compliant"].map({True: "✓", False: "✗"}),
-        t("site_reasons", lang): (p["failed_zh" if zh else "failed_en"] + p["reasons_zh" if zh else "reasons_en"])
-        .map(lambda lines: "；".join(lines[:4])),
+        t("site_reasons", lang): (p["failures"] + p["reasons"]).map(lambda f: "；".join(render_all(f[:4], lang))),
     })  # fmt: skip
     st.dataframe(table, hide_index=True, width="stretch")
 
@@ -176,9 +174,10 @@ def _plot_table(result: SiteResult, top: int) -> None:
 def _report_sheets(result: SiteResult) -> dict[str, pd.DataFrame]:
     def flat(frame: pd.DataFrame) -> pd.DataFrame:
         out = pd.DataFrame(frame.drop(columns=[c for c in ("geometry",) if c in frame])).copy()
-        for col in ("reasons_zh", "reasons_en", "failed_zh", "failed_en"):
-            out[col] = out[col].map("\n".join)
-        return out
+        for col in ("reasons", "failures"):
+            for lg in ("zh", "en"):
+                out[f"{col}_{lg}"] = out[col].map(lambda found, lg=lg: "\n".join(render_all(found, lg)))
+        return out.drop(columns=["reasons", "failures"])
 
     query = pd.DataFrame({"项目 / query": list(result.project.as_dict()), "值 / value":
                           [str(v) for v in result.project.as_dict().values()]})  # fmt: skip
@@ -186,7 +185,7 @@ def _report_sheets(result: SiteResult) -> dict[str, pd.DataFrame]:
         "项目": query,
         "集聚区排名": flat(result.clusters),
         "地块排名": flat(result.plots.head(500)),
-        "说明": pd.DataFrame({"说明 / notes": result.notes_zh}),
+        "说明": pd.DataFrame({"说明 / notes": render_all(result.notes, "zh"), "notes": render_all(result.notes, "en")}),
         "参数": pd.DataFrame({"参数 / parameters (TOML)": result.config.to_toml().splitlines()}),
     }
 
@@ -196,8 +195,10 @@ def _geojson_bytes(result: SiteResult, top: int) -> bytes:
     from pathlib import Path
 
     out = result.plots.head(max(top, 50)).copy()
-    for col in ("reasons_zh", "reasons_en", "failed_zh", "failed_en"):
-        out[col] = out[col].map("；".join)
+    for col in ("reasons", "failures"):
+        for lg in ("zh", "en"):
+            out[f"{col}_{lg}"] = out[col].map(lambda found, lg=lg: "；".join(render_all(found, lg)))
+    out = out.drop(columns=["reasons", "failures"])
     with tempfile.TemporaryDirectory() as tmp:
         return write_geojson(out, Path(tmp) / "candidates.geojson").read_bytes()
 
@@ -239,8 +240,8 @@ except (ProjectError, SitingConfigError, GeoIOError, InputError, ValueError) as 
     st.error(f"{t('site_input_error', lang)}：{md(exc)}", icon=":material/error:")
     st.stop()
 
-for note in result.notes_zh if zh else result.notes_en:
-    (st.warning if ("不符合" in note or "Not compliant" in note) else st.info)(md(note))
+for note in result.notes:
+    (st.warning if note.severity != "info" else st.info)(md(render(note, lang)))
 st.subheader(t("site_clusters", lang))
 _cluster_table(result)
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
+import geopandas as gpd
 import streamlit as st
 
 from i18n import t
+from i18n.render import render_all
 from store import WorkspaceError
 from views import state
 from views.text import md
@@ -36,9 +38,13 @@ try:
         with st.expander(f"{row.fid} · {row.name} · {project['industry_term']} {project['land_mu']:g} 亩 · "
                          f"{row.created_by or ''} {row.created_at}"):  # fmt: skip
             candidates = ws.site_candidates(int(row.fid))
-            st.dataframe(candidates.drop(columns="geometry"), hide_index=True, width="stretch")
+            shown = candidates.drop(columns="geometry")
+            for col in ("failed", "reasons"):  # stored as findings: shown in the language of the page
+                shown[col] = shown[col].map(lambda found: "\n".join(render_all(found, lang)))
+            st.dataframe(shown, hide_index=True, width="stretch")
             c1, c2 = st.columns(2)
-            c1.download_button(t("site_dl_geojson", lang), _geojson_bytes(candidates[candidates.geometry.notna()]),
+            export = gpd.GeoDataFrame(shown, geometry=candidates.geometry, crs=4326)
+            c1.download_button(t("site_dl_geojson", lang), _geojson_bytes(export[export.geometry.notna()]),
                                file_name=f"site_study_{row.fid}.geojson", key=f"ws_s_{row.fid}")  # fmt: skip
             if c2.button(t("ws_delete", lang), key=f"ws_sd_{row.fid}"):
                 ws.delete("site_studies", int(row.fid), user=user.username)

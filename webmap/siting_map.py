@@ -17,9 +17,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from analysis.siting import FACTOR_NAMES, SiteResult
+from analysis.siting import SiteResult
 from analysis.surface import Surface
 from i18n import t
+from i18n.render import render_all
 from layers.catalogue import layer_specs
 from webmap.basemaps import BASEMAPS
 from webmap.controls import LegendEntry
@@ -58,7 +59,6 @@ def _candidate_style(row: pd.Series) -> dict:
 
 
 def _popup(row: pd.Series, result: SiteResult, lang: str, kind: str) -> str:
-    zh = lang == "zh"
     verdict = t("site_compliant" if row["compliant"] else "site_not_compliant", lang)
     rows: list[tuple[str, object]] = [(t("site_rank", lang), f"{int(row['rank'])}"),
                                       (t("site_score", lang), f"{row['score']:.1f} / 100"),
@@ -66,9 +66,9 @@ def _popup(row: pd.Series, result: SiteResult, lang: str, kind: str) -> str:
     if kind == "plot":
         rows.append((t("site_area", lang), f"{row['area_mu']:,.1f}"))
         rows.append((t("site_cluster", lang), row["cluster"] or "—"))
-    rows += [(FACTOR_NAMES[f][0 if zh else 1], f"{row[f'pts_{f}']:.1f}") for f in result.weights]
-    failed = list(row["failed_zh" if zh else "failed_en"])
-    reasons = list(row["reasons_zh" if zh else "reasons_en"])[:4]
+    rows += [(t(f"factor_{f}", lang), f"{row[f'pts_{f}']:.1f}") for f in result.weights]
+    failed = render_all(row["failures"], lang)
+    reasons = render_all(list(row["reasons"])[:4], lang)
     body = info_table(str(row["name"]), rows)
     lines = "".join(f"<li>{html.escape(x)}</li>" for x in failed + reasons)
     return body.replace("</table></div>", f'</table><ul class="qd-reasons">{lines}</ul></div>')
@@ -153,6 +153,6 @@ def build_siting_map(
     project = result.project
     extra = (f'<p class="qd-project">{html.escape(t("site_project", lang))}：{html.escape(project.term)} · '
              f"{project.land_mu:,.0f} {html.escape(t('unit_mu', lang))}</p>") + extra  # fmt: skip
-    for note in result.samples_zh if lang == "zh" else result.samples_en:
+    for note in render_all(result.samples, lang):
         extra += f'<p class="qd-q">{html.escape(note)}</p>'
     return finish_map(m, controls, legend, opts, land, extra_legend=extra)

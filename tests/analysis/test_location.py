@@ -13,9 +13,10 @@ from analysis.siting_context import build_context
 from analysis.suitability import suitability_surface
 from geo.chinacoords import convert
 from geo.raster import write_geotiff
+from i18n.render import location_lines
 from layers import load_layers
 from layers.build import city_outline
-from tests.plans import CONFIG, PLAN
+from tests.plans import CONFIG, PLAN, zh
 
 
 @pytest.fixture(scope="module")
@@ -28,17 +29,17 @@ def test_a_spot_in_the_rail_cluster_reports_district_bay_area_cluster_and_plan_f
     assert report.on_land and report.district == "城阳区" and report.bay_area == "北岸城区"
     assert report.cluster == "青岛轨道交通装备产业集聚区"
     assert report.fit.level == "leading" and report.compliant and 0 < report.score <= 100
-    assert any("四(二)" in r for r in report.fit.reasons_zh) and any("北岸城区" in r for r in report.fit.reasons_zh)
+    assert any("四(二)" in r for r in zh(report.fit.findings)) and any("北岸城区" in r for r in zh(report.fit.findings))
     assert {kind for kind, _, _ in report.nodes} == {"port", "airport", "rail_freight", "interchange"}
-    text = "\n".join(report.lines("zh"))
+    text = "\n".join(location_lines(report, "zh"))
     assert "城阳区" in text and "符合" in text
-    assert "compliant" in "\n".join(report.lines("en"))
+    assert "compliant" in "\n".join(location_lines(report, "en"))
 
 
 def test_a_chemical_project_in_a_sample_exclusion_zone_fails_two_rules(ctx):
     report = describe_point(120.60, 36.18, ctx, make_project(PLAN, "高端化工", 100), CONFIG)
     assert report.exclusion.startswith("崂山") and report.compliant is False
-    assert any("进区入园" in f for f in report.failed_zh) and any("禁止建设区" in f for f in report.failed_zh)
+    assert any("进区入园" in f for f in zh(report.failures)) and any("禁止建设区" in f for f in zh(report.failures))
     assert report.cluster == "" and report.nearest_cluster and report.nearest_cluster_km > 0
 
 
@@ -47,7 +48,7 @@ def test_gcj02_clicks_are_converted_and_the_sea_is_not_land(ctx):
     report = describe_point(float(lon[0]), float(lat[0]), ctx, coords="gcj02")
     assert report.lon == pytest.approx(120.31, abs=1e-6) and report.cluster.startswith("青岛轨道交通")
     sea = describe_point(120.40, 36.00, ctx)
-    assert not sea.on_land and sea.lines()[-1] == "不在青岛市陆域内"
+    assert not sea.on_land and location_lines(sea)[-1] == "不在青岛市陆域内"
     with pytest.raises(ValueError, match="finite"):
         describe_point(float("nan"), 36.0, ctx)
 

@@ -16,7 +16,7 @@ from analysis.siting_context import build_context
 from benchmarks.siting import naive_rank_plots
 from layers import load_layers
 from layers.catalogue import clusters_table, directives
-from tests.plans import CONFIG, PLAN
+from tests.plans import CONFIG, PLAN, en, zh
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,7 @@ def test_a_project_of_a_clusters_leading_industry_ranks_that_cluster_first(ctx, 
     top = result.clusters.iloc[0]
     assert top["id"] in homes, (term, top["id"], homes)
     assert top["compliant"] and top["fit_level"] == "leading"
-    assert any("【规划四(二)】" in r for r in top["reasons_zh"])
+    assert any("【规划四(二)】" in r for r in zh(top["reasons"]))
 
 
 def test_every_plan_named_cluster_is_covered_by_the_rule_test():
@@ -62,7 +62,7 @@ def test_chemical_projects_are_never_compliant_outside_chemical_clusters(ctx, te
     compliant = result.clusters[result.clusters["compliant"]]
     assert set(compliant["id"]) <= chemical and len(compliant) > 0
     others = result.clusters[~result.clusters["id"].isin(chemical)]
-    assert all(any("进区入园" in f for f in failed) for failed in others["failed_zh"])
+    assert all(any("进区入园" in f for f in failed) for failed in others["failures"].map(zh))
     plots_ok = result.plots[result.plots["compliant"]]
     assert set(plots_ok["cluster"]) <= set(ctx.clusters.loc[ctx.clusters["chemical"], "name"])
 
@@ -75,7 +75,7 @@ def test_score_breakdowns_add_up_and_weights_sum_to_100(ctx):
         np.testing.assert_allclose(pts, frame["score"], atol=1e-9)
         assert frame["score"].between(0, 100).all()
     assert "land_yield" not in result.weights  # no evaluation loaded: the factor is left out, said in the notes
-    assert any("未载入亩产效益评价" in n for n in result.notes_zh)
+    assert any("未载入亩产效益评价" in n for n in zh(result.notes))
 
 
 def test_ranking_puts_compliant_candidates_first_by_score(ctx):
@@ -92,14 +92,15 @@ def test_reasons_are_given_for_clusters_and_the_top_plots(ctx):
     result = rank_sites(
         make_project(PLAN, "集成电路", 80, investment_wan=40_000, tax_wan=2_000), ctx, CONFIG, top_plots=7
     )
-    assert all(len(r) >= 3 for r in result.clusters["reasons_zh"])
+    assert all(len(r) >= 3 for r in result.clusters["reasons"])
     assert all(
-        len(r) == len(e) for r, e in zip(result.clusters["reasons_zh"], result.clusters["reasons_en"], strict=True)
+        len(r) == len(e)
+        for r, e in zip(result.clusters["reasons"].map(zh), result.clusters["reasons"].map(en), strict=True)
     )
-    assert all(len(r) >= 3 for r in result.plots["reasons_zh"].head(7))
-    assert all(r == [] for r in result.plots["reasons_zh"].iloc[7:])
+    assert all(len(r) >= 3 for r in result.plots["reasons"].head(7))
+    assert all(r == [] for r in result.plots["reasons"].iloc[7:])
     west = result.clusters.set_index("id").loc["inferred_electronics_west_coast"]
-    assert any("西岸城区" in r for r in west["reasons_zh"]) and any("推测" in r for r in west["reasons_zh"])
+    assert any("西岸城区" in r for r in zh(west["reasons"])) and any("推测" in r for r in zh(west["reasons"]))
 
 
 def test_standard_land_thresholds_make_every_candidate_non_compliant(ctx):
@@ -107,15 +108,15 @@ def test_standard_land_thresholds_make_every_candidate_non_compliant(ctx):
     result = rank_sites(weak, ctx, CONFIG)
     assert not result.clusters["compliant"].any() and not result.plots["compliant"].any()
     assert result.clusters.iloc[0]["site_ok"]  # the place is fine; the project is not
-    failed = result.clusters.iloc[0]["failed_zh"]
+    failed = zh(result.clusters.iloc[0]["failures"])
     assert any("投资强度 100.0 万元/亩 < 300.0" in f for f in failed) and any("亩均税收 5.0" in f for f in failed)
-    assert any("标准地" in n for n in result.notes_zh)
+    assert any("标准地" in n for n in zh(result.notes))
 
 
 def test_land_need_larger_than_any_plot_fails_the_land_rule(ctx):
     result = rank_sites(make_project(PLAN, "智能家电", 5_000), ctx, CONFIG)
     assert not result.clusters["site_ok"].any()
-    assert all(any("可供地块" in f for f in failed) for failed in result.clusters["failed_zh"])
+    assert all(any("可供地块" in f for f in failed) for failed in result.clusters["failures"].map(zh))
 
 
 def test_plots_in_exclusion_zones_are_not_compliant(layers):
@@ -125,7 +126,7 @@ def test_plots_in_exclusion_zones_are_not_compliant(layers):
     result = rank_sites(make_project(PLAN, "新能源汽车", 30), ctx, CONFIG, top_plots=len(layers["plots"]))
     hit = result.plots.geometry.intersects(zone.geometry.iloc[0])
     assert hit.any() and not result.plots.loc[hit, "compliant"].any()
-    assert all(any("测试禁建区" in f for f in failed) for failed in result.plots.loc[hit, "failed_zh"])
+    assert all(any("测试禁建区" in f for f in failed) for failed in result.plots.loc[hit, "failures"].map(zh))
 
 
 def test_land_yield_factor_prefers_efficient_clusters(ctx):
@@ -134,7 +135,9 @@ def test_land_yield_factor_prefers_efficient_clusters(ctx):
     project = make_project(PLAN, "新能源汽车", 50)
     result = rank_sites(project, ctx, CONFIG, cluster_yield=yield_table).clusters.set_index("id")
     assert "pts_land_yield" in result and result.loc[ids[-1], "pts_land_yield"] > result.loc[ids[0], "pts_land_yield"]
-    assert result.loc[ids[0], "pts_land_yield"] == 0 and any("亩均税收" in r for r in result.loc[ids[-1], "reasons_zh"])
+    assert result.loc[ids[0], "pts_land_yield"] == 0 and any(
+        "亩均税收" in r for r in zh(result.loc[ids[-1], "reasons"])
+    )
 
 
 def test_without_plots_land_is_not_checked_and_said_so(layers):
@@ -142,7 +145,7 @@ def test_without_plots_land_is_not_checked_and_said_so(layers):
     result = rank_sites(make_project(PLAN, "轨道交通装备", 100), build_context(no_plots, PLAN), CONFIG)
     assert "free_land" not in result.weights and result.plots.empty
     assert result.clusters.iloc[0]["id"] == "rail_transit_chengyang"
-    assert any("未载入可供地块" in n for n in result.notes_zh)
+    assert any("未载入可供地块" in n for n in zh(result.notes))
 
 
 def test_vectorised_plots_match_a_naive_per_plot_loop(layers):

@@ -136,3 +136,14 @@ def test_a_synonym_ranks_exactly_as_the_plan_term(tmp_path):
         return [(c["name"], c["score"], c["compliant"]) for c in clusters]
 
     assert ranking("化工") == ranking("高端化工")
+
+
+def test_popups_and_exports_never_point_to_documents_users_do_not_have():
+    """Every text cell of every layer (what popups and exports show) stands on its own."""
+    from layers import load_layers
+
+    for name, layer in load_layers().items():
+        for column in layer.columns.drop(layer.geometry.name):
+            text = layer[column].astype(str)
+            bad = text[text.str.contains(r"DESIGN\.md|见 ?DESIGN|shared/", regex=True)]
+            assert bad.empty, f"{name}.{column}: {bad.iloc[0]}"

@@ -31,7 +31,7 @@ from store import users as u
 from store import workspace as w
 from store.schema import SCHEMA_VERSION, Dialect, migrate
 from tests.conftest import ROOT, missing_dependency
-from tests.plans import CONFIG, PLAN
+from tests.plans import CONFIG, PLAN, zh
 
 SAMPLE = ROOT / "data" / "sample_enterprises.csv"
 
@@ -69,7 +69,7 @@ def _round_trip(ws, evaluation, site_result) -> None:
     candidates = ws.site_candidates(study)
     assert (candidates["kind"] == "cluster").sum() == 14 and (candidates["kind"] == "plot").sum() == 10
     top = candidates[candidates["kind"] == "cluster"].iloc[0]
-    assert top["name"] == site_result.clusters.iloc[0]["name"] and "【规划" in top["reasons"]
+    assert top["name"] == site_result.clusters.iloc[0]["name"] and any("【规划" in r for r in zh(top["reasons"]))
     assert ws.evaluations()["n_firms"].iloc[0] == 3000
     assert list(ws.audit_log()["action"]) == ["save_site_study", "save_evaluation", "save_dataset"]
     ws.delete("evaluation_runs", run, user="admin")
