@@ -293,14 +293,14 @@ class AtPoints:
 
     def on_land(self) -> np.ndarray:
         """Whether each point lies in one of the city's districts (plots and clusters always do)."""
-        out = np.ones(len(self.unit), dtype=bool)
+        out: np.ndarray = np.ones(len(self.unit), dtype=bool)
         spot = self.unit == "spot"
         out[spot] = self.spot_locations.district[self.row[spot]] >= 0
         return out
 
     def pick(self, name: str, dtype: type = object) -> np.ndarray:
         """An array attribute of the answering assessment, per point (``score``, ``compliant`` …)."""
-        out = np.zeros(len(self.unit), dtype=dtype)
+        out: np.ndarray = np.zeros(len(self.unit), dtype=dtype)
         for unit, a in (("cluster", self.clusters), ("plot", self.plots), ("spot", self.spots)):
             mask = self.unit == unit
             if a is not None and mask.any():
@@ -324,6 +324,7 @@ def assess_at(
     from geo.pointquery import containing_polygon
 
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    assert ctx.cluster_locations is not None  # build_context locates the clusters
     clusters = assess(project, ctx, config, ctx.cluster_locations, cluster_land(ctx, project, config), cluster_yield)
     plots = None
     unit = np.full(x.size, "spot", dtype=object)

@@ -29,7 +29,7 @@ from analysis.config import INDICATORS
 from analysis.issues import IssueLog
 from analysis.schema import FIELDS, ColumnMatch, coords_hint, field, match_columns, match_header
 from geo.checks import QINGDAO_BBOX
-from geo.chinacoords import convert
+from geo.chinacoords import china_crs, convert
 from geo.crs import WGS84
 from geo.measure import area_mu
 from geo.pointquery import containing_polygon
@@ -502,7 +502,7 @@ def _locate(out: pd.DataFrame, p: _Preparer, coords: str, geometry: np.ndarray |
     )
     x, y = lon.copy(), lat.copy()
     if coords != "wgs84" and inside.any():
-        x[inside], y[inside] = convert(lon[inside], lat[inside], coords, "wgs84")
+        x[inside], y[inside] = convert(lon[inside], lat[inside], china_crs(coords), "wgs84")
     points = np.full(len(out), None, dtype=object)
     points[inside] = shapely.points(x[inside], y[inside])
     if geometry is not None:

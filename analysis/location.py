@@ -24,7 +24,7 @@ from analysis.plan_fit import Fit
 from analysis.project import ProjectSpec
 from analysis.siting_config import SitingConfig
 from analysis.siting_context import SitingContext, locate
-from geo.chinacoords import convert, convert_geometry
+from geo.chinacoords import china_crs, convert, convert_geometry
 from geo.crs import METRIC, WGS84
 from geo.measure import M2_PER_MU
 from layers.plan import NODE_KINDS
@@ -72,7 +72,7 @@ class LocationReport:
 def _to_wgs84(lon: float, lat: float, coords: str) -> tuple[float, float]:
     if coords == "wgs84":
         return float(lon), float(lat)
-    x, y = convert(np.array([lon], dtype=float), np.array([lat], dtype=float), coords, "wgs84")
+    x, y = convert(np.array([lon], dtype=float), np.array([lat], dtype=float), china_crs(coords), "wgs84")
     return float(x[0]), float(y[0])
 
 
@@ -177,7 +177,7 @@ def describe_area(
     if polygon is None or shapely.is_empty(polygon) or shapely.get_type_id(polygon) not in (3, 6):
         raise ValueError("须为非空的面 / the area must be a non-empty polygon")
     if coords != "wgs84":
-        polygon = convert_geometry(np.array([polygon], dtype=object), coords, "wgs84")[0]
+        polygon = convert_geometry(np.array([polygon], dtype=object), china_crs(coords), "wgs84")[0]
     if not shapely.is_valid(polygon):
         polygon = shapely.make_valid(polygon)
     area_m = gpd.GeoSeries([polygon], crs=WGS84).to_crs(METRIC).iloc[0]

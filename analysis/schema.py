@@ -159,7 +159,7 @@ def _names(f: Field) -> set[str]:
 
 
 _LOOKUP: dict[str, str] = {name: f.id for f in FIELDS for name in _names(f)}
-_LOOKUP.update({_fold(_BRACKETS.match(f.zh)["base"]): f.id for f in FIELDS if _BRACKETS.match(f.zh)})
+_LOOKUP.update({_fold(m["base"]): f.id for f in FIELDS if (m := _BRACKETS.match(f.zh)) is not None})
 
 
 @dataclass(frozen=True)

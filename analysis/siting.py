@@ -171,6 +171,7 @@ def rank_sites(
 
     # ---- clusters ----------------------------------------------------------------------------
     cl = ctx.cluster_locations
+    assert cl is not None  # build_context locates the clusters
     land = cluster_land(ctx, project, config)
     ca = assess(project, ctx, config, cl, land, cluster_yield)
     n_c = len(ctx.clusters)

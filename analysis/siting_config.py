@@ -157,7 +157,7 @@ def _document(c: SitingConfig) -> dict[str, Any]:
         ok = isinstance(value, (tuple, list)) and len(value) == 2
         return {"full_m": value[0], "zero_m": value[1]} if ok else value
 
-    transport = c.transport_weights
+    transport: Any = c.transport_weights
     if isinstance(transport, Mapping) and isinstance(c.transport_by_industry, Mapping):
         transport = {**transport, "by_industry": c.transport_by_industry}
     return {
@@ -175,7 +175,7 @@ def _document(c: SitingConfig) -> dict[str, Any]:
 
 def _fields(doc: dict[str, Any]) -> dict[str, Any]:
     """Constructor arguments of :class:`SitingConfig` from a checked ``siting.toml`` document."""
-    out = {k: doc[k] for k in ("title", "title_en", "official", "weights", "standard_land") if k in doc}
+    out: dict[str, Any] = {k: doc[k] for k in ("title", "title_en", "official", "weights", "standard_land") if k in doc}
     out["fit"] = {k: v for k, v in doc["plan_fit"].items() if k != "inferred_factor"}
     if "inferred_factor" in doc["plan_fit"]:
         out["inferred_factor"] = doc["plan_fit"]["inferred_factor"]

@@ -24,7 +24,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geo.chinacoords import convert_geometry
+from geo.chinacoords import china_crs, convert_geometry
 from geo.crs import METRIC, WGS84
 from geo.io import GeoIOError, feature_labels
 
@@ -109,7 +109,7 @@ def detect_offset(gdf: gpd.GeoDataFrame, reference: gpd.GeoDataFrame) -> tuple[s
             geoms = convert_geometry(geoms, system, "wgs84")
         metric = gpd.GeoSeries(geoms, crs=WGS84).to_crs(METRIC).to_numpy()
         medians[system] = float(np.median(shapely.distance(metric, target)))
-    best = min(medians, key=medians.get)
+    best = min(medians, key=lambda k: medians[k])
     if best != "wgs84" and medians["wgs84"] > 150 and medians[best] < 0.5 * medians["wgs84"]:
         return best, medians
     return "wgs84", medians
@@ -222,6 +222,7 @@ def check_layer(
             f"the file's CRS names {declared.upper()} but {coords.upper()} was chosen; please check",
         )
     if system != "wgs84":
-        out.gdf = out.gdf.set_geometry(convert_geometry(out.gdf.geometry.to_numpy(), system, "wgs84"), crs=WGS84)
+        moved = convert_geometry(out.gdf.geometry.to_numpy(), china_crs(system), "wgs84")
+        out.gdf = out.gdf.set_geometry(moved, crs=WGS84)
     out.coords = system
     return out

@@ -21,9 +21,11 @@ import shapely
 from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
+    "CHINA_CRS",
     "ChinaCRS",
     "bd09_to_gcj02",
     "bd09_to_wgs84",
+    "china_crs",
     "convert",
     "convert_geometry",
     "gcj02_to_bd09",
@@ -34,6 +36,26 @@ __all__ = [
 ]
 
 ChinaCRS = Literal["wgs84", "gcj02", "bd09"]
+CHINA_CRS: tuple[ChinaCRS, ...] = ("wgs84", "gcj02", "bd09")
+
+
+def china_crs(name: str) -> ChinaCRS:
+    """``name`` as a coordinate system this module converts (``wgs84``, ``gcj02``, ``bd09``).
+
+    Raises
+    ------
+    ValueError
+        Any other name.
+
+    Examples
+    --------
+    >>> china_crs("gcj02")
+    'gcj02'
+    """
+    for known in CHINA_CRS:
+        if name == known:
+            return known
+    raise ValueError(f"未知坐标系 / unknown coordinate system {name!r}; use one of {', '.join(CHINA_CRS)}")
 
 # Krasovsky 1940 ellipsoid parameters used by the GCJ-02 formula.
 _A = 6378245.0

@@ -124,8 +124,8 @@ def shapefile_field_names(columns: list[str]) -> dict[str, str]:
 
     Examples
     --------
-    >>> shapefile_field_names(["geometry_quality", "geometry_source"])
-    {'geometry_quality': 'geometry_q', 'geometry_source': 'geometry_1'}
+    >>> shapefile_field_names(["geometry_quality", "geometry_quantity", "name"])
+    {'geometry_quality': 'geometry_q', 'geometry_quantity': 'geometry_1', 'name': 'name'}
     """
     mapping: dict[str, str] = {}
     used: set[str] = set()

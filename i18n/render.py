@@ -31,9 +31,12 @@ __all__ = ["codes", "location_lines", "render", "render_all"]
 
 
 class _FindingLike(Protocol):
-    code: str
-    section: str
-    params: Mapping[str, Any]
+    @property
+    def code(self) -> str: ...
+    @property
+    def section(self) -> str: ...
+    @property
+    def params(self) -> Mapping[str, Any]: ...
 
 
 @cache

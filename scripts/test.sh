@@ -24,4 +24,8 @@ command -v strace >/dev/null || missing_dependency "strace not found (the server
 source "$(dirname "$0")/_postgis.sh"
 .venv/bin/python -m ruff check .
 .venv/bin/python -m ruff format --check .
+# Types of the core and its edges (configuration in pyproject.toml)
+.venv/bin/python -m mypy
+# The Examples in the docstrings of the source packages run as doctests, then every test
+.venv/bin/python -m pytest --doctest-modules --ignore-glob="*/__main__.py" geo layers analysis store i18n cli webmap -q
 .venv/bin/python -m pytest "$@"

@@ -8,6 +8,7 @@ step (never edit an old one) to change the schema.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import shapely
@@ -131,7 +132,8 @@ def schema_version(conn: Connection) -> int:
     return int(row[0]) if row else 0
 
 
-def migrate(conn_factory: Callable[[], object], dialect: Dialect, upto: int = SCHEMA_VERSION) -> int:
+def migrate(conn_factory: Callable[[], AbstractContextManager[Connection]], dialect: Dialect,
+            upto: int = SCHEMA_VERSION) -> int:  # fmt: skip
     """Bring the workspace to version ``upto``, one transaction per step; returns the version.
 
     ``conn_factory`` is ``engine.begin`` (a context manager yielding a connection in a

@@ -205,7 +205,9 @@ def add_user(ws: Workspace, username: str, password: str, role: str, email: str 
 
     The name and e-mail address are stored NFKC-normalised (see :func:`normalise_username`).
     """
-    username = _check(username, role, password)
+    name = _check(username, role, password)
+    assert name is not None  # a name was given
+    username = name
     email = normalise_email(email)
     with ws.transaction() as conn:
         taken = conn.execute(text("SELECT 1 FROM users WHERE username = :u"), {"u": username}).first()
@@ -247,6 +249,7 @@ def authenticate(ws: Workspace, username: str, password: str) -> User | None:
         _failures[key] = [*recent, now]
         return None
     _failures.pop(key, None)
+    assert row is not None and stored is not None  # ok is True only for a found, enabled user
     if _HASHER.check_needs_rehash(row[0]):
         set_password(ws, stored, password, by=stored)
     return User(stored, row[1], row[2])
