@@ -14,7 +14,7 @@ import pandas as pd
 import shapely
 
 from analysis.config import INDICATORS
-from geo.crs import METRIC, WGS84
+from geo.crs import METRIC, WGS84, to_metric, to_wgs84
 
 __all__ = ["AREA_COLUMNS", "MIN_FIRMS", "aggregate_grid", "aggregate_zones", "grid_cells"]
 
@@ -80,7 +80,7 @@ def aggregate_zones(
     if zone_id not in zones:
         raise KeyError(f"zones have no column {zone_id!r}")
     located = result[~result.geometry.is_empty & result.geometry.notna()]
-    zones_wgs = zones.to_crs(WGS84)
+    zones_wgs = to_wgs84(zones)
     hits = gpd.sjoin(
         located[["geometry"]], zones_wgs[[zone_id, "geometry"]], predicate="within", how="inner"
     )  # tree on the zones' side: points are queried against few polygons
@@ -95,7 +95,7 @@ def aggregate_zones(
 
 def _cell_index(result: gpd.GeoDataFrame, cell_m: float) -> tuple[pd.DataFrame, pd.Series, tuple[float, float]]:
     located = result[~result.geometry.is_empty & result.geometry.notna()]
-    pts = located.geometry.to_crs(METRIC)
+    pts = to_metric(located.geometry)
     x, y = pts.x.to_numpy(), pts.y.to_numpy()
     x0, y0 = np.floor(x.min() / cell_m) * cell_m, np.floor(y.min() / cell_m) * cell_m
     col = ((x - x0) // cell_m).astype(np.int64)
@@ -109,7 +109,7 @@ def grid_cells(keys: np.ndarray, origin: tuple[float, float], cell_m: float) -> 
     row, col = np.divmod(np.asarray(keys, dtype=np.int64), 1_000_000)
     x = origin[0] + col * cell_m
     y = origin[1] + row * cell_m
-    return gpd.GeoSeries(shapely.box(x, y, x + cell_m, y + cell_m), crs=METRIC).to_crs(WGS84)
+    return to_wgs84(gpd.GeoSeries(shapely.box(x, y, x + cell_m, y + cell_m), crs=METRIC))
 
 
 def aggregate_grid(result: gpd.GeoDataFrame, cell_m: float = 1000.0, min_firms: int = MIN_FIRMS) -> gpd.GeoDataFrame:

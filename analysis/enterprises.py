@@ -28,9 +28,9 @@ from analysis import credit_code
 from analysis.config import INDICATORS
 from analysis.issues import IssueLog
 from analysis.schema import FIELDS, ColumnMatch, coords_hint, field, match_columns, match_header
-from geo.checks import QINGDAO_BBOX
+from geo.checks import QINGDAO_BBOX, swapped_everywhere
 from geo.chinacoords import china_crs, convert
-from geo.crs import WGS84
+from geo.crs import WGS84, to_wgs84
 from geo.measure import area_mu
 from geo.pointquery import containing_polygon
 from geo.tables import ROW_COLUMN
@@ -318,7 +318,7 @@ def prepare_enterprises(
 
 
 def _vector_geometry(table: gpd.GeoDataFrame, out: pd.DataFrame, p: _Preparer) -> np.ndarray:
-    gdf = table.reset_index(drop=True).to_crs(WGS84) if table.crs else table.reset_index(drop=True)
+    gdf = to_wgs84(table.reset_index(drop=True)) if table.crs else table.reset_index(drop=True)
     geoms = gdf.geometry.to_numpy()
     areal = shapely.get_type_id(geoms) >= 3  # Polygon, MultiPolygon
     areal &= ~shapely.is_missing(geoms)
@@ -488,6 +488,12 @@ def _locate(out: pd.DataFrame, p: _Preparer, coords: str, geometry: np.ndarray |
     lon_min, lat_min, lon_max, lat_max = QINGDAO_BBOX
     inside = both & (lon >= lon_min) & (lon <= lon_max) & (lat >= lat_min) & (lat <= lat_max)
     swapped = both & ~inside & (lat >= lon_min) & (lat <= lon_max) & (lon >= lat_min) & (lon <= lat_max)
+    if swapped_everywhere(inside[both], swapped[both]):  # the whole file is latitude-first: corrected
+        p.warn(pd.Series(swapped, index=out.index), "lon", "经纬度顺序颠倒（整个文件纬度在前），已纠正",
+               "longitude and latitude are swapped throughout the file; corrected")  # fmt: skip
+        lon, lat = lat, lon
+        out["lon"], out["lat"] = lon, lat
+        inside, swapped = swapped, np.zeros_like(swapped)
     p.error(
         pd.Series(swapped, index=out.index),
         "lon",
@@ -552,7 +558,7 @@ def _check_districts(
         )
     given = np.where(stated_code == -2, -1, stated_code)
     located = ~shapely.is_missing(points)
-    zones = districts.to_crs(WGS84) if districts.crs is not None else districts
+    zones = to_wgs84(districts) if districts.crs is not None else districts
     owner = containing_polygon(shapely.get_x(points), shapely.get_y(points), zones.geometry.to_numpy())
     p.warn(
         pd.Series(located & (owner < 0) & (given >= 0), index=out.index),

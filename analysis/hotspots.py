@@ -17,6 +17,7 @@ import geopandas as gpd
 import numpy as np
 
 from analysis.aggregate import aggregate_grid
+from geo.crs import to_metric
 
 __all__ = ["HOTSPOT_LABELS", "hot_spots"]
 
@@ -74,7 +75,7 @@ def hot_spots(
             f"热点分析至少需要 {k + 2} 个有 3 家以上参评企业的网格，当前 {len(cells)} 个 / "
             f"need at least {k + 2} cells with 3+ rated firms, got {len(cells)}"
         )
-    centroids = cells.geometry.to_crs(4549).centroid
+    centroids = to_metric(cells.geometry).centroid
     coords = np.column_stack([centroids.x, centroids.y])
     w = KNN.from_array(coords, k=k)
     w.transform = "B"

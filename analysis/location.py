@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import geopandas as gpd
 import numpy as np
 import shapely
 
@@ -25,7 +24,7 @@ from analysis.project import ProjectSpec
 from analysis.siting_config import SitingConfig
 from analysis.siting_context import SitingContext, locate
 from geo.chinacoords import china_crs, convert, convert_geometry
-from geo.crs import METRIC, WGS84
+from geo.crs import metric_geometry
 from geo.measure import M2_PER_MU
 from layers.plan import NODE_KINDS
 
@@ -154,7 +153,7 @@ def describe_point(
     if not (np.isfinite(lon) and np.isfinite(lat)):
         raise ValueError(f"坐标须为有限数值 / coordinates must be finite numbers, got {lon!r}, {lat!r}")
     lon, lat = _to_wgs84(lon, lat, coords)
-    point = gpd.GeoSeries([shapely.Point(lon, lat)], crs=WGS84).to_crs(METRIC).iloc[0]
+    point = metric_geometry(shapely.Point(lon, lat))
     return _report(point, lon, lat, ctx, project, config, cluster_yield)
 
 
@@ -180,7 +179,7 @@ def describe_area(
         polygon = convert_geometry(np.array([polygon], dtype=object), china_crs(coords), "wgs84")[0]
     if not shapely.is_valid(polygon):
         polygon = shapely.make_valid(polygon)
-    area_m = gpd.GeoSeries([polygon], crs=WGS84).to_crs(METRIC).iloc[0]
+    area_m = metric_geometry(polygon)
     rep = shapely.point_on_surface(polygon)
     report = _report(area_m, rep.x, rep.y, ctx, project, config, cluster_yield, area=True)
     report.area_mu = float(area_m.area / M2_PER_MU)

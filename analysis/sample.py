@@ -27,7 +27,7 @@ from analysis.credit_code import CHARS, check_char
 from analysis.enterprises import ABOVE, BELOW
 from analysis.schema import FIELDS
 from geo.atomic import atomic_path
-from geo.crs import METRIC, WGS84
+from geo.crs import METRIC, WGS84, to_metric, to_wgs84
 from geo.pointquery import random_points_in
 
 __all__ = ["SAMPLE_LABEL", "SAMPLE_LABEL_EN", "SYNTHETIC_COLUMN", "synthetic_enterprises", "to_source_table"]
@@ -94,10 +94,10 @@ def synthetic_enterprises(
 
     # Location: clusters (with their industries) or districts (weighted).
     in_cluster = rng.random(n) < dflt["in_cluster_share"]
-    cl = clusters.to_crs(METRIC).reset_index(drop=True)
+    cl = to_metric(clusters).reset_index(drop=True)
     cl_weight = cl.area.to_numpy() ** 0.5
     which_cl = rng.choice(len(cl), size=n, p=cl_weight / cl_weight.sum())
-    dist = districts.to_crs(METRIC).reset_index(drop=True)
+    dist = to_metric(districts).reset_index(drop=True)
     d_weight = dist["name"].map(prof["district_weights"]).fillna(1.0).to_numpy()
     which_d = rng.choice(len(dist), size=n, p=d_weight / d_weight.sum())
     xy = np.empty((n, 2))
@@ -119,7 +119,7 @@ def synthetic_enterprises(
     land = np.round(np.clip(land, 0.5, 3000), 1)
 
     pts = gpd.GeoSeries(shapely.points(xy), crs=METRIC)
-    bay = gpd.GeoSeries(shapely.points([_BAY_CENTRE]), crs=WGS84).to_crs(METRIC).iloc[0]
+    bay = to_metric(gpd.GeoSeries(shapely.points([_BAY_CENTRE]), crs=WGS84)).iloc[0]
     d_bay_km = pts.distance(bay).to_numpy() / 1000
     gradient = np.exp(-d_bay_km / dflt["bay_gradient_km"]) * 1.8 + 0.4
     tax_per_mu = p["tax_per_mu"].to_numpy() * gradient * rng.lognormal(0, sigma, n)
@@ -141,7 +141,7 @@ def synthetic_enterprises(
     minor = rng.integers(10, 99, n)
 
     names = industry_names(industry)
-    geo = gpd.GeoSeries(shapely.points(xy), crs=METRIC).to_crs(WGS84)
+    geo = to_wgs84(gpd.GeoSeries(shapely.points(xy), crs=METRIC))
     joined = gpd.sjoin(gpd.GeoDataFrame(geometry=geo), districts[["name", "geometry"]], how="left")
     joined = joined[~joined.index.duplicated()]
     serial = rng.permutation(n) + 1

@@ -21,7 +21,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geo.crs import METRIC, WGS84
+from geo.crs import METRIC, WGS84, metric_geometry, to_metric, to_wgs84
 from geo.measure import M2_PER_MU
 from geo.pointquery import random_points_in
 
@@ -50,8 +50,8 @@ _ZONES = (
 
 def sample_exclusion_zones(land: shapely.Geometry) -> gpd.GeoDataFrame:
     """Illustrative exclusion zones (EPSG:4326), clipped to ``land`` (WGS84 polygon)."""
-    pts = gpd.GeoSeries(gpd.points_from_xy([z[3] for z in _ZONES], [z[4] for z in _ZONES]), crs=WGS84).to_crs(METRIC)
-    land_m = gpd.GeoSeries([land], crs=WGS84).to_crs(METRIC).iloc[0]
+    pts = to_metric(gpd.GeoSeries(gpd.points_from_xy([z[3] for z in _ZONES], [z[4] for z in _ZONES]), crs=WGS84))
+    land_m = metric_geometry(land)
     discs = shapely.intersection(
         shapely.buffer(pts.values, np.array([z[5] for z in _ZONES]) * 1000, quad_segs=32), land_m
     )
@@ -68,7 +68,7 @@ def sample_exclusion_zones(land: shapely.Geometry) -> gpd.GeoDataFrame:
         geometry=discs,
         crs=METRIC,
     )
-    return gdf.to_crs(WGS84)
+    return to_wgs84(gdf)
 
 
 def _rectangles(xy: np.ndarray, area_m2: np.ndarray, aspect: np.ndarray, angle: np.ndarray) -> np.ndarray:
@@ -127,8 +127,8 @@ def synthetic_plots(
         raise ValueError(f"n must be ≥ 1, got {n}")
     rng = np.random.default_rng(seed)
     m = int(n * 1.4) + 20 if drop_overlaps else n
-    zones_c = clusters.to_crs(METRIC).geometry.to_numpy()
-    corridor_union = shapely.union_all(corridors.to_crs(METRIC).geometry.to_numpy())
+    zones_c = to_metric(clusters).geometry.to_numpy()
+    corridor_union = shapely.union_all(to_metric(corridors).geometry.to_numpy())
     zones_a = np.array([shapely.difference(corridor_union, shapely.union_all(zones_c))], dtype=object)
     in_cluster = rng.random(m) < 0.7
     in_cluster[: 3 * len(zones_c)] = True  # every cluster gets at least three candidates
@@ -158,7 +158,7 @@ def synthetic_plots(
         geometry=geoms,
         crs=METRIC,
     )
-    return gdf.to_crs(WGS84)
+    return to_wgs84(gdf)
 
 
 def main(argv: list[str] | None = None) -> int:

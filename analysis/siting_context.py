@@ -18,7 +18,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geo.crs import METRIC, WGS84
+from geo.crs import METRIC, to_metric, to_wgs84
 from geo.measure import M2_PER_MU
 from geo.pointquery import containing_polygon, distance_to_line
 from layers.plan import NODE_KINDS, Plan
@@ -84,11 +84,10 @@ class SitingContext:
 
 
 def _metric(gdf: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
+    """A layer in metres (geo.crs.to_metric: no CRS is an error), renumbered; an empty one for None."""
     if gdf is None:
         return gpd.GeoDataFrame(geometry=[], crs=METRIC)
-    if gdf.crs is None:
-        raise ValueError("layer has no CRS; set it (e.g. EPSG:4326) before siting")
-    return gdf.to_crs(METRIC).reset_index(drop=True)
+    return to_metric(gdf).reset_index(drop=True)
 
 
 def _sample_label(gdf: gpd.GeoDataFrame) -> str:
@@ -223,7 +222,7 @@ def build_context(
     exclusion = layers.get("exclusion_zones") if exclusion is None else exclusion
     plots = layers.get("plots") if plots is None else plots
     plots_m = _metric(plots)
-    plots_wgs84 = plots.to_crs(WGS84).geometry.to_numpy() if plots is not None and len(plots) else None
+    plots_wgs84 = to_wgs84(plots).geometry.to_numpy() if plots is not None and len(plots) else None
     if len(plots_m) and not np.isin(plots_m.geom_type.unique(), ["Polygon", "MultiPolygon"]).all():
         raise ValueError("可供地块须为面要素 / plots must be polygons")
     if len(plots_m) and "id" not in plots_m:

@@ -13,7 +13,6 @@ place's, and do not mask cells. Values are points out of 100, float32, EPSG:4549
 
 from __future__ import annotations
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -24,7 +23,7 @@ from analysis.project import ProjectSpec
 from analysis.siting_config import SitingConfig
 from analysis.siting_context import SitingContext
 from analysis.surface import Surface
-from geo.crs import METRIC, WGS84
+from geo.crs import METRIC, metric_geometry
 from geo.raster import north_up_grid
 
 __all__ = ["suitability_surface"]
@@ -59,7 +58,7 @@ def suitability_surface(
     """
     if not 50 <= cell_m <= 1000:
         raise ValueError(f"cell_m must be 50–1000 m, got {cell_m}")
-    land_m = gpd.GeoSeries([land], crs=WGS84).to_crs(METRIC).iloc[0]
+    land_m = metric_geometry(land)
     transform, rows, cols = north_up_grid(land_m.bounds, cell_m)
     shape = (rows, cols)
     on_land = ~geometry_mask([land_m], out_shape=shape, transform=transform)

@@ -16,7 +16,7 @@ import shapely
 from affine import Affine
 from rasterio.features import geometry_mask
 
-from geo.crs import METRIC
+from geo.crs import METRIC, metric_geometry, to_metric
 from geo.raster import north_up_grid
 
 __all__ = ["SURFACE_VALUES", "Surface", "intensity_surface"]
@@ -96,7 +96,7 @@ def intensity_surface(
         raise ValueError(f"cell_m must be 100–500 m, got {cell_m}")
     if radius_m < cell_m:
         raise ValueError(f"radius_m ({radius_m}) must be at least cell_m ({cell_m})")
-    city = gpd.GeoSeries([area], crs=4326).to_crs(METRIC).iloc[0]
+    city = metric_geometry(area)
     transform, rows, cols = north_up_grid(city.bounds, cell_m)
     left, top = transform.c, transform.f
 
@@ -106,7 +106,7 @@ def intensity_surface(
         num, den = rated["tax"].to_numpy(float), rated["land_mu"].to_numpy(float)
     else:
         num, den = rated["score"].to_numpy(float), np.ones(len(rated))
-    pts = rated.geometry.to_crs(METRIC)
+    pts = to_metric(rated.geometry)
     c = ((pts.x.to_numpy() - left) // cell_m).astype(int)
     r = ((top - pts.y.to_numpy()) // cell_m).astype(int)
     ok = (c >= 0) & (c < cols) & (r >= 0) & (r < rows)

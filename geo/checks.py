@@ -25,10 +25,18 @@ import numpy as np
 import shapely
 
 from geo.chinacoords import china_crs, convert_geometry
-from geo.crs import METRIC, WGS84
+from geo.crs import WGS84, to_metric, to_wgs84
 from geo.io import GeoIOError, feature_labels
 
-__all__ = ["COORD_CHOICES", "GEOMETRY_FAMILIES", "QINGDAO_BBOX", "CheckedLayer", "check_layer", "detect_offset"]
+__all__ = [
+    "COORD_CHOICES",
+    "GEOMETRY_FAMILIES",
+    "QINGDAO_BBOX",
+    "CheckedLayer",
+    "check_layer",
+    "detect_offset",
+    "swapped_everywhere",
+]
 
 QINGDAO_BBOX = (119.3, 35.5, 121.0, 37.2)  # lon_min, lat_min, lon_max, lat_max (WGS84)
 COORD_CHOICES = ("auto", "wgs84", "gcj02", "bd09")
@@ -73,6 +81,33 @@ def _polygonal(geoms: np.ndarray, out: CheckedLayer) -> np.ndarray:
     return geoms
 
 
+def swapped_everywhere(inside: np.ndarray, inside_if_swapped: np.ndarray) -> bool:
+    """The one policy for longitude and latitude given the wrong way round.
+
+    When *no* coordinate of a file lies in Qingdao and *every* one would with the two exchanged,
+    the file was written latitude-first: every coordinate is exchanged, with a note (layers and
+    tables alike). When only some rows or features are the wrong way round — among correct ones or
+    among coordinates far away — that is an entry error, not a convention: those are reported
+    with their reason and left out, never guessed.
+
+    Parameters
+    ----------
+    inside, inside_if_swapped : array of bool
+        For each located row or feature: in Qingdao as given, and with lon and lat exchanged.
+
+    Examples
+    --------
+    >>> swapped_everywhere(np.array([False, False]), np.array([True, True]))
+    True
+    >>> swapped_everywhere(np.array([False, False]), np.array([True, False]))
+    False
+    >>> swapped_everywhere(np.array([True, False]), np.array([False, True]))
+    False
+    """
+    inside, inside_if_swapped = np.asarray(inside, bool), np.asarray(inside_if_swapped, bool)
+    return bool(inside.size > 0 and not inside.any() and inside_if_swapped.all())
+
+
 def _in_bbox(x: np.ndarray, y: np.ndarray, pad: float = 0.3) -> np.ndarray:
     x0, y0, x1, y1 = QINGDAO_BBOX
     return (x >= x0 - pad) & (x <= x1 + pad) & (y >= y0 - pad) & (y <= y1 + pad)
@@ -99,15 +134,15 @@ def detect_offset(gdf: gpd.GeoDataFrame, reference: gpd.GeoDataFrame) -> tuple[s
     (choice, medians)
         ``choice`` in ``{"wgs84", "gcj02", "bd09"}`` and the median distance for each.
     """
-    lines = gpd.GeoSeries(shapely.boundary(reference.to_crs(WGS84).geometry.to_numpy()), crs=WGS84).to_crs(METRIC)
+    lines = to_metric(gpd.GeoSeries(shapely.boundary(to_wgs84(reference).geometry.to_numpy()), crs=WGS84))
     target = shapely.union_all(lines.to_numpy())
-    pts = _boundary_sample(gdf.to_crs(WGS84).geometry.to_numpy())
+    pts = _boundary_sample(to_wgs84(gdf).geometry.to_numpy())
     medians = {}
     for system in ("wgs84", "gcj02", "bd09"):
         geoms = shapely.points(pts)
         if system != "wgs84":
             geoms = convert_geometry(geoms, system, "wgs84")
-        metric = gpd.GeoSeries(geoms, crs=WGS84).to_crs(METRIC).to_numpy()
+        metric = to_metric(gpd.GeoSeries(geoms, crs=WGS84)).to_numpy()
         medians[system] = float(np.median(shapely.distance(metric, target)))
     best = min(medians, key=lambda k: medians[k])
     if best != "wgs84" and medians["wgs84"] > 150 and medians[best] < 0.5 * medians["wgs84"]:
@@ -148,7 +183,7 @@ def check_layer(
         raise ValueError(f"geometry must be 'any' or one of {list(GEOMETRY_FAMILIES)}, got {geometry!r}")
     if gdf.crs is None:
         raise GeoIOError("图层没有坐标系 / the layer has no CRS")
-    out = CheckedLayer(gdf.to_crs(WGS84).reset_index(drop=True))
+    out = CheckedLayer(to_wgs84(gdf).reset_index(drop=True))
     for note in gdf.attrs.get("repairs", []):
         zh, _, en = note.partition(" / ")
         out.note(zh, en or zh)
@@ -174,7 +209,7 @@ def check_layer(
     xy = shapely.get_coordinates(geoms)
     reps = shapely.point_on_surface(geoms)
     x, y = shapely.get_x(reps), shapely.get_y(reps)
-    if not _in_bbox(x, y).any() and _in_bbox(y, x).any():
+    if swapped_everywhere(_in_bbox(x, y), _in_bbox(y, x)):
         out.gdf = out.gdf.set_geometry(shapely.transform(geoms, lambda c: c[:, ::-1]))
         out.note("经纬度顺序颠倒（纬度在前），已纠正", "longitude and latitude were swapped; corrected")
         geoms = out.gdf.geometry.to_numpy()

@@ -57,6 +57,7 @@ def china_crs(name: str) -> ChinaCRS:
             return known
     raise ValueError(f"未知坐标系 / unknown coordinate system {name!r}; use one of {', '.join(CHINA_CRS)}")
 
+
 # Krasovsky 1940 ellipsoid parameters used by the GCJ-02 formula.
 _A = 6378245.0
 _EE = 0.00669342162296594323

@@ -7,11 +7,14 @@ Qingdao (119.3°–121.0° E), so scale distortion over the city stays below 0.0
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import TypeVar
 
 import geopandas as gpd
 import numpy as np
+import shapely
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError as _PyprojCRSError
 
@@ -22,6 +25,8 @@ __all__ = [
     "WGS84",
     "CRSChoiceError",
     "ExportCRS",
+    "metric_geometries",
+    "metric_geometry",
     "parse_export_crs",
     "to_metric",
     "to_metric_xy",
@@ -83,18 +88,46 @@ def parse_export_crs(value: str | int) -> ExportCRS:
     raise CRSChoiceError(f"CRS {value!r} {reason}; choose one of {supported}")
 
 
-def to_metric(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Project to EPSG:4549 (metres). A frame without a CRS is an error, never a guess."""
-    if gdf.crs is None:
-        raise ValueError("GeoDataFrame has no CRS; set it before measuring (e.g. EPSG:4326)")
-    return gdf.to_crs(METRIC)
+GeoFrame = TypeVar("GeoFrame", gpd.GeoDataFrame, gpd.GeoSeries)
 
 
-def to_wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Project to EPSG:4326. A frame without a CRS is an error, never a guess."""
-    if gdf.crs is None:
-        raise ValueError("GeoDataFrame has no CRS; set it before reprojecting")
-    return gdf.to_crs(WGS84)
+def _require_crs(data: gpd.GeoDataFrame | gpd.GeoSeries) -> None:
+    if data.crs is None:
+        raise ValueError(
+            "图层没有坐标系，不作猜测 / the layer has no CRS (set it, e.g. EPSG:4326); it is never guessed"
+        )
+
+
+def to_metric(data: GeoFrame) -> GeoFrame:
+    """Project to EPSG:4549 (metres) for measuring. Data without a CRS is an error, never a guess.
+
+    The one way analysis and layers measure: areas in 亩 and distances in m are computed in the
+    result.
+
+    Examples
+    --------
+    >>> s = gpd.GeoSeries.from_xy([120.0], [36.0], crs=WGS84)
+    >>> round(to_metric(s).x.iloc[0])
+    500000
+    """
+    _require_crs(data)
+    return data.to_crs(METRIC)
+
+
+def to_wgs84(data: GeoFrame) -> GeoFrame:
+    """Project to EPSG:4326 (storage and exchange). Data without a CRS is an error, never a guess."""
+    _require_crs(data)
+    return data.to_crs(WGS84)
+
+
+def metric_geometry(geom: shapely.Geometry) -> shapely.Geometry:
+    """One geometry in WGS84 (lon/lat) projected to EPSG:4549 metres."""
+    return to_metric(gpd.GeoSeries([geom], crs=WGS84)).iloc[0]
+
+
+def metric_geometries(geoms: Iterable[shapely.Geometry] | np.ndarray) -> np.ndarray:
+    """Geometries in WGS84 projected to EPSG:4549 metres, as an array."""
+    return to_metric(gpd.GeoSeries(list(geoms), crs=WGS84)).to_numpy()
 
 
 @cache

@@ -31,7 +31,7 @@ import pyogrio
 import shapely
 
 from geo.bounded import ResourceLimitError, run_bounded
-from geo.crs import METRIC, WGS84
+from geo.crs import WGS84, to_metric
 from geo.limits import LIMITS, too_many
 from geo.sniff import VECTOR_FORMATS, FormatError, check_zip, expect_format
 from geo.text import clean_frame_text
@@ -329,7 +329,7 @@ def _non_finite(gdf: gpd.GeoDataFrame, notes: list[str]) -> gpd.GeoDataFrame:
 def _metric_area(geoms: np.ndarray, crs: object) -> np.ndarray:
     series = gpd.GeoSeries(geoms, crs=crs)
     with np.errstate(all="ignore"):
-        return series.to_crs(METRIC).area.to_numpy() / 666.67 if series.crs is not None else series.area.to_numpy()
+        return to_metric(series).area.to_numpy() / 666.67 if series.crs is not None else series.area.to_numpy()
 
 
 def _area_changes(

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from pyproj import Geod
 
-from geo.crs import to_metric
+from geo.crs import to_metric, to_wgs84
 
 __all__ = ["M2_PER_MU", "area_km2", "area_m2", "area_mu", "buffer_m", "geodesic_area_m2"]
 
@@ -35,7 +35,7 @@ def area_km2(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> pd.Series:
 
 def geodesic_area_m2(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> pd.Series:
     """Area in m² on the GRS80/CGCS2000 ellipsoid (reference for the planar figures)."""
-    wgs = gdf.to_crs(4326)
+    wgs = to_wgs84(gdf)
     values = np.array([abs(_GEOD.geometry_area_perimeter(g)[0]) for g in wgs.geometry])
     return pd.Series(values, index=gdf.index)
 

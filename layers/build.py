@@ -13,7 +13,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geo.crs import METRIC, WGS84
+from geo.crs import METRIC, WGS84, metric_geometry, to_metric, to_wgs84
 from geo.io import read_vector
 from geo.measure import M2_PER_MU
 from layers import catalogue
@@ -36,10 +36,6 @@ PLAN_SOURCE = "青岛市“十四五”制造业高质量发展规划 / Qingdao 
 _MAX_CORRIDOR_HALF_WIDTH_M = 50_000.0
 
 
-def _metric(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    return gdf.to_crs(METRIC)
-
-
 def _joined(values: list[str]) -> str:
     return "、".join(values)
 
@@ -48,7 +44,7 @@ def _joined(values: list[str]) -> str:
 def _districts_cached() -> gpd.GeoDataFrame:
     gdf = read_vector(DATA_DIR / "qingdao_districts.geojson")
     gdf["adcode"] = gdf["adcode"].astype(int)
-    metric = _metric(gdf)
+    metric = to_metric(gdf)
     gdf["area_km2"] = (metric.area / 1e6).round(2)
     gdf["area_mu"] = (metric.area / M2_PER_MU).round(0)
     membership = {}
@@ -91,7 +87,7 @@ def context_land() -> gpd.GeoDataFrame:
 
 def bay_areas() -> gpd.GeoDataFrame:
     """东岸/西岸/北岸城区 (plan 四(一)) with role, industries and plan text."""
-    base = _metric(districts()).set_index("adcode")
+    base = to_metric(districts()).set_index("adcode")
     rows, geoms = [], []
     for bay in catalogue.bay_areas_table():
         missing = set(bay["districts"]) - set(base.index)
@@ -99,7 +95,7 @@ def bay_areas() -> gpd.GeoDataFrame:
             raise catalogue.CatalogueError(f"bay_areas.toml: {bay['id']!r} names unknown districts {missing}")
         geom = shapely.union_all(base.loc[bay["districts"]].geometry.values)
         if "clip_polygon" in bay:
-            clip = gpd.GeoSeries([shapely.Polygon(bay["clip_polygon"])], crs=WGS84).to_crs(METRIC).iloc[0]
+            clip = to_metric(gpd.GeoSeries([shapely.Polygon(bay["clip_polygon"])], crs=WGS84)).iloc[0]
             geom = shapely.intersection(geom, clip)
         geoms.append(geom)
         rows.append(
@@ -119,7 +115,7 @@ def bay_areas() -> gpd.GeoDataFrame:
             }
         )
     gdf = gpd.GeoDataFrame(rows, geometry=geoms, crs=METRIC)
-    return gdf.to_crs(WGS84)
+    return to_wgs84(gdf)
 
 
 def axes() -> gpd.GeoDataFrame:
@@ -151,7 +147,7 @@ def axes() -> gpd.GeoDataFrame:
             }
         )
     gdf = gpd.GeoDataFrame(rows, geometry=geoms, crs=WGS84)
-    gdf.insert(gdf.columns.get_loc("waypoints"), "length_km", (_metric(gdf).length / 1000).round(1))
+    gdf.insert(gdf.columns.get_loc("waypoints"), "length_km", (to_metric(gdf).length / 1000).round(1))
     return gdf
 
 
@@ -167,8 +163,8 @@ def axis_corridors(half_width_m: float = DEFAULT_CORRIDOR_HALF_WIDTH_M) -> gpd.G
         raise ValueError(
             f"corridor half width must be in (0, {_MAX_CORRIDOR_HALF_WIDTH_M:.0f}] m, got {half_width_m!r}"
         )
-    lines = _metric(axes())
-    land = gpd.GeoSeries([city_outline()], crs=WGS84).to_crs(METRIC).iloc[0]
+    lines = to_metric(axes())
+    land = metric_geometry(city_outline())
     zones = shapely.intersection(lines.buffer(half_width_m).values, land)
     out = lines[["id", "name", "name_en", "industries", "guided", "plan_section"]].copy()
     out["half_width_km"] = half_width_m / 1000
@@ -180,7 +176,7 @@ def axis_corridors(half_width_m: float = DEFAULT_CORRIDOR_HALF_WIDTH_M) -> gpd.G
     )
     out = gpd.GeoDataFrame(out, geometry=zones, crs=METRIC)
     columns = ["id", "name", "name_en", "half_width_km", "industries", "guided", "area_km2", "plan_section"]
-    return out[[*columns, "geometry_quality", "source", "geometry"]].to_crs(WGS84)
+    return to_wgs84(out[[*columns, "geometry_quality", "source", "geometry"]])
 
 
 def _radius_for_area(centre: shapely.Point, region: shapely.Geometry, target_m2: float) -> shapely.Geometry:
@@ -200,11 +196,11 @@ def _radius_for_area(centre: shapely.Point, region: shapely.Geometry, target_m2:
 @cache
 def _clusters_cached() -> gpd.GeoDataFrame:
     table = catalogue.clusters_table()
-    base = _metric(districts()).set_index("adcode")
+    base = to_metric(districts()).set_index("adcode")
     unknown = set(table["district"]) - set(base.index)
     if unknown:
         raise catalogue.CatalogueError(f"clusters.toml names unknown districts {sorted(unknown)}")
-    centres = gpd.GeoSeries(gpd.points_from_xy(table["centre_lon"], table["centre_lat"]), crs=WGS84).to_crs(METRIC)
+    centres = to_metric(gpd.GeoSeries(gpd.points_from_xy(table["centre_lon"], table["centre_lat"]), crs=WGS84))
     # Voronoi cells keep neighbouring schematic footprints from overlapping.
     frame = shapely.box(*base.total_bounds).buffer(50_000)
     cells = shapely.voronoi_polygons(shapely.MultiPoint(list(centres.values)), extend_to=frame)
@@ -214,7 +210,7 @@ def _clusters_cached() -> gpd.GeoDataFrame:
             if cell.contains(pt):
                 cell_of[i] = cell
     axis_names = {a["id"]: a["name"] for a in catalogue.axes_table()}
-    bays = _metric(bay_areas())
+    bays = to_metric(bay_areas())
     geoms = []
     for i, row in enumerate(table.itertuples()):
         published = row.area_km2_published
@@ -236,7 +232,7 @@ def _clusters_cached() -> gpd.GeoDataFrame:
         "推测，非规划原文 / inferred, not in the plan text；示意范围",
     )
     columns = list(catalogue.layer_specs()["clusters"].columns)
-    return out[[*columns, "geometry"]].to_crs(WGS84)
+    return to_wgs84(out[[*columns, "geometry"]])
 
 
 def clusters() -> gpd.GeoDataFrame:

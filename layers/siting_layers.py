@@ -17,7 +17,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from geo.crs import WGS84
+from geo.crs import WGS84, to_wgs84
 from geo.io import read_vector
 from layers.build import DATA_DIR
 from layers.catalogue import transport_nodes_table
@@ -60,9 +60,9 @@ def transport_nodes() -> gpd.GeoDataFrame:
 
 def exclusion_zones(path: str | Path | None = None) -> gpd.GeoDataFrame:
     """Exclusion zones: the bundled sample, or ``path`` (any vector format :func:`geo.io.read_vector` reads)."""
-    return read_vector(path or SAMPLE_EXCLUSION_FILE).to_crs(WGS84)
+    return to_wgs84(read_vector(path or SAMPLE_EXCLUSION_FILE))
 
 
 def plots(path: str | Path | None = None) -> gpd.GeoDataFrame:
     """Candidate plots (可供地块): the bundled synthetic sample, or ``path``."""
-    return read_vector(path or SAMPLE_PLOTS_FILE).to_crs(WGS84)
+    return to_wgs84(read_vector(path or SAMPLE_PLOTS_FILE))

@@ -532,8 +532,8 @@ def add_workspace_option(parser: argparse.ArgumentParser, *subparsers: argparse.
 
 
 def cli_location(location: str | None) -> str:
-    """``--workspace`` if given, else ``QDP_WORKSPACE`` or the default (:func:`views.settings.workspace_location`)."""
-    from views.settings import workspace_location
+    """``--workspace`` if given, else ``QDP_WORKSPACE`` or the default (:func:`settings.workspace_location`)."""
+    from settings import workspace_location
 
     return location or workspace_location()
 

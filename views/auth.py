@@ -17,9 +17,9 @@ import streamlit as st
 from sqlalchemy import text
 
 from i18n import t
+from settings import auth_mode, session_limits
 from store.users import User, UserError, authenticate, user_by_email
 from views import state
-from views.settings import auth_mode, session_limits
 
 __all__ = ["LOCAL_ADMIN", "current_user", "role", "sign_out"]
 

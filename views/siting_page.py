@@ -16,6 +16,7 @@ from analysis.project import ProjectError, UnknownIndustryError, make_project
 from analysis.siting import SiteResult, rank_sites
 from analysis.siting_config import SitingConfigError, load_siting_config
 from analysis.suitability import suitability_surface
+from geo.crs import to_wgs84
 from geo.io import GeoIOError
 from geo.raster import geotiff_bytes
 from geo.write import write_geojson
@@ -249,7 +250,7 @@ st.subheader(t("site_map", lang))
 show_suitability = st.toggle(t("site_show_suitability", lang), value=False, key="site_suit")
 layers = state.plan_layers()
 ctx = state.siting_context(plots, exclusion)
-data = SitingMapData(layers["clusters"], layers["axes"], ctx.exclusion.to_crs(4326), layers["transport_nodes"],
+data = SitingMapData(layers["clusters"], layers["axes"], to_wgs84(ctx.exclusion), layers["transport_nodes"],
                      layers["districts"], _suitability(*key) if show_suitability else None, inputs["top"])  # fmt: skip
 basemap = st.session_state.get("basemap", "offline")
 basemap = basemap if basemap in BASEMAPS and (basemap != "tianditu" or state.tianditu_key()) else "offline"

@@ -130,8 +130,8 @@ def evaluation_key() -> tuple[bytes, str, str, str]:
 
 @st.cache_resource(show_spinner=False)
 def workspace():
-    """The workspace of this deployment (:func:`views.settings.workspace_location`), opened once."""
+    """The workspace of this deployment (:func:`settings.workspace_location`), opened once."""
+    from settings import workspace_location
     from store import open_workspace
-    from views.settings import workspace_location
 
     return open_workspace(workspace_location())

@@ -21,7 +21,7 @@ import pandas as pd
 import shapely
 
 from geo.chinacoords import convert_geometry
-from geo.crs import METRIC, WGS84
+from geo.crs import to_metric, to_wgs84
 
 __all__ = ["circle_marker", "compact_geometries", "feature_collection", "geojson_layer", "info_table"]
 
@@ -43,8 +43,8 @@ def compact_geometries(
         Output coordinates; ``"gcj02"`` to overlay Gaode tiles.
     """
     if simplify_m > 0:
-        geoms = geoms.to_crs(METRIC).simplify(simplify_m, preserve_topology=True)
-    values = geoms.to_crs(WGS84).values
+        geoms = to_metric(geoms).simplify(simplify_m, preserve_topology=True)
+    values = to_wgs84(geoms).values
     if drawn_in == "gcj02":
         values = convert_geometry(values, "wgs84", "gcj02")
     elif drawn_in != "wgs84":

@@ -18,6 +18,7 @@ import pandas as pd
 import shapely
 
 from geo.chinacoords import convert
+from geo.crs import to_metric, to_wgs84
 from i18n import t
 from layers.catalogue import GEOMETRY_QUALITIES, LayerSpec, layer_specs
 from webmap.assets import AssetUrls
@@ -173,7 +174,7 @@ def label_markers(
 ) -> folium.FeatureGroup:
     """Non-interactive HTML labels (already escaped) at each feature's representative point."""
     group = folium.FeatureGroup(name=name, overlay=True, control=control)
-    points = gdf.to_crs(4549).representative_point().to_crs(4326)
+    points = to_wgs84(to_metric(gdf).representative_point())
     lon, lat = points.x.to_numpy(), points.y.to_numpy()
     if drawn_in == "gcj02":
         lon, lat = convert(lon, lat, "wgs84", "gcj02")

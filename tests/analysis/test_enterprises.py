@@ -103,6 +103,18 @@ def test_coordinates_swapped_outside_and_gcj02(districts):
     assert gcj.geometry.iloc[0].x == pytest.approx(expected[0][0], abs=1e-6)
 
 
+def test_a_file_written_latitude_first_is_corrected_with_a_note_as_layers_are(districts):
+    """One policy (geo.checks.swapped_everywhere): a whole file swapped is a convention, corrected and
+    noted; one swapped row among correct ones is an entry error (above)."""
+    result = prepare_enterprises(
+        table(经度=["36.30", "36.33", "36.28"], 纬度=["120.35", "120.40", "120.30"]), districts
+    )
+    assert not errors(result)
+    warnings = list(result.issues.loc[result.issues["severity"] == "warning", "message_zh"])
+    assert sum("整个文件纬度在前" in w for w in warnings) == 3
+    assert result.data["lon"].tolist() == [120.35, 120.40, 120.30] and result.data.geometry.iloc[1].y == 36.33
+
+
 def test_district_filled_from_location_and_mismatch_warned(districts):
     # (120.40, 36.33) lies in 城阳区 (on land, checked by the join itself)
     result = prepare_enterprises(table(区市=["", "黄岛区", "胶州市"], 经度=["120.40", "120.40", ""],

@@ -1,4 +1,5 @@
-"""Deployment settings from the environment (or ``.streamlit/secrets.toml``), with safe defaults.
+"""Deployment settings, one module for the store, the views and the command lines: from the environment
+(or ``.streamlit/secrets.toml``), with safe defaults.
 
 =====================  =========================================================================
 QDP_WORKSPACE          workspace file or database URL (default ``workspace/workspace.gpkg``)
@@ -16,7 +17,7 @@ from pathlib import Path
 
 __all__ = ["ROOT", "auth_mode", "session_limits", "workspace_location"]
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parent
 
 
 def workspace_location() -> str:
