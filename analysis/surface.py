@@ -79,7 +79,7 @@ def intensity_surface(
     Parameters
     ----------
     result : GeoDataFrame
-        Output of :func:`analysis.scoring.evaluate` (EPSG:4326 points).
+        Output of :func:`analysis.land_yield.scoring.evaluate` (EPSG:4326 points).
     area : shapely geometry
         The city (EPSG:4326); cells outside it are no-data.
     value : {"tax_per_mu", "score"}

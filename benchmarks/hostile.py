@@ -28,7 +28,8 @@ from tests.test_resource_limits import polygon_geojson, xlsx
 ROOT = Path(__file__).resolve().parents[1]
 OURS = """
 import sys, time
-from analysis.land_yield import InputError, read_enterprises
+from analysis.land_yield.pipeline import InputError
+from files.enterprises import read_enterprises
 from geo.io import GeoIOError
 from layers.imports import import_layer
 path, kind = sys.argv[1], sys.argv[2]
@@ -98,8 +99,8 @@ def _legit_tables() -> dict[str, tuple[str, str, bytes]]:
     """A real-sized input for comparison: 100,000 synthetic firms as CSV and as XLSX."""
     import io
 
-    from analysis.sample import synthetic_enterprises, to_source_table
     from layers import load_layers
+    from samples.enterprises import synthetic_enterprises, to_source_table
 
     layers = load_layers(["districts", "clusters"])
     frame = to_source_table(synthetic_enterprises(100_000, layers["districts"], layers["clusters"], seed=1))

@@ -11,7 +11,7 @@ Run: ``python -m benchmarks.land_yield`` (``--quick`` for smaller sizes). Prints
    opening the page to the painted firms, cold (evaluation included) and warm (goal ≤ 5 s), next
    to the plain way (``st_folium`` of the folium-default map, ``st_folium_baseline_app.py``).
 
-All data are synthetic (``analysis.sample``).
+All data are synthetic (``samples.enterprises``).
 """
 
 from __future__ import annotations
@@ -30,13 +30,13 @@ import folium
 import numpy as np
 import pandas as pd
 
-from analysis.config import INDICATORS, default_config
-from analysis.enterprises import prepare_enterprises
-from analysis.sample import synthetic_enterprises, to_source_table
-from analysis.scoring import evaluate
+from analysis.land_yield.config import INDICATORS, default_config
+from analysis.land_yield.enterprises import prepare_enterprises
+from analysis.land_yield.scoring import evaluate
 from benchmarks.map_payload import CHROMIUM, OUT, serve
 from layers import load_layers
 from layers.build import city_outline, context_land
+from samples.enterprises import synthetic_enterprises, to_source_table
 from webmap.assets import AssetUrls, publish
 from webmap.land_yield_map import LandYieldOverlays, build_land_yield_map
 from webmap.plan_map import MapOptions

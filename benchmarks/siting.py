@@ -1,10 +1,10 @@
 """Site selection over many candidate plots: ours (vectorised) next to a naive per-plot loop.
 
 Run: ``python -m benchmarks.siting`` (``--n 100000`` plots by default; ``--quick`` for 10 000).
-Prints, in one run: preparing the plot layer once (:func:`analysis.siting_context.build_context`),
-one query (:func:`analysis.siting.rank_sites`, goal ≤ 0.3 s for 100 000 plots), and the naive
+Prints, in one run: preparing the plot layer once (:func:`analysis.siting.context.build_context`),
+one query (:func:`analysis.siting.rank.rank_sites`, goal ≤ 0.3 s for 100 000 plots), and the naive
 loop doing the same work feature by feature (goal: ours ≥ 20× faster), and checks that both give
-identical scores, compliance and order. All plots are synthetic (:mod:`analysis.sample_sites`).
+identical scores, compliance and order. All plots are synthetic (:mod:`samples.sites`).
 """
 
 from __future__ import annotations
@@ -15,15 +15,15 @@ import time
 import numpy as np
 import pandas as pd
 
-from analysis.plan_fit import chemical_rule, cluster_fit, match, zone_fit
-from analysis.project import ProjectSpec, make_project
-from analysis.sample_sites import synthetic_plots
-from analysis.siting import rank_sites
-from analysis.siting_config import SitingConfig, load_siting_config
-from analysis.siting_context import SitingContext, build_context
+from analysis.siting.config import SitingConfig, load_siting_config
+from analysis.siting.context import SitingContext, build_context
+from analysis.siting.plan_fit import chemical_rule, cluster_fit, match, zone_fit
+from analysis.siting.project import ProjectSpec, make_project
+from analysis.siting.rank import rank_sites
 from geo.measure import M2_PER_MU
 from layers import load_layers
 from layers.plan import NODE_KINDS, load_plan
+from samples.sites import synthetic_plots
 
 
 def _decay(d: float, full: float, zero: float) -> float:
@@ -35,7 +35,7 @@ def _decay(d: float, full: float, zero: float) -> float:
 def naive_rank_plots(project: ProjectSpec, ctx: SitingContext, config: SitingConfig) -> pd.DataFrame:
     """Score every plot with plain Python and shapely scalar calls, one plot at a time.
 
-    The same method as :func:`analysis.siting.rank_sites` (no 亩产效益 evaluation loaded): returns
+    The same method as :func:`analysis.siting.rank.rank_sites` (no 亩产效益 evaluation loaded): returns
     ``id``, ``score``, ``compliant``, best first.
     """
     weights = {f: w for f, w in config.weights.items() if f != "land_yield"}

@@ -14,9 +14,10 @@ sys.path.insert(0, os.environ["QDP_ROOT"])
 import streamlit as st
 from streamlit_folium import st_folium
 
-from analysis.config import default_config
-from analysis.land_yield import evaluate_table, read_enterprises
+from analysis.land_yield.config import default_config
+from analysis.land_yield.pipeline import evaluate_table
 from benchmarks.land_yield import folium_default_map
+from files.enterprises import read_enterprises
 from layers import load_layer
 
 

@@ -86,8 +86,8 @@ def render_all(findings: Iterable[_FindingLike], lang: str = "zh") -> list[str]:
 
 
 def location_lines(report: Any, lang: str = "zh") -> list[str]:
-    """A point or area report (:class:`analysis.location.LocationReport`) as lines of text."""
-    from layers.siting_layers import NODE_KIND_NAMES
+    """A point or area report (:class:`analysis.siting.location.LocationReport`) as lines of text."""
+    from layers.plan import NODE_KIND_NAMES
 
     zh = lang == "zh"
     out = [f"{'位置' if zh else 'Location'}: WGS84 {report.lon:.5f}, {report.lat:.5f}"]

@@ -88,6 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _import(args)
         else:
             _export(args)
+    except BrokenPipeError:
+        raise  # the reader of stdout went away (| head): cli.pipes.quiet_pipe ends quietly
     except (UnknownLayerError, CRSChoiceError, GeoIOError, CatalogueError, ValueError, OSError) as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
@@ -95,4 +97,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from cli.pipes import quiet_pipe
+
+    sys.exit(quiet_pipe(main))

@@ -27,6 +27,7 @@ from types import MappingProxyType
 
 __all__ = [
     "NODE_KINDS",
+    "NODE_KIND_NAMES",
     "Axis",
     "BayArea",
     "Cluster",
@@ -40,6 +41,12 @@ __all__ = [
 ]
 
 NODE_KINDS = ("port", "airport", "rail_freight", "interchange")  # the kinds of transport node the plan relies on
+NODE_KIND_NAMES = {  # (zh, en) of each kind
+    "port": ("港口", "Port"),
+    "airport": ("机场", "Airport"),
+    "rail_freight": ("铁路货运站", "Rail freight"),
+    "interchange": ("高速互通", "Expressway interchange"),
+}
 
 
 class UnknownIndustryError(KeyError):

@@ -21,17 +21,12 @@ from geo.crs import WGS84, to_wgs84
 from geo.io import read_vector
 from layers.build import DATA_DIR
 from layers.catalogue import transport_nodes_table
+from layers.plan import NODE_KIND_NAMES
 
 __all__ = ["SAMPLE_EXCLUSION_FILE", "SAMPLE_PLOTS_FILE", "exclusion_zones", "plots", "transport_nodes"]
 
 SAMPLE_PLOTS_FILE = DATA_DIR / "sample_plots.geojson"
 SAMPLE_EXCLUSION_FILE = DATA_DIR / "sample_exclusion_zones.geojson"
-NODE_KIND_NAMES = {
-    "port": ("港口", "Port"),
-    "airport": ("机场", "Airport"),
-    "rail_freight": ("铁路货运站", "Rail freight"),
-    "interchange": ("高速互通", "Expressway interchange"),
-}
 
 
 @cache

@@ -355,4 +355,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from cli.pipes import quiet_pipe
+
+    sys.exit(quiet_pipe(main))

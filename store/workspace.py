@@ -262,7 +262,7 @@ class Workspace:
     def save_evaluation(
         self, name: str, evaluation, config_toml: str, dataset_fid: int | None = None, user: str | None = None
     ) -> int:
-        """Store an evaluation (:class:`analysis.land_yield.Evaluation`) with every firm, in one transaction."""
+        """Store an evaluation (:class:`analysis.land_yield.pipeline.Evaluation`), every firm, in one transaction."""
         result = evaluation.result
         counts = result["class"].replace("", "—").value_counts().to_dict()
         run = {"name": name, "dataset_fid": dataset_fid, "config_toml": config_toml, "n_firms": len(result),
@@ -298,7 +298,7 @@ class Workspace:
 
     # ---- site studies ------------------------------------------------------------------------
     def save_site_study(self, name: str, result, user: str | None = None, top_plots: int = 50) -> int:
-        """Store a site study (:class:`analysis.siting.SiteResult`): project, parameters, ranked candidates."""
+        """Store a site study (:class:`analysis.siting.rank.SiteResult`): project, parameters, ranked candidates."""
         study = {"name": name, "project_json": json.dumps(result.project.as_dict(), ensure_ascii=False),
                  "config_toml": result.config.to_toml(), "created_by": user, "created_at": now_utc(),
                  "notes_json": _findings_json(result.notes)}  # fmt: skip
@@ -568,7 +568,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from cli.pipes import quiet_pipe
+
+    sys.exit(quiet_pipe(main))
 
 
 def _findings_json(findings) -> str:

@@ -6,7 +6,7 @@ plan-fit level, the chemical rule and synonyms without the catalogue.
 
 from __future__ import annotations
 
-from analysis.siting_config import SitingConfig, load_siting_config
+from analysis.siting.config import SitingConfig, load_siting_config
 from layers.plan import Axis, BayArea, Cluster, Directive, Industry, Plan, Synonym, Term, load_plan
 
 PLAN: Plan = load_plan()

@@ -12,9 +12,12 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from analysis import land_yield
-from analysis.config import default_config
-from analysis.land_yield import InputError, evaluate_table, read_enterprises
+from analysis.land_yield.config import default_config
+from analysis.land_yield.pipeline import InputError, evaluate_table
+from cli import land_yield as land_yield_cli
+from files.enterprises import read_enterprises
+from files.results import write_results
+from files.xlsx import xlsx_bytes
 from geo.io import MAX_INPUT_BYTES, GeoIOError
 from layers import __main__ as layers_cli
 from layers import load_layer
@@ -153,7 +156,7 @@ def test_files_above_the_size_limit_are_refused_before_reading(tmp_path):
 
 @pytest.mark.parametrize("name", sorted(TABLES))
 def test_land_yield_cli_never_shows_a_traceback(name, tmp_path, capsys):
-    code = land_yield.main(["--input", str(BAD / name), "--out", str(tmp_path / "out.xlsx")])
+    code = land_yield_cli.main(["--input", str(BAD / name), "--out", str(tmp_path / "out.xlsx")])
     err = capsys.readouterr().err
     assert code == (2 if TABLES[name][0] == "error" else 0)
     assert "Traceback" not in err
@@ -182,12 +185,12 @@ def test_siting_cli_with_bad_plots_exits_2_with_one_line():
 def test_exports_neutralise_formulas(tmp_path):
     ev = evaluate_table(read_enterprises(BAD / "firms_bad_numbers.csv"), default_config(), load_layer("districts"))
     ev.result.loc[ev.result.index[0], "name"] = '=HYPERLINK("http://example.com","点我")'
-    land_yield.write_results(ev, tmp_path / "r.csv", {})
+    write_results(ev, tmp_path / "r.csv", {})
     text = (tmp_path / "r.csv").read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
     import pandas as pd
 
-    book = pd.read_excel(pd.io.common.BytesIO(land_yield.xlsx_bytes({"s": ev.result[["name", "tax"]]})))
+    book = pd.read_excel(pd.io.common.BytesIO(xlsx_bytes({"s": ev.result[["name", "tax"]]})))
     assert book["name"].iloc[0].startswith("'=") and book["tax"].dtype.kind in "if"  # numbers stay numbers
 
 

@@ -6,11 +6,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 
-from analysis.config import default_config
-from analysis.land_yield import evaluate_table, read_enterprises
-from analysis.project import make_project
-from analysis.siting import rank_sites
-from analysis.siting_context import build_context
+from analysis.land_yield.config import default_config
+from analysis.land_yield.pipeline import evaluate_table
+from analysis.siting.context import build_context
+from analysis.siting.project import make_project
+from analysis.siting.rank import rank_sites
+from files.enterprises import read_enterprises
 from layers import load_layer, load_layers
 from layers.imports import import_layer
 from tests.conftest import ROOT

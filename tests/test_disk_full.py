@@ -124,7 +124,7 @@ def test_out_equal_to_input_is_refused(tmp_path, module, args, source):
 
 @pytest.mark.parametrize(
     ("module", "out", "name"),
-    [("analysis.sample", "firms.csv", "firms.csv"), ("analysis.sample_sites", ".", "sample_plots.geojson")],
+    [("samples.enterprises", "firms.csv", "firms.csv"), ("samples.sites", ".", "sample_plots.geojson")],
 )
 def test_sample_writers_keep_the_previous_files(tmp_path, module, out, name):
     (tmp_path / name).write_bytes(b"previous sample\n")

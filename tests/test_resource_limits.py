@@ -17,7 +17,8 @@ import zipfile
 import numpy as np
 import pytest
 
-from analysis.land_yield import InputError, read_enterprises
+from analysis.land_yield.pipeline import InputError
+from files.enterprises import read_enterprises
 from geo import bounded
 from geo.io import GeoIOError
 from geo.limits import LIMITS

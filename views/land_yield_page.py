@@ -9,14 +9,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.aggregate import MIN_FIRMS, aggregate_grid, aggregate_zones
-from analysis.config import CLASS_INFO, INDICATORS, ConfigError, load_config
-from analysis.enterprises import COORD_SYSTEMS
-from analysis.hotspots import hot_spots
-from analysis.land_yield import Evaluation, InputError, result_sheets, xlsx_bytes
-from analysis.report import area_table, class_summary, results_table
-from analysis.sample import SAMPLE_LABEL, SAMPLE_LABEL_EN
+from analysis.land_yield.aggregate import MIN_FIRMS, aggregate_grid, aggregate_zones
+from analysis.land_yield.config import CLASS_INFO, INDICATORS, ConfigError, load_config
+from analysis.land_yield.enterprises import COORD_SYSTEMS
+from analysis.land_yield.hotspots import hot_spots
+from analysis.land_yield.pipeline import Evaluation, InputError, result_sheets
+from analysis.land_yield.report import area_table, class_summary, results_table
+from analysis.land_yield.schema import SAMPLE_LABEL, SAMPLE_LABEL_EN
 from analysis.surface import intensity_surface
+from files.xlsx import xlsx_bytes
 from geo.raster import geotiff_bytes
 from geo.write import write_geojson
 from i18n import t
@@ -32,7 +33,7 @@ LEVELS = ("none", "clusters", "districts", "axis_corridors", "bay_areas", "grid"
 ZONE_IDS = {"clusters": "id", "districts": "adcode", "axis_corridors": "id", "bay_areas": "id"}
 lang = state.lang()
 # Enterprise-level data (firm rows, points, row-level messages, firm downloads) is for analysts and
-# admins only; a viewer gets aggregates of areas with ≥ 3 firms (analysis.aggregate.MIN_FIRMS).
+# admins only; a viewer gets aggregates of areas with ≥ 3 firms (analysis.land_yield.aggregate.MIN_FIRMS).
 ANALYST = st.session_state["auth_user"].has("analyst") if "auth_user" in st.session_state else False
 
 

@@ -1,6 +1,6 @@
 """Map clicks and drawn areas → what the plan says there (shared by the plan map and siting pages).
 
-A thin shell over :func:`analysis.location.describe_point` / :func:`describe_area`: it reads the
+A thin shell over :func:`analysis.siting.location.describe_point` / :func:`describe_area`: it reads the
 state that ``st_folium`` returns (``last_clicked``; ``last_active_drawing`` when the measure-area
 tool finishes a polygon), keeps the last report in the session and shows it as text.
 """
@@ -13,9 +13,9 @@ import re
 import shapely
 import streamlit as st
 
-from analysis.location import LocationReport, describe_area, describe_point
-from analysis.project import ProjectSpec
-from analysis.siting_config import SitingConfig
+from analysis.siting.config import SitingConfig
+from analysis.siting.location import LocationReport, describe_area, describe_point
+from analysis.siting.project import ProjectSpec
 from i18n import t
 from i18n.render import location_lines
 from views import state

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from analysis.project import make_project
-from analysis.siting_config import load_siting_config
+from analysis.siting.config import load_siting_config
+from analysis.siting.project import make_project
 from i18n import t
 from layers import LAYER_IDS, PLAN_LAYER_IDS, spec
 from views import state

@@ -10,12 +10,13 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from analysis.aggregate import aggregate_zones
-from analysis.land_yield import InputError, xlsx_bytes
-from analysis.project import ProjectError, UnknownIndustryError, make_project
-from analysis.siting import SiteResult, rank_sites
-from analysis.siting_config import SitingConfigError, load_siting_config
-from analysis.suitability import suitability_surface
+from analysis.land_yield.aggregate import aggregate_zones
+from analysis.land_yield.pipeline import InputError
+from analysis.siting.config import SitingConfigError, load_siting_config
+from analysis.siting.project import ProjectError, UnknownIndustryError, make_project
+from analysis.siting.rank import SiteResult, rank_sites
+from analysis.siting.suitability import suitability_surface
+from files.xlsx import xlsx_bytes
 from geo.crs import to_wgs84
 from geo.io import GeoIOError
 from geo.raster import geotiff_bytes

@@ -90,7 +90,7 @@ def siting_context(
     bundled synthetic plots and sample exclusion zones. Shared between sessions: read only.
     Raises :class:`geo.io.GeoIOError` for an upload that cannot be used.
     """
-    from analysis.siting_context import build_context
+    from analysis.siting.context import build_context
 
     layers = plan_layers(corridor_half_width_m)
     return build_context(
@@ -107,11 +107,12 @@ def siting_context(
 def evaluation(data: bytes, filename: str, config_toml: str, coords: str):
     """One 亩产效益 evaluation per input and parameters, shared (not copied) between reruns and pages.
 
-    Read only. Raises :class:`analysis.land_yield.InputError` or
-    :class:`analysis.config.ConfigError` for input that cannot be evaluated.
+    Read only. Raises :class:`analysis.land_yield.pipeline.InputError` or
+    :class:`analysis.land_yield.config.ConfigError` for input that cannot be evaluated.
     """
-    from analysis.config import load_config
-    from analysis.land_yield import evaluate_table, read_enterprises
+    from analysis.land_yield.config import load_config
+    from analysis.land_yield.pipeline import evaluate_table
+    from files.enterprises import read_enterprises
 
     config = load_config(config_toml.encode("utf-8"))
     return evaluate_table(read_enterprises(data, filename), config, plan_layers()["districts"], coords)
@@ -122,7 +123,7 @@ def evaluation_key() -> tuple[bytes, str, str, str]:
     key = st.session_state.get("ly_key")
     if key is not None:
         return key
-    from analysis.config import load_config
+    from analysis.land_yield.config import load_config
 
     path = enterprise_file()
     return path.read_bytes(), path.name, load_config(None).to_toml(), "auto"

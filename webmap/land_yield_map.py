@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from analysis.config import CLASS_INFO, INDICATORS
-from analysis.hotspots import HOTSPOT_LABELS
+from analysis.land_yield.config import CLASS_INFO, INDICATORS
+from analysis.land_yield.hotspots import HOTSPOT_LABELS
 from analysis.surface import SURFACE_VALUES, Surface
 from i18n import t
 from webmap.basemaps import BASEMAPS
@@ -38,7 +38,7 @@ CLASS_ORDER = ("A", "B", "C", "D", "T")
 
 @dataclass
 class AreaOverlay:
-    """A choropleth: areas from :mod:`analysis.aggregate`, the figure shown and the scheme."""
+    """A choropleth: areas from :mod:`analysis.land_yield.aggregate`, the figure shown and the scheme."""
 
     areas: gpd.GeoDataFrame
     title: str

@@ -1,6 +1,6 @@
 """The site-selection map: clusters coloured by score, candidate plots with their rank, constraints.
 
-Pure presentation over a :class:`analysis.siting.SiteResult` (no Streamlit, no I/O). Clusters are
+Pure presentation over a :class:`analysis.siting.rank.SiteResult` (no Streamlit, no I/O). Clusters are
 coloured by score (compliant) or greyed with a red outline (a rule failed), the best plots carry
 their rank, and the exclusion zones, transport nodes, axes and an optional suitability raster
 come with the legend. Every tooltip and popup is built from escaped text.
@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from analysis.siting import SiteResult
+from analysis.siting.rank import SiteResult
 from analysis.surface import Surface
 from i18n import t
 from i18n.render import render_all

@@ -9,8 +9,8 @@ import pytest
 import rasterio
 import shapely
 
-from analysis.aggregate import aggregate_grid, aggregate_zones
-from analysis.hotspots import hot_spots
+from analysis.land_yield.aggregate import aggregate_grid, aggregate_zones
+from analysis.land_yield.hotspots import hot_spots
 from analysis.surface import intensity_surface
 from geo.raster import geotiff_bytes, write_geotiff
 

@@ -10,15 +10,15 @@ import pytest
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
-from analysis.config import INDICATORS, ConfigError, ScoringConfig, default_config, load_config
+from analysis.land_yield.config import INDICATORS, ConfigError, ScoringConfig, default_config, load_config
 from analysis.param_schema import MAX_NUMBER, Number, Sequence, Table, Text, check
-from analysis.siting_config import FACTORS, FIT_LEVELS, NODE_KINDS, SitingConfig, SitingConfigError, load_siting_config
+from analysis.siting.config import FACTORS, FIT_LEVELS, NODE_KINDS, SitingConfig, SitingConfigError, load_siting_config
 from layers.catalogue import industries
 from tests.conftest import ROOT
 from tests.plans import PLAN
 
-LY_TOML = (ROOT / "analysis" / "land_yield.toml").read_text(encoding="utf-8")
-SITING_TOML = (ROOT / "analysis" / "siting.toml").read_text(encoding="utf-8")
+LY_TOML = (ROOT / "analysis" / "land_yield" / "land_yield.toml").read_text(encoding="utf-8")
+SITING_TOML = (ROOT / "analysis" / "siting" / "siting.toml").read_text(encoding="utf-8")
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 

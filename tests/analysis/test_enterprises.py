@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from analysis.enterprises import prepare_enterprises
+from analysis.land_yield.enterprises import prepare_enterprises
 from geo.chinacoords import convert
 from layers import load_layer
 

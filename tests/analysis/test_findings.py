@@ -8,10 +8,10 @@ import re
 import pytest
 
 from analysis.findings import Finding, bilingual
-from analysis.location import describe_area, describe_point
-from analysis.project import make_project
-from analysis.siting import rank_sites, verdict_at
-from analysis.siting_context import build_context
+from analysis.siting.context import build_context
+from analysis.siting.location import describe_area, describe_point
+from analysis.siting.project import make_project
+from analysis.siting.rank import rank_sites, verdict_at
 from i18n.render import codes, location_lines, render, render_all
 from layers import load_layers
 from store.workspace import findings_from_json

@@ -15,20 +15,22 @@ import pandas as pd
 import pytest
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from analysis.config import INDICATORS, default_config
-from analysis.land_yield import evaluate_table, read_enterprises, xlsx_bytes
+from analysis.land_yield.config import INDICATORS, default_config
+from analysis.land_yield.pipeline import evaluate_table
 from analysis.param_schema import MAX_NUMBER
-from analysis.project import make_project
-from analysis.siting import rank_sites
-from analysis.siting_config import FACTORS, NODE_KINDS, load_siting_config
-from analysis.siting_context import build_context
+from analysis.siting.config import FACTORS, NODE_KINDS, load_siting_config
+from analysis.siting.context import build_context
+from analysis.siting.project import make_project
+from analysis.siting.rank import rank_sites
+from files.enterprises import read_enterprises
+from files.xlsx import xlsx_bytes
 from layers import load_layers
 from tests.conftest import ROOT
 from tests.plans import CONFIG, PLAN
 
 SAMPLE = ROOT / "data" / "sample_enterprises.csv"
-LY_TOML = (ROOT / "analysis" / "land_yield.toml").read_text(encoding="utf-8")
-SITING_TOML = (ROOT / "analysis" / "siting.toml").read_text(encoding="utf-8")
+LY_TOML = (ROOT / "analysis" / "land_yield" / "land_yield.toml").read_text(encoding="utf-8")
+SITING_TOML = (ROOT / "analysis" / "siting" / "siting.toml").read_text(encoding="utf-8")
 SITE_ARGS = ("--industry", "新能源汽车零部件", "--land-mu", "200", "--investment-wan", "80000", "--tax-wan", "6000")
 
 

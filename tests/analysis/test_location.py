@@ -7,10 +7,10 @@ import pytest
 import rasterio
 import shapely
 
-from analysis.location import describe_area, describe_point
-from analysis.project import make_project
-from analysis.siting_context import build_context
-from analysis.suitability import suitability_surface
+from analysis.siting.context import build_context
+from analysis.siting.location import describe_area, describe_point
+from analysis.siting.project import make_project
+from analysis.siting.suitability import suitability_surface
 from geo.chinacoords import convert
 from geo.raster import write_geotiff
 from i18n.render import location_lines

@@ -1,7 +1,7 @@
 """The same question gets the same answer everywhere: ranking, point query, CLI ``--at`` and raster.
 
 Issue 11 measured a ranking that called 即墨汽车制造产业集聚区 non-compliant with 91.5 points while a
-click on it said compliant with 85.7. Every verdict now comes from :func:`analysis.assess.assess`;
+click on it said compliant with 85.7. Every verdict now comes from :func:`analysis.siting.assess.assess`;
 this property test draws projects (any plan term, land, investment and tax — passing or failing
 标准地) and places (raster cells anywhere on land), and checks that the point query, the ``--at``
 verdict and the raster cell agree with the ranking's row for the plot or cluster there.
@@ -17,11 +17,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.location import describe_point
-from analysis.project import make_project
-from analysis.siting import main, rank_sites, verdict_at
-from analysis.siting_context import build_context
-from analysis.suitability import suitability_surface
+from analysis.siting.context import build_context
+from analysis.siting.location import describe_point
+from analysis.siting.project import make_project
+from analysis.siting.rank import rank_sites, verdict_at
+from analysis.siting.suitability import suitability_surface
+from cli.siting import main
 from geo.crs import to_wgs84_xy
 from layers import load_layers
 from layers.build import city_outline

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.plan_fit import chemical_rule, cluster_fit, match, project_notes, zone_fit
-from analysis.project import make_project
+from analysis.siting.plan_fit import chemical_rule, cluster_fit, match, project_notes, zone_fit
+from analysis.siting.project import make_project
 from layers.plan import UnknownIndustryError
 from tests.plans import en, toy_plan, zh
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.enterprises import find_header_row
-from analysis.schema import SchemaError, match_columns
+from analysis.land_yield.enterprises import find_header_row
+from analysis.land_yield.schema import SchemaError, match_columns
 from geo.tables import TableReadError, read_table
 
 REQUIRED = {"name": "企业名称", "scale": "规模", "land_mu": "用地面积(亩)", "tax": "税收(万元)"}

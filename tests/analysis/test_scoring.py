@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.config import ConfigError, default_config, load_config
-from analysis.scoring import assign_classes, compute_indicators, evaluate, scope_status
+from analysis.land_yield.config import ConfigError, default_config, load_config
+from analysis.land_yield.scoring import assign_classes, compute_indicators, evaluate, scope_status
 
 NO_WINSOR = {"winsorize": (0.0, 1.0), "benchmark": "city", "min_cohort": 1}
 

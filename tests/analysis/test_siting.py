@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 import shapely
 
-from analysis.plan_fit import match
-from analysis.project import ProjectError, UnknownIndustryError, make_project
-from analysis.siting import rank_sites
-from analysis.siting_config import SitingConfigError, load_siting_config
-from analysis.siting_context import build_context
+from analysis.siting.config import SitingConfigError, load_siting_config
+from analysis.siting.context import build_context
+from analysis.siting.plan_fit import match
+from analysis.siting.project import ProjectError, UnknownIndustryError, make_project
+from analysis.siting.rank import rank_sites
 from benchmarks.siting import naive_rank_plots
 from layers import load_layers
 from layers.catalogue import clusters_table, directives

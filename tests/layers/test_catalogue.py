@@ -102,7 +102,7 @@ def test_broken_catalogue_file_gives_precise_error(tmp_path, monkeypatch):
 def test_every_synonym_is_asked_as_its_plan_term():
     import dataclasses
 
-    from analysis.project import make_project
+    from analysis.siting.project import make_project
     from layers.catalogue import industry_synonyms
 
     for row in industry_synonyms().itertuples():

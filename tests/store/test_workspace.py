@@ -20,11 +20,12 @@ import pyogrio
 import pytest
 from sqlalchemy import text
 
-from analysis.config import default_config
-from analysis.land_yield import evaluate_table, read_enterprises
-from analysis.project import make_project
-from analysis.siting import rank_sites
-from analysis.siting_context import build_context
+from analysis.land_yield.config import default_config
+from analysis.land_yield.pipeline import evaluate_table
+from analysis.siting.context import build_context
+from analysis.siting.project import make_project
+from analysis.siting.rank import rank_sites
+from files.enterprises import read_enterprises
 from layers import load_layer, load_layers
 from store import WorkspaceError, open_workspace
 from store import users as u
@@ -150,8 +151,9 @@ def test_bad_locations_give_clear_errors(tmp_path):
 SAVER = textwrap.dedent(
     """
     import sys
-    from analysis.config import default_config
-    from analysis.land_yield import evaluate_table, read_enterprises
+    from analysis.land_yield.config import default_config
+    from analysis.land_yield.pipeline import evaluate_table
+    from files.enterprises import read_enterprises
     from layers import load_layer
     from store import open_workspace
     ws = open_workspace(sys.argv[1])

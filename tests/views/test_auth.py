@@ -107,3 +107,25 @@ def test_idle_sessions_expire(app, monkeypatch):
     at.run()
     assert [t.label for t in at.text_input] == ["用户名", "密码"]
     assert any("过期" in i.value for i in at.info)
+
+
+def test_a_saved_site_study_reopens_in_the_language_of_the_page(app):
+    """The workspace stores findings, not sentences: switch the language and the reasons follow."""
+    from analysis.siting.context import build_context
+    from analysis.siting.project import make_project
+    from analysis.siting.rank import rank_sites
+    from layers import load_layers
+    from tests.plans import CONFIG, PLAN
+
+    at, ws = app
+    result = rank_sites(make_project(PLAN, "智能家电", 120, 60_000, 3_000), build_context(load_layers(), PLAN), CONFIG)
+    ws.save_site_study("平度家电", result, user="analyst1")
+    _sign_in(at, "analyst1", "analyst password 1")
+    at.switch_page("views/workspace_page.py").run()
+    assert not at.exception
+    zh_reasons = "\n".join(at.dataframe[0].value["reasons"])
+    assert "【规划四(二)】" in zh_reasons
+    at.sidebar.radio(key="lang").set_value("en").run()
+    at.switch_page("views/workspace_page.py").run()
+    en_reasons = "\n".join(at.dataframe[0].value["reasons"])
+    assert "[Plan 四(二)]" in en_reasons and "【规划" not in en_reasons

@@ -65,9 +65,10 @@ def test_categories_must_index_colours():
 
 
 def test_a_choropleth_with_every_area_suppressed_still_builds():
-    from analysis.aggregate import aggregate_zones
-    from analysis.config import default_config
-    from analysis.land_yield import evaluate_table, read_enterprises
+    from analysis.land_yield.aggregate import aggregate_zones
+    from analysis.land_yield.config import default_config
+    from analysis.land_yield.pipeline import evaluate_table
+    from files.enterprises import read_enterprises
     from layers import load_layer
     from tests.conftest import ROOT
     from webmap.assets import AssetUrls

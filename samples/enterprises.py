@@ -6,7 +6,7 @@ gradient of 亩均税收 away from Jiaozhou Bay so that maps show structure. Eve
 synthetic: the name carries ``（合成）``, the column ``数据性质`` says ``合成样例数据``, and credit
 codes use the organisation-code prefix ``000`` that no real registration uses.
 
-Regenerate the bundled sample with ``python -m analysis.sample --n 3000 --seed 20251126
+Regenerate the bundled sample with ``python -m samples.enterprises --n 3000 --seed 20251126
 --out data/sample_enterprises.csv``.
 """
 
@@ -23,18 +23,15 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from analysis.credit_code import CHARS, check_char
-from analysis.enterprises import ABOVE, BELOW
-from analysis.schema import FIELDS
+from analysis.land_yield.credit_code import CHARS, check_char
+from analysis.land_yield.enterprises import ABOVE, BELOW
+from analysis.land_yield.schema import FIELDS, SAMPLE_LABEL, SAMPLE_LABEL_EN, SYNTHETIC_COLUMN
 from geo.atomic import atomic_path
 from geo.crs import METRIC, WGS84, to_metric, to_wgs84
 from geo.pointquery import random_points_in
 
 __all__ = ["SAMPLE_LABEL", "SAMPLE_LABEL_EN", "SYNTHETIC_COLUMN", "synthetic_enterprises", "to_source_table"]
 
-SAMPLE_LABEL = "合成样例数据（非真实企业）"
-SAMPLE_LABEL_EN = "Synthetic sample data (not real enterprises)"
-SYNTHETIC_COLUMN = "数据性质"
 _BAY_CENTRE = (120.25, 36.15)  # Jiaozhou Bay, WGS84
 
 
@@ -64,7 +61,7 @@ def synthetic_enterprises(
     seed: int = 20251126,
     evaluation_year: int = 2025,
 ) -> pd.DataFrame:
-    """Generate ``n`` synthetic enterprises with canonical columns (see :data:`analysis.schema.FIELDS`).
+    """Generate ``n`` synthetic enterprises with canonical columns (see :data:`analysis.land_yield.schema.FIELDS`).
 
     Parameters
     ----------
@@ -196,10 +193,10 @@ def to_source_table(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m analysis.sample --n N --seed S --out FILE.csv``: write a synthetic sample."""
+    """``python -m samples.enterprises --n N --seed S --out FILE.csv``: write a synthetic sample."""
     from layers import load_layer
 
-    parser = argparse.ArgumentParser(prog="python -m analysis.sample", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m samples.enterprises", description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=3000, help="number of firms (default 3000)")
     parser.add_argument("--seed", type=int, default=20251126)
     parser.add_argument("--year", type=int, default=2025, help="evaluation year (default 2025)")
@@ -212,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"错误 / error: 输出目录不存在 / output folder does not exist: {args.out.parent}", file=sys.stderr)
         return 2
     frame = synthetic_enterprises(args.n, load_layer("districts"), load_layer("clusters"), args.seed, args.year)
-    title = f"{SAMPLE_LABEL} / {SAMPLE_LABEL_EN}：python -m analysis.sample --n {args.n} --seed {args.seed}"
+    title = f"{SAMPLE_LABEL} / {SAMPLE_LABEL_EN}：python -m samples.enterprises --n {args.n} --seed {args.seed}"
     try:
         with atomic_path(args.out) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
             fh.write(title.replace(",", " ") + "\n")
@@ -225,4 +222,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from cli.pipes import quiet_pipe
+
+    sys.exit(quiet_pipe(main))

@@ -3,7 +3,7 @@
 :func:`prepare_enterprises` never raises for bad *rows*: every problem becomes a line of the
 issue table ("第 12 行：用地面积(亩) 必须大于 0"), rows with errors are left out, the others go on.
 Only a table that cannot be read at all (a required column missing) raises
-:class:`analysis.schema.SchemaError`.
+:class:`analysis.land_yield.schema.SchemaError`.
 
 Units after preparation: land in 亩, money in 万元, energy in 吨标准煤 (tce), emissions in 吨,
 employees in persons, coordinates in WGS84 degrees (EPSG:4326).
@@ -24,10 +24,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import shapely
 
-from analysis import credit_code
-from analysis.config import INDICATORS
-from analysis.issues import IssueLog
-from analysis.schema import FIELDS, ColumnMatch, coords_hint, field, match_columns, match_header
+from analysis.land_yield import credit_code
+from analysis.land_yield.config import INDICATORS
+from analysis.land_yield.issues import IssueLog
+from analysis.land_yield.schema import FIELDS, ColumnMatch, coords_hint, field, match_columns, match_header
 from geo.checks import QINGDAO_BBOX, swapped_everywhere
 from geo.chinacoords import china_crs, convert
 from geo.crs import WGS84, to_wgs84
@@ -82,7 +82,7 @@ PLAUSIBLE_MIN = {
     "rd": 1e-4,
     "employees": 1.0,
 }
-# Largest plausible value of each indicator (units of analysis.config.INDICATORS): well above the
+# Largest plausible value of each indicator (units of analysis.land_yield.config.INDICATORS): well above the
 # most extreme real firms (a cigarette factory pays ≈ 2,000 万元 tax per 亩).
 INDICATOR_MAX = {
     "tax_per_mu": 20_000.0,
@@ -101,7 +101,7 @@ class EnterpriseTable:
     Attributes
     ----------
     data : GeoDataFrame
-        Rows without errors, canonical columns (see :data:`analysis.schema.FIELDS`), ``_row``
+        Rows without errors, canonical columns (see :data:`analysis.land_yield.schema.FIELDS`), ``_row``
         (row number in the source), ``industry_division`` (two-digit GB/T 4754 code or
         ``<NA>``) and point geometry in EPSG:4326 (empty where the row has no location).
     issues : DataFrame
@@ -255,7 +255,7 @@ def prepare_enterprises(
     table : DataFrame or GeoDataFrame
         As read by :func:`geo.tables.read_table` (text cells, ``_row``) or a vector file of
         points/parcels (polygons become representative points; their area in 亩 fills a missing
-        用地面积). Headers in Chinese or English, see :data:`analysis.schema.FIELDS`.
+        用地面积). Headers in Chinese or English, see :data:`analysis.land_yield.schema.FIELDS`.
     districts : GeoDataFrame, optional
         District polygons with ``name``/``name_en`` (EPSG:4326) to check 区市 names and
         coordinates and to fill 区市 from the location.

@@ -1,9 +1,9 @@
 """Scoring kernels of site selection, shared by the ranking and the suitability raster.
 
-Pure, vectorised functions over :class:`analysis.siting_context.Locations`: plan fit per place
+Pure, vectorised functions over :class:`analysis.siting.context.Locations`: plan fit per place
 (clusters, or the combination of axis corridors and bay-side area outside them), factor scores
 0–1 and the weighted points. Candidates in the same place share one plan-fit computation, so
-100 000 plots cost a handful of :func:`analysis.plan_fit.cluster_fit` calls.
+100 000 plots cost a handful of :func:`analysis.siting.plan_fit.cluster_fit` calls.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.plan_fit import Fit, cluster_fit, match, zone_fit
-from analysis.project import ProjectSpec
-from analysis.siting_config import FACTORS, SitingConfig
-from analysis.siting_context import Locations, SitingContext
+from analysis.siting.config import FACTORS, SitingConfig
+from analysis.siting.context import Locations, SitingContext
+from analysis.siting.plan_fit import Fit, cluster_fit, match, zone_fit
+from analysis.siting.project import ProjectSpec
 from layers.plan import NODE_KINDS
 
 __all__ = [

@@ -3,8 +3,8 @@
 :func:`describe_point` and :func:`describe_area` report the district, bay-side area, axis
 corridors (with distances to the centrelines), the cluster (or the nearest one), the nearest
 transport nodes and exclusion zones, and — for a chosen industry — the plan-fit level with the
-plan's reasons, the compliance verdict and the score from :func:`analysis.assess.assess` — for a
-point, what the ranking says there (:func:`analysis.assess.assess_at`: the plot's verdict inside a
+plan's reasons, the compliance verdict and the score from :func:`analysis.siting.assess.assess` — for a
+point, what the ranking says there (:func:`analysis.siting.assess.assess_at`: the plot's verdict inside a
 candidate plot, the cluster's inside a cluster, else the spot's); an area is assessed as a plot the
 user proposes (its area against the need, exclusion zones it meets). Input is WGS84 (EPSG:4326)
 unless ``coords`` says GCJ-02 or BD-09 (clicks on Gaode tiles).
@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 
-from analysis.assess import Assessment, Land, assess, assess_at
 from analysis.findings import Finding
-from analysis.plan_fit import Fit
-from analysis.project import ProjectSpec
-from analysis.siting_config import SitingConfig
-from analysis.siting_context import SitingContext, locate
+from analysis.siting.assess import Assessment, Land, assess, assess_at
+from analysis.siting.config import SitingConfig
+from analysis.siting.context import SitingContext, locate
+from analysis.siting.plan_fit import Fit
+from analysis.siting.project import ProjectSpec
 from geo.chinacoords import china_crs, convert, convert_geometry
 from geo.crs import metric_geometry
 from geo.measure import M2_PER_MU
@@ -54,7 +54,7 @@ class LocationReport:
     fit: Fit | None = None
     score: float | None = None
     compliant: bool | None = None
-    unit: str = ""  # whose verdict: "plot", "cluster" or "spot" (see analysis.assess.assess_at); "area" for areas
+    unit: str = ""  # whose verdict: "plot", "cluster" or "spot" (analysis.siting.assess.assess_at); "area"
     failures: list[Finding] = field(default_factory=list)  # rules not met (the project's 标准地 included)
     industry: str = ""
 

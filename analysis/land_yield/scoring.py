@@ -23,8 +23,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.config import CLASS_INFO, INDICATORS, ScoringConfig
-from analysis.enterprises import ABOVE, BELOW
+from analysis.land_yield.config import CLASS_INFO, INDICATORS, ScoringConfig
+from analysis.land_yield.enterprises import ABOVE, BELOW
 
 __all__ = ["STATUS", "assign_classes", "compute_indicators", "evaluate", "scope_status"]
 
@@ -59,7 +59,7 @@ def scope_status(df: pd.DataFrame, config: ScoringConfig) -> pd.Series:
 
 
 def compute_indicators(df: pd.DataFrame) -> pd.DataFrame:
-    """The five indicators for every row (units in :data:`analysis.config.INDICATORS`).
+    """The five indicators for every row (units in :data:`analysis.land_yield.config.INDICATORS`).
 
     ``inf`` marks a zero denominator with a positive numerator; ``NaN`` a missing input or 0/0.
     """
@@ -142,13 +142,13 @@ def evaluate(df: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:
     Parameters
     ----------
     df : DataFrame or GeoDataFrame
-        Output of :func:`analysis.enterprises.prepare_enterprises` (``.data``).
+        Output of :func:`analysis.land_yield.enterprises.prepare_enterprises` (``.data``).
     config : ScoringConfig
 
     Returns
     -------
     Same type as ``df``, with added columns: ``status`` (:data:`STATUS` key), the five indicator
-    columns (see :data:`analysis.config.INDICATORS`), ``bench_<indicator>`` (benchmark used),
+    columns (see :data:`analysis.land_yield.config.INDICATORS`), ``bench_<indicator>`` (benchmark used),
     ``pts_<indicator>`` (weighted points), ``score``, ``rank`` (1 = best in its ranking group),
     ``group_size``, ``class`` (A/B/C/D, T for new firms, empty when out of scope),
     ``class_name`` and ``policy``.

@@ -8,7 +8,7 @@
   reservoirs, clipped to land. Positions and extents are illustrative only — not the official
   ecological red line (生态保护红线), which is not public in machine-readable form.
 
-Regenerate the bundled files with ``python -m analysis.sample_sites --out data/``.
+Regenerate the bundled files with ``python -m samples.sites --out data/``.
 """
 
 from __future__ import annotations
@@ -153,7 +153,7 @@ def synthetic_plots(
             "status": "可供",
             "data_nature": PLOT_LABEL,
             "geometry_quality": "synthetic",
-            "source": f"{PLOT_LABEL}：python -m analysis.sample_sites --seed {seed}",
+            "source": f"{PLOT_LABEL}：python -m samples.sites --seed {seed}",
         },
         geometry=geoms,
         crs=METRIC,
@@ -162,13 +162,13 @@ def synthetic_plots(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m analysis.sample_sites --out DIR [--n N] [--seed S]``: write the bundled samples."""
+    """``python -m samples.sites --out DIR [--n N] [--seed S]``: write the bundled samples."""
     from geo.io import GeoIOError
     from geo.write import write_geojson
     from layers import load_layers
     from layers.build import city_outline
 
-    parser = argparse.ArgumentParser(prog="python -m analysis.sample_sites", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m samples.sites", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     parser.add_argument("--n", type=int, default=600, help="number of plots (default 600)")
     parser.add_argument("--seed", type=int, default=SAMPLE_SEED)
@@ -189,4 +189,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from cli.pipes import quiet_pipe
+
+    sys.exit(quiet_pipe(main))

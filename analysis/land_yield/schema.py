@@ -15,6 +15,11 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+# How synthetic sample data is labelled, in the data itself and wherever it is shown.
+SAMPLE_LABEL = "合成样例数据（非真实企业）"
+SAMPLE_LABEL_EN = "Synthetic sample data (not real enterprises)"
+SYNTHETIC_COLUMN = "数据性质"
+
 __all__ = [
     "COORD_HINTS",
     "FIELDS",

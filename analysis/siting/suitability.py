@@ -1,6 +1,6 @@
 """Suitability raster for a project: what the ranking says, cell by cell, constraints masked.
 
-Each land cell gets the verdict of :func:`analysis.assess.assess_at` at its centre — the very
+Each land cell gets the verdict of :func:`analysis.siting.assess.assess_at` at its centre — the very
 function behind the ranking and the point query: a cell in a candidate plot shows that plot's
 score, a cell in a cluster outside the plots the cluster's score, any other cell its own (plan fit
 of its axis corridors and bay-side area, distance to the relevant axis and to transport nodes, the
@@ -18,10 +18,10 @@ import pandas as pd
 import shapely
 from rasterio.features import geometry_mask
 
-from analysis.assess import assess_at
-from analysis.project import ProjectSpec
-from analysis.siting_config import SitingConfig
-from analysis.siting_context import SitingContext
+from analysis.siting.assess import assess_at
+from analysis.siting.config import SitingConfig
+from analysis.siting.context import SitingContext
+from analysis.siting.project import ProjectSpec
 from analysis.surface import Surface
 from geo.crs import METRIC, metric_geometry
 from geo.raster import north_up_grid
@@ -47,7 +47,7 @@ def suitability_surface(
         The city's land (EPSG:4326); cells outside it are no-data.
     config : SitingConfig
     cluster_yield : DataFrame, optional
-        As for :func:`analysis.siting.rank_sites`.
+        As for :func:`analysis.siting.rank.rank_sites`.
     cell_m : float
         Cell size in metres, 50–1000 (default 100).
 

@@ -7,7 +7,7 @@ Method (DESIGN.md §4; parameters in ``siting.toml``, defaults not official):
    per 亩 (project level); exclusion zones (plots); enough land — a plot of at least the need
    (less a tolerance), not in an exclusion zone.
 2. **Factors**, each scored 0–1: plan fit (leading cluster > related > axis > bay-side area role
-   > 合理引导, :mod:`analysis.plan_fit`), distance to the relevant axis centreline, distance to
+   > 合理引导, :mod:`analysis.siting.plan_fit`), distance to the relevant axis centreline, distance to
    transport nodes by kind (weights per industry), the cluster's 亩产效益 (percentile of Σ税收 ÷
    Σ亩 among clusters, when an evaluation is given) and free land.
 3. **Score** = Σ wᵢ·sᵢ over the factors in use, scaled to 100; ``pts_<factor>`` add up to it.
@@ -16,37 +16,29 @@ Method (DESIGN.md §4; parameters in ``siting.toml``, defaults not official):
 Everything is vectorised over candidates (100 000 plots in well under a second); reasons are
 written for the clusters and the best ``top_plots`` plots only.
 
-Command line::
-
-    python -m analysis.siting --industry 新能源汽车零部件 --land-mu 200 --investment-wan 80000 \\
-        --tax-wan 6000 --top 5 --json
+The command line ``python -m analysis.siting`` is :mod:`cli.siting`.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import math
-import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from analysis.assess import Assessment, assess, assess_at, cluster_land, plot_land, standard_land_failures
 from analysis.findings import Finding, bilingual
-from analysis.plan_fit import project_notes
-from analysis.project import ProjectError, ProjectSpec, UnknownIndustryError, make_project
-from analysis.siting_config import SitingConfig, SitingConfigError, load_siting_config
-from analysis.siting_context import Locations, SitingContext, build_context
-from analysis.siting_scores import relevant_axes, yield_scores
+from analysis.siting.assess import Assessment, assess, assess_at, cluster_land, plot_land, standard_land_failures
+from analysis.siting.config import SitingConfig
+from analysis.siting.context import Locations, SitingContext
+from analysis.siting.plan_fit import project_notes
+from analysis.siting.project import ProjectSpec
+from analysis.siting.scores import relevant_axes, yield_scores
 from geo.crs import WGS84, to_metric_xy
-from layers.plan import NODE_KINDS
-from layers.siting_layers import NODE_KIND_NAMES
+from layers.plan import NODE_KIND_NAMES, NODE_KINDS
 
-__all__ = ["SiteResult", "main", "rank_sites", "reasons", "verdict_at"]
+__all__ = ["SiteResult", "query_notes", "rank_sites", "reasons", "verdict_at"]
 
 
 @dataclass
@@ -150,18 +142,18 @@ def rank_sites(
     cluster_yield: pd.DataFrame | None = None,
     top_plots: int = 20,
 ) -> SiteResult:
-    """Rank the clusters and candidate plots of ``ctx`` for ``project`` (verdicts from :func:`analysis.assess.assess`).
+    """Rank the clusters and candidate plots of ``ctx`` for ``project`` (verdicts: :func:`.assess.assess`).
 
     Parameters
     ----------
     project : ProjectSpec
-        From :func:`analysis.project.make_project`.
+        From :func:`analysis.siting.project.make_project`.
     ctx : SitingContext
-        From :func:`analysis.siting_context.build_context`.
+        From :func:`analysis.siting.context.build_context`.
     config : SitingConfig
-        Weights and thresholds (:func:`analysis.siting_config.load_siting_config`).
+        Weights and thresholds (:func:`analysis.siting.config.load_siting_config`).
     cluster_yield : DataFrame, optional
-        亩产效益 by cluster (:func:`analysis.aggregate.aggregate_zones` on ``clusters``: ``id``,
+        亩产效益 by cluster (:func:`analysis.land_yield.aggregate.aggregate_zones` on ``clusters``: ``id``,
         ``tax_per_mu``, ``suppressed``); without it the land_yield factor is left out.
     top_plots : int
         Plots that get reasons (all plots are scored and ranked).
@@ -299,96 +291,3 @@ def verdict_at(
         "unit": unit,
         "id": _plain(ident),
     }
-
-
-def _point(text: str) -> tuple[float, float]:
-    try:
-        lon, lat = (float(v) for v in text.replace("，", ",").split(","))
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"须为 经度,纬度 / must be LON,LAT (WGS84), got {text!r}") from exc
-    return lon, lat
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point; prints JSON (``--json``) or a table. Exit code 2 on bad input."""
-    parser = argparse.ArgumentParser(prog="python -m analysis.siting", description="选址分析 / site selection")
-    parser.add_argument("--industry", required=True, help="产业（规划用语，如 新能源汽车、集成电路、高端化工）")
-    parser.add_argument("--land-mu", required=True, type=float, help="用地需求（亩）")
-    parser.add_argument("--investment-wan", type=float, help="固定资产投资（万元）")
-    parser.add_argument("--tax-wan", type=float, help="达产年税收（万元）")
-    parser.add_argument("--energy-tce", type=float, help="年综合能耗（吨标准煤）")
-    parser.add_argument("--top", type=int, default=5, help="列出前 K 个集聚区和地块（默认 5）")
-    parser.add_argument("--at", type=_point, metavar="LON,LAT",
-                        help="该点（WGS84）的结论，与排名一致 / the verdict at a point, as ranked")  # fmt: skip
-    parser.add_argument("--config", type=Path, help="参数文件 TOML（默认：非官方默认参数）")
-    parser.add_argument("--plots", type=Path, help="可供地块文件（默认：内置合成样例）")
-    parser.add_argument("--exclusion", type=Path, help="禁止建设区文件（默认：内置示例）")
-    parser.add_argument("--lang", choices=("zh", "en"), default="zh")
-    parser.add_argument("--json", action="store_true", help="输出 JSON")
-    args = parser.parse_args(argv)
-    from geo.io import GeoIOError
-    from i18n.render import render_all
-    from layers import load_layers
-    from layers.imports import import_layer
-    from layers.plan import load_plan
-    from layers.siting_layers import exclusion_zones, plots
-
-    try:
-        if args.top < 1:
-            raise ProjectError("--top 须 ≥ 1 / --top must be ≥ 1")
-        plan = load_plan()
-        project = make_project(plan, args.industry, args.land_mu, args.investment_wan, args.tax_wan, args.energy_tce)
-        config = load_siting_config(args.config, plan)
-        layers = load_layers(["districts", "bay_areas", "axes", "clusters", "transport_nodes"])
-        inputs = {}
-        for kind, path, sample in (("plots", args.plots, plots), ("exclusion_zones", args.exclusion, exclusion_zones)):
-            if path is None:
-                inputs[kind] = sample()
-                continue
-            checked = import_layer(path, kind)
-            for note in checked.notes_zh if args.lang == "zh" else checked.notes_en:
-                print(f"注意 / note ({path.name}): {note}", file=sys.stderr)
-            inputs[kind] = checked.gdf
-        ctx = build_context(layers, plan, exclusion=inputs["exclusion_zones"], plots=inputs["plots"])
-        if args.at is not None:
-            verdict = verdict_at(project, ctx, config, *args.at)
-            verdict["failures"] = render_all(verdict["failures"], args.lang)  # type: ignore[arg-type]
-            verdict["reasons"] = render_all(verdict["reasons"], args.lang)  # type: ignore[arg-type]
-        else:
-            result = rank_sites(project, ctx, config, top_plots=args.top)
-    except UnknownIndustryError as exc:
-        print(f"错误 / error: {exc}", file=sys.stderr)
-        return 2
-    except (ProjectError, SitingConfigError, GeoIOError, ValueError, OSError) as exc:
-        print(f"错误 / error: {exc}", file=sys.stderr)
-        return 2
-    if args.at is not None:
-        if args.json:
-            print(json.dumps(verdict, ensure_ascii=False, indent=2, allow_nan=False))
-            return 0
-        zh = args.lang == "zh"
-        mark = ("符合" if zh else "compliant") if verdict["compliant"] else ("不符合" if zh else "not compliant")
-        print(f"{mark}  {verdict['score']}/100  {verdict['cluster'] or '—'}  ({verdict['fit_level']})")
-        for line in [*verdict["failures"], *verdict["reasons"]]:  # type: ignore[misc]
-            print(f"  {line}")
-        return 0
-    data = result.to_json(top=args.top, lang=args.lang)
-    if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
-        return 0
-    for note in data["notes"]:
-        print(f"注意 / note: {note}")
-    for title, rows in (("集聚区 / clusters", data["clusters"]), ("地块 / plots", data["plots"])):
-        print(f"\n{title}")
-        for r in rows:
-            mark = "✓" if r["compliant"] else "✗"
-            print(f"  {mark} {r['score']:6.1f}  {r['name']}")
-            for line in r["failed"] + r["reasons"][:3]:
-                print(f"           {line}")
-    return 0
-
-
-if __name__ == "__main__":
-    from cli.pipes import quiet_pipe
-
-    sys.exit(quiet_pipe(main))

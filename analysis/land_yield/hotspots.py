@@ -1,6 +1,6 @@
 """Hot and cold spots of the composite score: Getis-Ord Gi* on grid cells, with FDR (PySAL esda).
 
-Firms are first aggregated to square cells (:func:`analysis.aggregate.aggregate_grid`, cells
+Firms are first aggregated to square cells (:func:`analysis.land_yield.aggregate.aggregate_grid`, cells
 with fewer than 3 rated firms dropped); Gi* is computed on the cells' mean score with k-nearest-
 neighbour weights (the cell itself included, as Gi* requires) and conditional permutation
 p-values. esda 2.9 reports *directed* pseudo p-values (one-sided, in the direction observed); they
@@ -16,7 +16,7 @@ import warnings
 import geopandas as gpd
 import numpy as np
 
-from analysis.aggregate import aggregate_grid
+from analysis.land_yield.aggregate import aggregate_grid
 from geo.crs import to_metric
 
 __all__ = ["HOTSPOT_LABELS", "hot_spots"]
@@ -41,7 +41,7 @@ def hot_spots(
     Parameters
     ----------
     result : GeoDataFrame
-        Output of :func:`analysis.scoring.evaluate`.
+        Output of :func:`analysis.land_yield.scoring.evaluate`.
     cell_m : float
         Cell size in metres (EPSG:4549).
     k : int

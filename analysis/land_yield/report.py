@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.aggregate import AREA_COLUMNS
-from analysis.config import CLASS_INFO, INDICATORS
-from analysis.schema import FIELDS
-from analysis.scoring import STATUS
+from analysis.land_yield.aggregate import AREA_COLUMNS
+from analysis.land_yield.config import CLASS_INFO, INDICATORS
+from analysis.land_yield.schema import FIELDS
+from analysis.land_yield.scoring import STATUS
 
 __all__ = ["area_table", "class_summary", "results_table"]
 
@@ -52,7 +52,7 @@ def results_table(result: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
 
 
 def area_table(areas: pd.DataFrame, name_column: str = "name", lang: str = "zh") -> pd.DataFrame:
-    """Area figures (from :mod:`analysis.aggregate`) with user-facing headers, geometry dropped."""
+    """Area figures (from :mod:`analysis.land_yield.aggregate`) with user-facing headers, geometry dropped."""
     headers = {k: v[0] if lang == "zh" else v[1] for k, v in _AREA_HEADERS.items()}
     headers.update({i: _indicator_header(i, lang) for i in INDICATORS})
     cols = [c for c in (name_column, *AREA_COLUMNS) if c in areas.columns]

@@ -20,8 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from analysis.findings import Finding, bilingual
-from analysis.project import ProjectSpec
-from analysis.siting_config import FIT_LEVELS
+from analysis.siting.config import FIT_LEVELS
+from analysis.siting.project import ProjectSpec
 from layers.plan import Plan
 
 __all__ = ["Fit", "chemical_rule", "cluster_fit", "match", "project_notes", "zone_fit"]

@@ -1,8 +1,8 @@
 """One assessment of a project at any set of locations: the rule flags and the factor points.
 
 Every verdict of site selection comes from :func:`assess`: the ranking of clusters and plots
-(:mod:`analysis.siting`), the point and area queries (:mod:`analysis.location`), the suitability
-raster (:mod:`analysis.suitability`) and the command line's ``--at``. What differs between them is
+(:mod:`analysis.siting`), the point and area queries (:mod:`analysis.siting.location`), the suitability
+raster (:mod:`analysis.siting.suitability`) and the command line's ``--at``. What differs between them is
 only *where* and *what land* is looked at:
 
 * a **cluster** is assessed on its footprint; its land is the candidate plots inside it (at least
@@ -30,11 +30,11 @@ import numpy as np
 import pandas as pd
 
 from analysis.findings import Finding, bilingual
-from analysis.plan_fit import Fit, chemical_rule
-from analysis.project import ProjectSpec
-from analysis.siting_config import SitingConfig
-from analysis.siting_context import Locations, SitingContext, locate_xy
-from analysis.siting_scores import (
+from analysis.siting.config import SitingConfig
+from analysis.siting.context import Locations, SitingContext, locate_xy
+from analysis.siting.plan_fit import Fit, chemical_rule
+from analysis.siting.project import ProjectSpec
+from analysis.siting.scores import (
     Fits,
     cluster_fits,
     factor_scores,
@@ -209,11 +209,11 @@ def assess(
     ----------
     project : ProjectSpec
     ctx : SitingContext
-        The plan and its layers (:func:`analysis.siting_context.build_context`).
+        The plan and its layers (:func:`analysis.siting.context.build_context`).
     config : SitingConfig
         Weights, thresholds and distances.
     loc : Locations
-        From :func:`analysis.siting_context.locate` (for clusters: ``ctx.cluster_locations``).
+        From :func:`analysis.siting.context.locate` (for clusters: ``ctx.cluster_locations``).
     land : Land
         What land is looked at; :meth:`Land.spots` for points and cells.
     cluster_yield : DataFrame, optional

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from analysis.config import INDICATORS
+from analysis.land_yield.config import INDICATORS
 from geo.crs import METRIC, WGS84, to_metric, to_wgs84
 
 __all__ = ["AREA_COLUMNS", "MIN_FIRMS", "aggregate_grid", "aggregate_zones", "grid_cells"]
@@ -62,7 +62,7 @@ def aggregate_zones(
     Parameters
     ----------
     result : GeoDataFrame
-        Output of :func:`analysis.scoring.evaluate` with point geometry (EPSG:4326).
+        Output of :func:`analysis.land_yield.scoring.evaluate` with point geometry (EPSG:4326).
     zones : GeoDataFrame
         Polygons, e.g. the plan layers ``clusters``, ``districts``, ``axis_corridors`` or
         ``bay_areas``. Zones may overlap (a firm counts in every zone containing it).

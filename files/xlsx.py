@@ -1,0 +1,73 @@
+"""Workbooks for downloads and the command line: one sheet per table, cells XLSX can store."""
+
+from __future__ import annotations
+
+import gc
+import io
+import sys
+
+import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from geo.tables import neutralise_formulas
+
+__all__ = ["xlsx_bytes"]
+
+
+def _xlsx_text(value: object) -> object:
+    """Text without the characters XLSX cannot store (control characters other than tab, CR, LF)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
+def _xlsx_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells and headers XLSX can store (formulas neutralised as well)."""
+    out = neutralise_formulas(frame)
+    out.columns = [_xlsx_text(c) for c in out.columns]
+    for i in range(out.shape[1]):
+        values = out.iloc[:, i]
+        if not (pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)):
+            out.isetitem(i, values.map(_xlsx_text))
+    return out
+
+
+def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """An .xlsx workbook with one sheet per entry (frozen header row, sensible column widths).
+
+    Text cells and headers lose the control characters XLSX cannot store (a firm name with
+    ``\\x0b`` would otherwise abort the whole workbook); cells that would run as formulas get a
+    leading apostrophe (:func:`geo.tables.neutralise_formulas`).
+    """
+    buffer = io.BytesIO()
+    failure: OSError | None = None
+    try:
+        with pd.ExcelWriter(buffer, engine="openpyxl") as xl:
+            for name, frame in sheets.items():
+                title = str(_xlsx_text(name))[:31]
+                safe = _xlsx_safe(frame)
+                safe.to_excel(xl, sheet_name=title, index=False)
+                sheet = xl.sheets[title]
+                sheet.freeze_panes = "A2"
+                for i, column in enumerate(safe.columns, start=1):
+                    width = min(40, max(8, len(str(column)) * 2))
+                    sheet.column_dimensions[sheet.cell(1, i).column_letter].width = width
+    except OSError as exc:  # disk full: openpyxl streams every sheet through a temporary file
+        failure = exc.with_traceback(None)
+    if failure is not None:
+        _collect_quietly()
+        raise failure
+    return buffer.getvalue()
+
+
+def _collect_quietly() -> None:
+    """Collect garbage without reporting errors of finalisers.
+
+    When openpyxl cannot write a sheet's temporary file, it leaves the sheet's stream open; once
+    garbage-collected, the stream reports the same error again as an "Exception ignored"
+    traceback. Called after the error's traceback has been dropped, so that the stream is garbage.
+    """
+    previous = sys.unraisablehook
+    sys.unraisablehook = lambda _unraisable: None
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = previous
