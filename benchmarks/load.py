@@ -22,12 +22,13 @@ Prints page times (connect or rerun → ``script_finished``): p50/p95/max per ru
 the pages that overlapped the upload next to the same window of the baseline; errors (exceptions
 and ``st.error`` shown, page not found, timeouts, disconnects: must be 0); the upload's message
 and duration; the resident memory of the server and its child processes (``/proc``: RSS, and PSS,
-which counts pages shared with the forkserver once) after warm-up, at peak and a few seconds after
-every session closed; whether the machine was idle and whether project sources changed during the
+which counts pages shared with the forkserver once) after warm-up, at peak, once the baseline's
+sessions have closed and been freed (the steady level) and again after every session closed;
+whether the machine was idle and whether project sources changed during the
 run (Streamlit's file watcher then reloads modules under running sessions). Exit code 1 when a
 check fails.
 
-Bounded: every loop has a count and a timeout, the whole run a budget (``--budget``, 300 s; each
+Bounded: every loop has a count and a timeout, the whole run a budget (``--budget``, 300 s + two settling times; each
 load run gets its share and starts no round past it), only 127.0.0.1 is used, and the server's
 process group is killed at the end whatever happens.
 """
@@ -542,8 +543,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=20, help="concurrent WebSocket sessions (20)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds per session (3)")
     parser.add_argument("--all-pages", action="store_true", help="亩产效益 and 选址分析 in every round")
-    parser.add_argument("--budget", type=float, default=300.0 + SETTLE,
-                        help=f"wall-time budget of the whole run, s ({300 + SETTLE:.0f})")  # fmt: skip
+    parser.add_argument("--budget", type=float, default=300.0 + 2 * SETTLE,
+                        help=f"wall-time budget of the whole run, s ({300 + 2 * SETTLE:.0f})")  # fmt: skip
     parser.add_argument("--file-watcher", choices=["auto", "none"], default="auto",
                         help="Streamlit's server.fileWatcherType (auto = the app's configuration)")  # fmt: skip
     parser.add_argument("--quick", action="store_true", help="5 sessions × 1 round")
@@ -583,8 +584,10 @@ def main(argv: list[str] | None = None) -> int:
         hostile_file = hostile_geojson(tmp / "hostile_plots.geojson")
         reserve = SETTLE + 20.0  # the last reading, stopping the server, printing
         runs.append(load_run("baseline", port, proc.pid, sessions, rounds, args.all_pages, None, budget,
-                             (budget.left() - reserve) / 2))  # fmt: skip
+                             (budget.left() - reserve - SETTLE) / 2))  # fmt: skip
         memory_between = tree_memory(proc.pid)
+        time.sleep(min(SETTLE, budget.left()))  # the baseline's sessions closed and freed: the steady level
+        memory_settled = tree_memory(proc.pid)
         second = ("control", None) if args.control else ("hostile", hostile_file)
         runs.append(load_run(second[0], port, proc.pid, sessions, rounds, args.all_pages, second[1], budget,
                              budget.left() - reserve))  # fmt: skip
@@ -668,12 +671,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  ! {run.name} browser: {run.browser.error}")
     print()
     ratio = memory_after[0] / memory_start[0] if memory_start[0] else math.nan
+    steady = memory_after[0] / memory_settled[0] if memory_settled[0] else math.nan
     print(f"{'server memory (server + children, /proc)':<42} {'RSS':>9} {'PSS':>9} {'processes':>10}")
     for what, (rss, pss, n) in (("start (after warm-up)", memory_start), ("after the baseline run", memory_between),
-                                ("peak, baseline run", base.peak), (f"peak, {hostile.name} run", hostile.peak),
+                                ("peak, baseline run", base.peak),
+                                (f"{SETTLE:.0f} s after the baseline's sessions closed", memory_settled),
+                                (f"peak, {hostile.name} run", hostile.peak),
                                 (f"{SETTLE:.0f} s after all sessions closed", memory_after)):  # fmt: skip
         print(f"{what:<42} {_mb(rss):>9} {_mb(pss):>9} {n:>10}")
     print(f"end / start = {ratio:.2f} (RSS) → {'within' if ratio <= 1.2 else 'NOT within'} 20 % of the start")
+    print(f"end / after the baseline's sessions closed = {steady:.2f} (RSS): a second load "
+          f"{'keeps' if steady <= 1.05 else 'does NOT keep'} memory at the level the first one left")  # fmt: skip
     crashes = log_text.count("Uncaught app execution")
     print(f"server alive at the end: {'yes' if server_alive else 'NO'}; uncaught exceptions in its log: {crashes}; "
           f"total {time.monotonic() - started:.0f} s (budget {args.budget:.0f} s)")  # fmt: skip

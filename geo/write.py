@@ -10,6 +10,7 @@ the target.
 from __future__ import annotations
 
 import contextlib
+import io
 import tempfile
 import zipfile
 from collections.abc import Iterator, Mapping
@@ -99,13 +100,32 @@ def write_geojson(gdf: gpd.GeoDataFrame, path: str | Path, crs: str = WGS84, pre
     path = Path(path)
     _check_parent(path)
     out = _prepare(gdf, crs)
+    with _atomic(path) as tmp:
+        _write(out, tmp, path, driver="GeoJSON", layer_options=_geojson_options(out, precision))
+    return path
+
+
+def _geojson_options(out: gpd.GeoDataFrame, precision: int | None) -> dict[str, str]:
     rfc7946 = out.crs.equals(WGS84) or out.crs.to_epsg() == 4326
     if precision is None:
         precision = 7 if out.crs.is_geographic else 3
-    options = {"RFC7946": "YES" if rfc7946 else "NO", "COORDINATE_PRECISION": str(precision), "WRITE_NAME": "NO"}
-    with _atomic(path) as tmp:
-        _write(out, tmp, path, driver="GeoJSON", layer_options=options)
-    return path
+    return {"RFC7946": "YES" if rfc7946 else "NO", "COORDINATE_PRECISION": str(precision), "WRITE_NAME": "NO"}
+
+
+def geojson_bytes(gdf: gpd.GeoDataFrame, crs: str = WGS84, precision: int | None = None) -> bytes:
+    """The GeoJSON :func:`write_geojson` writes, built in memory (downloads need no temporary file).
+
+    Examples
+    --------
+    >>> import shapely
+    >>> data = geojson_bytes(gpd.GeoDataFrame({"name": ["a"]}, geometry=[shapely.Point(120, 36)], crs=4326))
+    >>> b'"coordinates": [ 120.0, 36.0 ]' in data and b'"crs"' not in data
+    True
+    """
+    out = _prepare(gdf, crs)
+    buffer = io.BytesIO()
+    pyogrio.write_dataframe(out, buffer, driver="GeoJSON", layer_options=_geojson_options(out, precision))
+    return buffer.getvalue()
 
 
 def write_gpkg(layers: Mapping[str, gpd.GeoDataFrame], path: str | Path, crs: str = WGS84) -> Path:

@@ -19,7 +19,7 @@ from analysis.land_yield.schema import SAMPLE_LABEL, SAMPLE_LABEL_EN
 from analysis.surface import intensity_surface
 from files.xlsx import xlsx_bytes
 from geo.raster import geotiff_bytes
-from geo.write import write_geojson
+from geo.write import geojson_bytes
 from i18n import t
 from views import state
 from views.text import md
@@ -274,12 +274,7 @@ def _tif(ev: Evaluation, key: tuple) -> bytes:
 
 
 def _geojson(gdf) -> bytes:
-    import tempfile
-    from pathlib import Path
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = write_geojson(gdf, Path(tmp) / "out.geojson")
-        return path.read_bytes()
+    return geojson_bytes(gdf)
 
 
 st.title(t("ly_title", lang))

@@ -20,7 +20,7 @@ from files.xlsx import xlsx_bytes
 from geo.crs import to_wgs84
 from geo.io import GeoIOError
 from geo.raster import geotiff_bytes
-from geo.write import write_geojson
+from geo.write import geojson_bytes
 from i18n import t
 from i18n.render import render, render_all
 from views import state
@@ -193,16 +193,12 @@ def _report_sheets(result: SiteResult) -> dict[str, pd.DataFrame]:
 
 
 def _geojson_bytes(result: SiteResult, top: int) -> bytes:
-    import tempfile
-    from pathlib import Path
-
     out = result.plots.head(max(top, 50)).copy()
     for col in ("reasons", "failures"):
         for lg in ("zh", "en"):
             out[f"{col}_{lg}"] = out[col].map(lambda found, lg=lg: "；".join(render_all(found, lg)))
     out = out.drop(columns=["reasons", "failures"])
-    with tempfile.TemporaryDirectory() as tmp:
-        return write_geojson(out, Path(tmp) / "candidates.geojson").read_bytes()
+    return geojson_bytes(out)
 
 
 def _downloads(result: SiteResult, key: tuple, top: int) -> None:

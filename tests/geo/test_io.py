@@ -7,7 +7,7 @@ import pytest
 import shapely
 
 from geo.io import GeoIOError, read_vector
-from geo.write import shapefile_field_names, write_geojson, write_gpkg, write_shapefile_zip
+from geo.write import geojson_bytes, shapefile_field_names, write_geojson, write_gpkg, write_shapefile_zip
 
 
 @pytest.fixture
@@ -30,6 +30,12 @@ def test_geojson_follows_rfc7946(tmp_path, layer):
     assert doc["features"][0]["properties"]["name"] == "城阳区测试"
     back = pyogrio.read_dataframe(path)
     assert back.crs.to_epsg() == 4326 and len(back) == 2
+
+
+def test_geojson_downloads_are_built_in_memory_and_equal_the_file(tmp_path, layer):
+    for crs in ("EPSG:4326", "EPSG:4549"):
+        assert geojson_bytes(layer, crs) == write_geojson(layer, tmp_path / "f.geojson", crs).read_bytes()
+    assert json.loads(geojson_bytes(layer))["features"][1]["properties"]["name"] == "即墨"
 
 
 def test_geojson_in_projected_crs_declares_it(tmp_path, layer):
