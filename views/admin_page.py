@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from i18n import t
@@ -16,11 +17,17 @@ if not admin.has("admin"):
     st.error(t("ws_forbidden", lang))
     st.stop()
 
+
+def _headed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table with its column headers in the page's language (strings.toml ``col_<name>``)."""
+    return frame.rename(columns={c: t(f"col_{c}", lang) for c in frame.columns})
+
+
 st.title(t("page_admin", lang))
 ws = state.workspace()
 try:
     st.subheader(t("adm_users", lang))
-    st.dataframe(list_users(ws), hide_index=True, width="stretch")
+    st.dataframe(_headed(list_users(ws)), hide_index=True, width="stretch")
     with st.form("adm_add", clear_on_submit=True):
         st.caption(t("adm_add", lang))
         c1, c2, c3, c4 = st.columns(4)
@@ -44,7 +51,7 @@ try:
         )
         new_password = c3.text_input(t("adm_new_password", lang), type="password")
         b1, b2, b3 = st.columns(3)
-        apply = b1.form_submit_button(t("ly_apply", lang))
+        apply = b1.form_submit_button(t("adm_save", lang))
         disable = b2.form_submit_button(t("adm_disable", lang))
         enable = b3.form_submit_button(t("adm_enable", lang))
         try:
@@ -62,8 +69,8 @@ try:
             st.error(md(exc))
 
     st.subheader(t("adm_datasets", lang))
-    st.dataframe(ws.datasets(), hide_index=True, width="stretch")
+    st.dataframe(_headed(ws.datasets()), hide_index=True, width="stretch")
     st.subheader(t("adm_audit", lang))
-    st.dataframe(ws.audit_log().head(500), hide_index=True, width="stretch")
+    st.dataframe(_headed(ws.audit_log().head(500)), hide_index=True, width="stretch")
 except WorkspaceError as exc:
     st.error(md(exc))

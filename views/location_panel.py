@@ -64,21 +64,28 @@ def location_report(
     coords: str = "wgs84",
     cluster_yield=None,
 ) -> LocationReport | None:
-    """Show the report for the map's latest click or area (or the last one shown); returns it."""
+    """Show the report for the map's latest click or area (or the last one shown); returns it.
+
+    The last click or area is kept, and its report is worked out again on every run, so that it
+    follows the project, the parameters and the language chosen since (issue 12: changing the query
+    industry left the old report on screen).
+    """
     event = _new_event(map_state, key)
-    store = f"{key}_report"
+    store = f"{key}_event"
     if event is not None:
-        kind, value = event
+        st.session_state[store] = (*event, coords)  # the base map's coordinates of the click
+    report = None
+    if store in st.session_state:
+        kind, value, coords = st.session_state[store]
         try:
             if kind == "area":
                 geom = shapely.geometry.shape(value["geometry"])
-                st.session_state[store] = describe_area(geom, ctx, project, config, cluster_yield, coords)
+                report = describe_area(geom, ctx, project, config, cluster_yield, coords)
             else:
                 lon, lat = value
-                st.session_state[store] = describe_point(lon, lat, ctx, project, config, cluster_yield, coords)
+                report = describe_point(lon, lat, ctx, project, config, cluster_yield, coords)
         except (ValueError, KeyError, TypeError, shapely.errors.GEOSException) as exc:
             st.warning(f"{t('query_error', lang)}：{md(exc)}")
-    report = st.session_state.get(store)
     with st.container(border=True):
         st.markdown(f"**{t('query_title', lang)}**")
         if report is None:

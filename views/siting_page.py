@@ -43,22 +43,33 @@ FIT_LABELS = {"leading": ("主导产业集聚区", "leading cluster"), "related"
 
 
 def _project_form() -> dict:
+    """The project form. Its widgets have keys and take their values from the session only.
+
+    A widget created with ``value=`` from the last submission changes its identity whenever that
+    value changes, and Streamlit then drops what was typed into it: every second submission was
+    lost (issue 12). The keys are seeded from the last submission when the page (re)opens.
+    """
     current = st.session_state.setdefault("site_inputs", dict(DEFAULT_PROJECT))
     options = industry_options()
+    for name, value in current.items():
+        st.session_state.setdefault(f"site_f_{name}", value)
+    if st.session_state["site_f_industry"] not in options:
+        st.session_state["site_f_industry"] = options[0]
     with st.form("site_form"):
         c1, c2, c3 = st.columns([2, 1, 1])
-        chosen = options.index(current["industry"]) if current["industry"] in options else 0
-        industry = c1.selectbox(t("site_industry", lang), options, index=chosen, help=t("site_industry_help", lang))
-        land = c2.number_input(t("site_land", lang), 1.0, 100_000.0, float(current["land_mu"]), 10.0)
-        top = c3.number_input(t("site_top", lang), 1, 50, int(current["top"]), 1)
+        industry = c1.selectbox(t("site_industry", lang), options, key="site_f_industry",
+                                help=t("site_industry_help", lang))  # fmt: skip
+        land = c2.number_input(t("site_land", lang), 1.0, 100_000.0, step=10.0, key="site_f_land_mu")
+        top = c3.number_input(t("site_top", lang), 1, 50, step=1, key="site_f_top")
         d1, d2, d3 = st.columns(3)
-        investment = d1.number_input(t("site_investment", lang), 0.0, 1e9, float(current["investment_wan"]), 1000.0)
-        tax = d2.number_input(t("site_tax", lang), 0.0, 1e9, float(current["tax_wan"]), 100.0)
-        energy = d3.number_input(t("site_energy", lang), 0.0, 1e9, float(current["energy_tce"]), 100.0,
+        investment = d1.number_input(t("site_investment", lang), 0.0, 1e9, step=1000.0, key="site_f_investment_wan")
+        tax = d2.number_input(t("site_tax", lang), 0.0, 1e9, step=100.0, key="site_f_tax_wan")
+        energy = d3.number_input(t("site_energy", lang), 0.0, 1e9, step=100.0, key="site_f_energy_tce",
                                  help=t("site_energy_help", lang))  # fmt: skip
         if st.form_submit_button(t("site_run", lang), icon=":material/travel_explore:", type="primary"):
-            st.session_state["site_inputs"] = {"industry": industry, "land_mu": land, "investment_wan": investment,
-                                               "tax_wan": tax, "energy_tce": energy, "top": int(top)}  # fmt: skip
+            st.session_state["site_inputs"] = {"industry": industry, "land_mu": float(land),
+                                               "investment_wan": float(investment), "tax_wan": float(tax),
+                                               "energy_tce": float(energy), "top": int(top)}  # fmt: skip
     return st.session_state["site_inputs"]
 
 

@@ -57,3 +57,30 @@ def test_map_page_draws_plan_layers_offline(app_url, offline_page):
     outside = sorted({u for u in requests if not _is_local(u)})
     assert not outside, f"requests left localhost: {outside}"
     assert not errors, errors
+
+
+def test_the_point_report_follows_the_query_industry(app_url, offline_page):
+    """Issue 12 (4): changing the query industry left the previous report on screen."""
+    from tests.e2e.test_siting_browser import _choose, _report_text
+
+    page, _, errors = offline_page
+    page.goto(app_url, wait_until="domcontentloaded")
+    frame_el = page.wait_for_selector("iframe[title='streamlit_folium.st_folium']", timeout=60_000)
+    frame = frame_el.content_frame()
+    frame.wait_for_selector("path.leaflet-interactive", timeout=60_000)
+    page.wait_for_timeout(1000)
+    frame_el.scroll_into_view_if_needed()
+    box = frame_el.bounding_box()
+    point = frame.evaluate(
+        """() => { const m = Object.values(window).find(v => v && v._container && v.latLngToContainerPoint);
+                   return m.latLngToContainerPoint([36.25, 119.85]); }"""
+    )
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    page.get_by_text("位置: WGS84").wait_for(timeout=30_000)
+    for industry in ("食品", "智能家电"):
+        _choose(page, "查询时按此产业判断规划符合度（可不选）", industry)
+        page.wait_for_function(
+            "(w) => document.body.innerText.includes(w + ': ')", arg=industry, timeout=30_000
+        )  # the report's verdict line names the industry just chosen
+        assert f"{industry}: " in _report_text(page)
+    assert errors == []

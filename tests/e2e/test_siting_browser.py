@@ -87,3 +87,27 @@ def test_siting_page_ranks_chemical_clusters_and_answers_map_queries(app_url, of
     assert not errors, errors
     outside = [u for u in requests if not _is_local(u)]
     assert not outside, outside
+
+
+def _wait_for_project_on_map(page, text: str) -> None:
+    page.wait_for_function(
+        """(text) => Array.from(document.querySelectorAll("iframe[title='streamlit_folium.st_folium']")).some(f => {
+             try { const p = f.contentDocument.querySelector('.qd-project'); return p && p.innerText.includes(text); }
+             catch (e) { return false; } })""",
+        arg=text,
+        timeout=60_000,
+    )
+
+
+def test_every_submission_of_the_siting_form_is_applied(app_url, offline_page):
+    """Issue 12 (1): the 2nd and 4th submissions were discarded and the form jumped back."""
+    page, _, errors = offline_page
+    page.goto(f"{app_url}/siting", wait_until="domcontentloaded")
+    page.wait_for_selector("text=集聚区排名", timeout=60_000)
+    land = page.get_by_label("用地需求（亩）")
+    for need in (310, 420, 530, 640):
+        land.fill(str(need))
+        page.get_by_role("button", name="分析").click()
+        _wait_for_project_on_map(page, f"{need} 亩")  # the map shows this submission's project
+        assert float(land.input_value()) == need  # and the form keeps what was typed
+    assert errors == []

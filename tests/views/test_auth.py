@@ -129,3 +129,18 @@ def test_a_saved_site_study_reopens_in_the_language_of_the_page(app):
     at.switch_page("views/workspace_page.py").run()
     en_reasons = "\n".join(at.dataframe[0].value["reasons"])
     assert "[Plan 四(二)]" in en_reasons and "【规划" not in en_reasons
+
+
+def test_the_admin_page_speaks_the_language_of_the_page(app):
+    """Issue 12 (7): English table headers and a user-form button labelled 应用参数并重新评价."""
+    at, ws = app
+    add_user(ws, "admin1", "admin password 1", "admin")
+    _sign_in(at, "admin1", "admin password 1")
+    at.switch_page("views/admin_page.py").run()
+    assert not at.exception
+    headers = [list(d.value.columns) for d in at.dataframe]
+    assert headers[0] == ["用户名", "角色", "电子邮箱", "已停用", "创建时间"]
+    assert all(not any(h.isascii() and h.isidentifier() for h in cols) for cols in headers), headers
+    labels = [b.label for b in at.get("form_submit_button")] if at.get("form_submit_button") else []
+    labels += [b.proto.label for b in at.get("button")]
+    assert "保存修改" in labels and "应用参数并重新评价" not in labels
