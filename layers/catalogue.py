@@ -7,6 +7,7 @@ file and the entry, instead of a wrong map.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -63,9 +64,10 @@ class LayerSpec:
     def column_label(self, column: str, lang: str = "zh") -> str:
         """Label of a documented column: the part before `` / `` in zh, after it in en."""
         doc = self.columns.get(column, column)
-        zh, _, en = doc.partition(" / ")
+        parts = re.split(r"\s*/\s+", doc, maxsplit=1)  # "中文 / English"; a slash without a space is text
+        zh, en = parts[0], parts[1] if len(parts) > 1 else ""
         label = (en or zh) if lang == "en" else zh
-        return label.split(":")[0].split("：")[0].strip()
+        return re.split(r"：|:(?!\d)", label)[0].strip()  # an explanation after a colon; EPSG:4549 stays
 
     def label(self, lang: str = "zh") -> str:
         """Title in ``"zh"`` or ``"en"``."""

@@ -134,10 +134,12 @@ def _point_marker(spec: LayerSpec) -> dict[str, Any]:
 
 def _layer_title(spec: LayerSpec, gdf: gpd.GeoDataFrame, lang: str) -> str:
     qualities = sorted(set(gdf.get("geometry_quality", pd.Series(dtype=str))) - {"official"})
-    note = "、".join(_quality_text(q, lang) for q in qualities)
+    title = spec.label(lang)
+    notes = [_quality_text(q, lang) for q in qualities]
+    note = "、".join(n for n in notes if n not in title)  # a title that already says it ("可供地块（合成样例）")
     if not note:
-        return spec.label(lang)
-    return f"{spec.label(lang)}（{note}）" if lang == "zh" else f"{spec.label(lang)} ({note})"
+        return title
+    return f"{title}（{note}）" if lang == "zh" else f"{title} ({note})"
 
 
 def _offline_base(

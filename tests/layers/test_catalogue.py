@@ -147,3 +147,14 @@ def test_popups_and_exports_never_point_to_documents_users_do_not_have():
             text = layer[column].astype(str)
             bad = text[text.str.contains(r"DESIGN\.md|见 ?DESIGN|shared/", regex=True)]
             assert bad.empty, f"{name}.{column}: {bad.iloc[0]}"
+
+
+def test_column_labels_keep_what_follows_a_colon_inside_a_name():
+    """Issue 12 (11): a popup label was cut at the colon of EPSG:4549 ("面积 km²（EPSG")."""
+    from layers.catalogue import layer_specs
+
+    districts = layer_specs()["districts"]
+    assert districts.column_label("area_km2") == "面积 km²（EPSG:4549 量算）"
+    assert districts.column_label("area_km2", "en") == "area in km², measured in EPSG:4549"
+    clusters = layer_specs()["clusters"]
+    assert clusters.column_label("axis") == "所在轴带编号"  # the English explanation stays out of the zh label

@@ -116,3 +116,14 @@ def test_publish_copies_leaflet_from_the_installed_package(tmp_path):
 def test_streamlit_urls_honour_base_path():
     assert streamlit_urls("").leaflet_js == "/app/static/vendor/leaflet/leaflet.js"
     assert streamlit_urls("/planner/").leaflet_css == "/planner/app/static/vendor/leaflet/leaflet.css"
+
+
+def test_a_layer_title_that_already_says_sample_data_does_not_say_it_twice():
+    """Issue 12 (11): the plots legend read 可供地块（合成样例）（合成样例）."""
+    from layers import load_layer, spec
+    from webmap.plan_map import _layer_title
+
+    plots = load_layer("plots")
+    title = _layer_title(spec("plots"), plots, "zh")
+    assert title.count("合成样例") == 1, title
+    assert "示意" in _layer_title(spec("clusters"), load_layer("clusters"), "zh")  # other notes stay
