@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import io
 import sys
+import unicodedata
 
 import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -48,14 +49,24 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
                 sheet = xl.sheets[title]
                 sheet.freeze_panes = "A2"
                 for i, column in enumerate(safe.columns, start=1):
-                    width = min(40, max(8, len(str(column)) * 2))
-                    sheet.column_dimensions[sheet.cell(1, i).column_letter].width = width
+                    sheet.column_dimensions[sheet.cell(1, i).column_letter].width = _width(safe.iloc[:, i - 1], column)
     except OSError as exc:  # disk full: openpyxl streams every sheet through a temporary file
         failure = exc.with_traceback(None)
     if failure is not None:
         _collect_quietly()
         raise failure
     return buffer.getvalue()
+
+
+def _text_width(text: str) -> int:
+    """Display width of one line: CJK and full-width characters count two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _width(values: pd.Series, header: object) -> float:
+    """Column width from the header and the longest line of the first 500 cells, 8–60 characters."""
+    lines = [str(header)] + [line for v in values.head(500).astype(str) for line in v.split("\n")]
+    return float(min(60, max(8, max(_text_width(line) for line in lines) + 2)))
 
 
 def _collect_quietly() -> None:

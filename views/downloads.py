@@ -45,4 +45,5 @@ def download_panel(layer_ids: list[str], corridor_half_width_m: float, key: str)
         mime="application/zip",
         key=f"{key}_button",
         icon=":material/download:",
+        on_click="ignore",
     )

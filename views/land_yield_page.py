@@ -6,6 +6,7 @@ this module only gathers inputs, caches results and lays out widgets.
 
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -113,6 +114,10 @@ def _parameters() -> str:
             cap = c2.number_input(t("ly_cap", lang), 1.0, 10.0, config.cap, 0.5)
             year = c3.number_input(t("ly_year", lang), 2000, 2100, config.evaluation_year, 1)
             if st.form_submit_button(t("ly_apply", lang), icon=":material/refresh:"):
+                percent = sum(shares.values()) * 100
+                if abs(percent - 100) > 1e-6:  # said in the percentages typed, not as a 0–1 share (issue 12)
+                    st.error(t("ly_shares_sum", lang).format(total=f"{percent:g}"))
+                    st.stop()
                 try:
                     changed = config.with_changes(
                         weights=weights, shares=shares, benchmark=benchmark, cap=float(cap), evaluation_year=int(year)
@@ -126,7 +131,7 @@ def _parameters() -> str:
         st.download_button(
             t("ly_config_download", lang), st.session_state["ly_config"], file_name="land_yield.toml",
             mime="application/toml", icon=":material/download:",
-        )  # fmt: skip
+        on_click="ignore")  # fmt: skip
     return st.session_state["ly_config"]
 
 
@@ -188,8 +193,30 @@ def _charts(ev: Evaluation, clusters_fig: pd.DataFrame) -> None:
     left.caption(t("ly_chart_shares", lang) + " (%)")
     left.bar_chart(shares, horizontal=True, color=["#1a9850", "#91cf60", "#fc8d59", "#d73027"], height=320)
     right.caption(t("ly_chart_clusters", lang))
-    ranked = clusters_fig[~clusters_fig["suppressed"]].set_index("name")["tax_per_mu"].sort_values()
-    right.bar_chart(ranked, horizontal=True, height=320)
+    ranked = clusters_fig[~clusters_fig["suppressed"]][["name", "tax_per_mu"]].sort_values(
+        "tax_per_mu", ascending=False
+    )
+    if ranked.empty:  # every cluster has fewer than 3 rated firms: nothing to rank (not an empty "0.000000" chart)
+        right.info(t("ly_chart_clusters_empty", lang))
+    else:
+        right.altair_chart(_ranking_chart(ranked, lang), width="stretch")
+
+
+def _ranking_chart(ranked: pd.DataFrame, lang: str) -> alt.Chart:
+    """Bars best first, one labelled row per cluster (st.bar_chart sorted the names and dropped labels)."""
+    value = t("ly_tax_per_mu_axis", lang)
+    frame = ranked.rename(columns={"name": "cluster", "tax_per_mu": "value"})
+    return (
+        alt.Chart(frame)
+        .mark_bar(color="#3b6ea5")
+        .encode(
+            x=alt.X("value:Q", title=value),
+            y=alt.Y("cluster:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False)),
+            tooltip=[alt.Tooltip("cluster:N", title=t("site_name", lang)), alt.Tooltip("value:Q", title=value,
+                                                                                        format=",.1f")],
+        )
+        .properties(height=max(120, 24 * len(frame)))
+    )  # fmt: skip
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -250,19 +277,19 @@ def _downloads(ev: Evaluation, key: tuple, areas: pd.DataFrame | None, level: st
                 t("ly_dl_xlsx", lang), lambda: xlsx_bytes(result_sheets(ev, layers, lang)),
                 file_name="亩产效益评价结果.xlsx",
                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="ly_dl_xlsx",
-            )  # fmt: skip
+            on_click="ignore")  # fmt: skip
             located = ev.result[~ev.result.geometry.is_empty & ev.result.geometry.notna()]
             c2.download_button(t("ly_dl_points", lang), lambda: _geojson(located), file_name="enterprises.geojson",
-                               mime="application/geo+json", key="ly_dl_points")  # fmt: skip
+                               mime="application/geo+json", key="ly_dl_points", on_click="ignore")  # fmt: skip
         if areas is not None:
             c3.download_button(t("ly_dl_areas", lang), lambda: _geojson(areas), file_name=f"areas_{level}.geojson",
-                               mime="application/geo+json", key="ly_dl_areas")  # fmt: skip
+                               mime="application/geo+json", key="ly_dl_areas", on_click="ignore")  # fmt: skip
             st.dataframe(area_table(areas, lang=lang) if "name" in areas else areas.drop(columns="geometry"),
                          hide_index=True, width="stretch")  # fmt: skip
         c4.download_button(
             t("ly_dl_tif", lang), lambda: _tif(ev, key),
             file_name="tax_per_mu_250m_EPSG4549.tif", mime="image/tiff", key="ly_dl_tif",
-        )  # fmt: skip
+        on_click="ignore")  # fmt: skip
 
 
 def _tif(ev: Evaluation, key: tuple) -> bytes:

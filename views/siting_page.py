@@ -16,6 +16,7 @@ from analysis.siting.config import SitingConfigError, load_siting_config
 from analysis.siting.project import ProjectError, UnknownIndustryError, make_project
 from analysis.siting.rank import SiteResult, rank_sites
 from analysis.siting.suitability import suitability_surface
+from files.siting_report import site_report_sheets
 from files.xlsx import xlsx_bytes
 from geo.crs import to_wgs84
 from geo.io import GeoIOError
@@ -37,9 +38,6 @@ ANALYST = st.session_state["auth_user"].has("analyst") if "auth_user" in st.sess
 zh = lang == "zh"
 DEFAULT_PROJECT = {"industry": "新能源汽车零部件", "land_mu": 200.0, "investment_wan": 80_000.0, "tax_wan": 6_000.0,
                    "energy_tce": 0.0, "top": 10}  # fmt: skip
-FIT_LABELS = {"leading": ("主导产业集聚区", "leading cluster"), "related": ("同门类产业", "related industry"),
-              "axis": ("轴带产业", "axis industry"), "bay_role": ("环湾定位", "bay-side role"),
-              "guided": ("合理引导", "to be guided"), "none": ("规划未指向", "not directed here")}  # fmt: skip
 
 
 def _project_form() -> dict:
@@ -112,7 +110,7 @@ def _data_and_parameters() -> tuple[tuple | None, tuple | None, bool, str]:
                 except SitingConfigError as exc:
                     st.error(md(exc))
         st.download_button(t("ly_config_download", lang), st.session_state["site_config"], file_name="siting.toml",
-                           mime="application/toml", icon=":material/download:")  # fmt: skip
+                           mime="application/toml", icon=":material/download:", on_click="ignore")  # fmt: skip
         for kind, upload in (("plots", plots), ("exclusion_zones", exclusion)):
             if upload is None:
                 continue
@@ -158,7 +156,7 @@ def _cluster_table(result: SiteResult) -> None:
         t("site_name", lang): c["name"],
         t("site_score", lang): c["score"].round(1),
         t("site_verdict", lang): c["compliant"].map({True: "✓", False: "✗"}),
-        t("site_fit", lang): c["fit_level"].map(lambda v: FIT_LABELS[v][0 if zh else 1]),
+        t("site_fit", lang): c["fit_level"].map(lambda v: t(f"fit_{v}", lang)),
         **{t(f"factor_{f}", lang): c[f"pts_{f}"].round(1) for f in result.weights},
         t("site_free_land", lang): c["free_land_mu"],
         t("site_failed", lang): c["failures"].map(lambda found: "；".join(render_all(found, lang))),
@@ -184,25 +182,6 @@ def _plot_table(result: SiteResult, top: int) -> None:
     st.dataframe(table, hide_index=True, width="stretch")
 
 
-def _report_sheets(result: SiteResult) -> dict[str, pd.DataFrame]:
-    def flat(frame: pd.DataFrame) -> pd.DataFrame:
-        out = pd.DataFrame(frame.drop(columns=[c for c in ("geometry",) if c in frame])).copy()
-        for col in ("reasons", "failures"):
-            for lg in ("zh", "en"):
-                out[f"{col}_{lg}"] = out[col].map(lambda found, lg=lg: "\n".join(render_all(found, lg)))
-        return out.drop(columns=["reasons", "failures"])
-
-    query = pd.DataFrame({"项目 / query": list(result.project.as_dict()), "值 / value":
-                          [str(v) for v in result.project.as_dict().values()]})  # fmt: skip
-    return {
-        "项目": query,
-        "集聚区排名": flat(result.clusters),
-        "地块排名": flat(result.plots.head(500)),
-        "说明": pd.DataFrame({"说明 / notes": render_all(result.notes, "zh"), "notes": render_all(result.notes, "en")}),
-        "参数": pd.DataFrame({"参数 / parameters (TOML)": result.config.to_toml().splitlines()}),
-    }
-
-
 def _geojson_bytes(result: SiteResult, top: int) -> bytes:
     out = result.plots.head(max(top, 50)).copy()
     for col in ("reasons", "failures"):
@@ -217,9 +196,9 @@ def _downloads(result: SiteResult, key: tuple, top: int) -> None:
         c1, c2, c3 = st.columns(3)
         c1.download_button(t("site_dl_geojson", lang), lambda: _geojson_bytes(result, top),
                            file_name="siting_candidates.geojson", mime="application/geo+json",
-                           key="site_dl_geojson")  # fmt: skip
-        c2.download_button(t("site_dl_xlsx", lang), lambda: xlsx_bytes(_report_sheets(result)),
-                           file_name="选址分析报告.xlsx", key="site_dl_xlsx",
+                           key="site_dl_geojson", on_click="ignore")  # fmt: skip
+        c2.download_button(t("site_dl_xlsx", lang), lambda: xlsx_bytes(site_report_sheets(result, lang)),
+                           file_name="选址分析报告.xlsx", key="site_dl_xlsx", on_click="ignore",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
 
         def tif() -> bytes:
@@ -228,7 +207,7 @@ def _downloads(result: SiteResult, key: tuple, top: int) -> None:
             return geotiff_bytes(s.values, s.transform, s.crs, tags, "suitability")
 
         c3.download_button(t("site_dl_tif", lang), tif, file_name="suitability_100m_EPSG4549.tif", mime="image/tiff",
-                           key="site_dl_tif")  # fmt: skip
+                           key="site_dl_tif", on_click="ignore")  # fmt: skip
 
 
 st.title(t("site_title", lang))

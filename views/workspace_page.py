@@ -45,7 +45,8 @@ try:
             c1, c2 = st.columns(2)
             export = gpd.GeoDataFrame(shown, geometry=candidates.geometry, crs=4326)
             c1.download_button(t("site_dl_geojson", lang), _geojson_bytes(export[export.geometry.notna()]),
-                               file_name=f"site_study_{row.fid}.geojson", key=f"ws_s_{row.fid}")  # fmt: skip
+                               file_name=f"site_study_{row.fid}.geojson", key=f"ws_s_{row.fid}",
+                               on_click="ignore")  # fmt: skip
             if c2.button(t("ws_delete", lang), key=f"ws_sd_{row.fid}"):
                 ws.delete("site_studies", int(row.fid), user=user.username)
                 st.rerun()
@@ -61,7 +62,7 @@ try:
             c1, c2 = st.columns(2)
             firms = lambda fid=int(row.fid): _geojson_bytes(ws.evaluation_firms(fid))  # noqa: E731
             c1.download_button(t("ly_dl_points", lang), firms, file_name=f"evaluation_{row.fid}.geojson",
-                               key=f"ws_r_{row.fid}")  # fmt: skip
+                               key=f"ws_r_{row.fid}", on_click="ignore")  # fmt: skip
             if c2.button(t("ws_delete", lang), key=f"ws_rd_{row.fid}"):
                 ws.delete("evaluation_runs", int(row.fid), user=user.username)
                 st.rerun()

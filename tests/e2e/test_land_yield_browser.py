@@ -58,7 +58,7 @@ def test_land_yield_page_draws_enterprises_and_choropleth_offline(app_url, offli
     firm = frame.evaluate(FIRM_SPOT_JS)
     page.mouse.click(box["x"] + firm["x"], box["y"] + firm["y"])
     # A replaced popup fades out for 0.2 s; the firm's is the last one.
-    frame.wait_for_function("document.querySelectorAll('.leaflet-popup-content').length === 1", timeout=10_000)
+    frame.wait_for_function("document.querySelectorAll('.leaflet-popup-content').length === 1", timeout=30_000)
     popup = frame.inner_text(".leaflet-popup-content")
     assert "样例企业" in popup and "合成" in popup
     assert any(d in popup for d in ("区", "市")) and "产业领域" in popup and "综合得分" in popup
@@ -67,11 +67,11 @@ def test_land_yield_page_draws_enterprises_and_choropleth_offline(app_url, offli
     spot = frame.evaluate(POLYGON_SPOT_JS)
     assert spot is not None
     page.mouse.move(box["x"] + spot["x"], box["y"] + spot["y"])
-    frame.wait_for_selector(".leaflet-tooltip", timeout=10_000)
+    frame.wait_for_selector(".leaflet-tooltip", timeout=30_000)
     page.mouse.click(box["x"] + spot["x"], box["y"] + spot["y"])
     frame.wait_for_function(
         "Array.from(document.querySelectorAll('.leaflet-popup-content')).some(p => p.innerText.includes('参评企业数'))",
-        timeout=10_000,
+        timeout=30_000,
     )
     page.wait_for_timeout(800)
     frame.locator(".folium-map").scroll_into_view_if_needed()

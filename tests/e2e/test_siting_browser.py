@@ -111,3 +111,31 @@ def test_every_submission_of_the_siting_form_is_applied(app_url, offline_page):
         _wait_for_project_on_map(page, f"{need} 亩")  # the map shows this submission's project
         assert float(land.input_value()) == need  # and the form keeps what was typed
     assert errors == []
+
+
+def test_downloads_clicked_in_quick_succession_all_arrive(app_url, offline_page):
+    """Issue 12 (10): about one click in four failed ("Deferred file … not found") when a click's
+    rerun dropped the file the next click asked for."""
+    page, _, errors = offline_page
+    page.goto(f"{app_url}/siting", wait_until="domcontentloaded")
+    page.wait_for_selector("text=集聚区排名", timeout=60_000)
+    page.get_by_text("下载", exact=True).first.click()
+    names = ("候选地块 GeoJSON", "分析报告 XLSX", "适宜性 GeoTIFF（EPSG:4549）")
+    for name in names:
+        page.get_by_role("button", name=name).wait_for(timeout=30_000)
+    downloads = []
+    page.on("download", lambda d: downloads.append(d))
+    for _ in range(3):
+        for name in names:
+            page.get_by_role("button", name=name).click()
+            page.wait_for_timeout(150)  # quick succession, as a planner clicks
+    deadline = 120
+    while len(downloads) < 3 * len(names) and deadline > 0:
+        page.wait_for_timeout(1000)
+        deadline -= 1
+    assert len(downloads) == 3 * len(names)
+    failures = [(d.suggested_filename, d.failure()) for d in downloads if d.failure()]
+    assert failures == []
+    assert {d.suggested_filename for d in downloads} == {"siting_candidates.geojson", "选址分析报告.xlsx",
+                                                          "suitability_100m_EPSG4549.tif"}  # fmt: skip
+    assert errors == []

@@ -1,5 +1,7 @@
 """The Streamlit app through streamlit's AppTest (no browser)."""
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -104,7 +106,10 @@ def test_land_yield_invalid_shares_show_an_error_not_a_crash():
     at.button[0].click()
     at.run()
     assert not at.exception
-    assert any("之和须为 1" in e.value for e in at.error)
+    errors = [e.value for e in at.error]
+    # in the percentages the planner typed (issue 12, 12): not "1.400" of a 0–1 share
+    assert any(re.search(r"之和须为 100%，当前为 \d{3}%", e) for e in errors), errors
+    assert not any("1.400" in e or "须为 1（" in e for e in errors), errors
 
 
 def _siting_page() -> AppTest:
@@ -133,3 +138,40 @@ def test_siting_form_changes_the_project_and_standard_land_failures_are_shown():
     assert not at.exception
     assert at.dataframe[0].value.iloc[0]["名称"] == "莱西市食品产业集聚区"
     assert any("标准地" in w.value and "投资强度" in w.value for w in at.warning)
+
+
+def _cluster_chart(at: AppTest) -> tuple[dict, int] | None:
+    """The cluster ranking chart's Vega-Lite spec and how many bars it has."""
+    import json
+
+    import pyarrow as pa
+
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        if spec.get("encoding", {}).get("y", {}).get("field") == "cluster":
+            return spec, pa.ipc.open_stream(chart.proto.datasets[0].data.data).read_all().num_rows
+    return None
+
+
+def test_the_cluster_ranking_is_sorted_by_value_with_a_row_per_cluster():
+    """Issue 12 (5): bars were sorted by name and half the labels were dropped."""
+    at = _land_yield_page()
+    assert not at.exception
+    found = _cluster_chart(at)
+    assert found is not None
+    spec, n = found
+    assert spec["encoding"]["y"]["sort"] == "-x"  # best first, by value
+    assert n >= 5 and spec["height"] >= 24 * n  # room for every label
+    assert spec["encoding"]["y"]["axis"]["labelOverlap"] is False
+
+
+def test_a_small_table_says_there_is_nothing_to_rank_instead_of_an_empty_chart(tmp_path, monkeypatch):
+    """Issue 12 (5): a 20-row upload drew an empty chart labelled 0.000000."""
+    lines = (ROOT / "data" / "sample_enterprises.csv").read_text(encoding="utf-8-sig").splitlines()
+    small = tmp_path / "small.csv"
+    small.write_text("\n".join(lines[:8]) + "\n", encoding="utf-8")  # title, header and 6 firms: no cluster has 3
+    monkeypatch.setenv("QDP_ENTERPRISES", str(small))
+    at = _land_yield_page()
+    assert not at.exception
+    assert _cluster_chart(at) is None
+    assert any("不作排名" in i.value for i in at.info)
