@@ -7,6 +7,7 @@ QDP_AUTH               ``password`` (default: users of the workspace) or ``oidc`
 QDP_SESSION_MINUTES    sign out after this many idle minutes (default 30)
 QDP_SESSION_HOURS      and after this many hours in any case (default 8)
 QDP_ENTERPRISES        default enterprise table for the 亩产效益 page (default: the bundled sample)
+QDP_TIMEZONE           time zone in which stored (UTC) times are shown (default ``Asia/Shanghai``)
 =====================  =========================================================================
 """
 
@@ -14,8 +15,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-__all__ = ["ROOT", "auth_mode", "session_limits", "workspace_location"]
+__all__ = ["ROOT", "auth_mode", "display_timezone", "session_limits", "workspace_location"]
 
 ROOT = Path(__file__).resolve().parent
 
@@ -42,3 +44,11 @@ def session_limits() -> tuple[float, float]:
         return value if value > 0 else default
 
     return number("QDP_SESSION_MINUTES", 30) * 60, number("QDP_SESSION_HOURS", 8) * 3600
+
+
+def display_timezone() -> ZoneInfo:
+    """The zone in which times are shown: ``QDP_TIMEZONE`` if it names one, else China Standard Time."""
+    try:
+        return ZoneInfo(os.environ.get("QDP_TIMEZONE", "").strip() or "Asia/Shanghai")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("Asia/Shanghai")

@@ -9,7 +9,7 @@ from i18n import t
 from store import WorkspaceError
 from store.users import ROLES, UserError, add_user, list_users, set_disabled, set_password, set_role
 from views import state
-from views.text import md
+from views.text import local_time, md
 
 lang = state.lang()
 admin = st.session_state["auth_user"]
@@ -20,6 +20,10 @@ if not admin.has("admin"):
 
 def _headed(frame: pd.DataFrame) -> pd.DataFrame:
     """The table with its column headers in the page's language (strings.toml ``col_<name>``)."""
+    frame = frame.copy()
+    for column in ("created_at", "at"):  # stored in UTC, shown in local time
+        if column in frame:
+            frame[column] = frame[column].map(local_time)
     return frame.rename(columns={c: t(f"col_{c}", lang) for c in frame.columns})
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
-__all__ = ["md"]
+from settings import display_timezone
+
+__all__ = ["local_time", "md"]
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$=:])")
 
@@ -16,3 +19,21 @@ def md(text: object) -> str:
     loading an image from outside (Streamlit renders Markdown, and images fetch URLs).
     """
     return _SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+
+
+def local_time(stored: object) -> str:
+    """A stored UTC time (ISO 8601) as local time for people, ``YYYY-MM-DD HH:MM`` (the zone of
+    ``QDP_TIMEZONE``, China Standard Time by default); anything else is shown as it is.
+
+    Examples
+    --------
+    >>> local_time("2026-11-29T12:05:00+00:00")
+    '2026-11-29 20:05'
+    """
+    try:
+        moment = datetime.fromisoformat(str(stored))
+    except ValueError:
+        return str(stored or "")
+    if moment.tzinfo is None:
+        return moment.strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(display_timezone()).strftime("%Y-%m-%d %H:%M")

@@ -11,7 +11,7 @@ from i18n import t
 from i18n.render import render_all
 from store import WorkspaceError
 from views import state
-from views.text import md
+from views.text import local_time, md
 
 lang = state.lang()
 user = st.session_state["auth_user"]
@@ -36,7 +36,7 @@ try:
     for row in studies.itertuples():
         project = json.loads(row.project_json)
         with st.expander(f"{row.fid} · {row.name} · {project['industry_term']} {project['land_mu']:g} 亩 · "
-                         f"{row.created_by or ''} {row.created_at}"):  # fmt: skip
+                         f"{row.created_by or ''} {local_time(row.created_at)}"):  # fmt: skip
             candidates = ws.site_candidates(int(row.fid))
             shown = candidates.drop(columns="geometry")
             for col in ("failed", "reasons"):  # stored as findings: shown in the language of the page
@@ -57,7 +57,9 @@ try:
         st.caption(t("ws_empty", lang))
     for row in runs.itertuples():
         label = t("ly_sample_short", lang) if row.synthetic else ""
-        with st.expander(f"{row.fid} · {row.name} · {row.n_firms} · {row.created_by or ''} {row.created_at} {label}"):
+        with st.expander(
+            f"{row.fid} · {row.name} · {row.n_firms} · {row.created_by or ''} {local_time(row.created_at)} {label}"
+        ):
             st.json(json.loads(row.summary_json))
             c1, c2 = st.columns(2)
             firms = lambda fid=int(row.fid): _geojson_bytes(ws.evaluation_firms(fid))  # noqa: E731

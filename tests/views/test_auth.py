@@ -125,6 +125,11 @@ def test_a_saved_site_study_reopens_in_the_language_of_the_page(app):
     assert not at.exception
     zh_reasons = "\n".join(at.dataframe[0].value["reasons"])
     assert "【规划四(二)】" in zh_reasons
+    from views.text import local_time
+
+    stored = ws.site_studies().iloc[0]["created_at"]
+    label = at.expander[0].label
+    assert local_time(stored) in label and stored not in label  # local time, not the stored UTC (issue 12, 9)
     at.sidebar.radio(key="lang").set_value("en").run()
     at.switch_page("views/workspace_page.py").run()
     en_reasons = "\n".join(at.dataframe[0].value["reasons"])
