@@ -28,6 +28,25 @@ def _geojson_bytes(gdf) -> bytes:
     return gdf.to_json(drop_id=True, to_wgs84=True, ensure_ascii=False).encode("utf-8")
 
 
+def _delete_with_confirmation(place, table: str, fid: int, name: object) -> None:
+    """删除 asks first: a second step names what goes, with 确认删除 and 取消 (issue 12: it deleted at once)."""
+    asking = st.session_state.get("ws_confirm") == (table, fid)
+    if not asking:
+        if place.button(t("ws_delete", lang), key=f"ws_del_{table}_{fid}", icon=":material/delete:"):
+            st.session_state["ws_confirm"] = (table, fid)
+            st.rerun()
+        return
+    place.warning(t("ws_delete_confirm", lang).format(name=md(name)))
+    yes, no = place.columns(2)
+    if yes.button(t("ws_delete_yes", lang), key=f"ws_yes_{table}_{fid}", type="primary"):
+        ws.delete(table, fid, user=user.username)
+        st.session_state.pop("ws_confirm", None)
+        st.rerun()
+    if no.button(t("ws_delete_no", lang), key=f"ws_no_{table}_{fid}"):
+        st.session_state.pop("ws_confirm", None)
+        st.rerun()
+
+
 try:
     st.subheader(t("ws_studies", lang))
     studies = ws.site_studies()
@@ -47,9 +66,7 @@ try:
             c1.download_button(t("site_dl_geojson", lang), _geojson_bytes(export[export.geometry.notna()]),
                                file_name=f"site_study_{row.fid}.geojson", key=f"ws_s_{row.fid}",
                                on_click="ignore")  # fmt: skip
-            if c2.button(t("ws_delete", lang), key=f"ws_sd_{row.fid}"):
-                ws.delete("site_studies", int(row.fid), user=user.username)
-                st.rerun()
+            _delete_with_confirmation(c2, "site_studies", int(row.fid), row.name)
 
     st.subheader(t("ws_runs", lang))
     runs = ws.evaluations()
@@ -65,8 +82,6 @@ try:
             firms = lambda fid=int(row.fid): _geojson_bytes(ws.evaluation_firms(fid))  # noqa: E731
             c1.download_button(t("ly_dl_points", lang), firms, file_name=f"evaluation_{row.fid}.geojson",
                                key=f"ws_r_{row.fid}", on_click="ignore")  # fmt: skip
-            if c2.button(t("ws_delete", lang), key=f"ws_rd_{row.fid}"):
-                ws.delete("evaluation_runs", int(row.fid), user=user.username)
-                st.rerun()
+            _delete_with_confirmation(c2, "evaluation_runs", int(row.fid), row.name)
 except WorkspaceError as exc:
     st.error(md(exc))

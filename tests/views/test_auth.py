@@ -149,3 +149,26 @@ def test_the_admin_page_speaks_the_language_of_the_page(app):
     labels = [b.label for b in at.get("form_submit_button")] if at.get("form_submit_button") else []
     labels += [b.proto.label for b in at.get("button")]
     assert "保存修改" in labels and "应用参数并重新评价" not in labels
+
+
+def test_deleting_a_saved_study_asks_first(app):
+    """Issue 12 (9): 删除 deleted at once, without asking."""
+    from analysis.siting.context import build_context
+    from analysis.siting.project import make_project
+    from analysis.siting.rank import rank_sites
+    from layers import load_layers
+    from tests.plans import CONFIG, PLAN
+
+    at, ws = app
+    result = rank_sites(make_project(PLAN, "食品", 50), build_context(load_layers(), PLAN), CONFIG)
+    ws.save_site_study("莱西食品", result, user="analyst1")
+    _sign_in(at, "analyst1", "analyst password 1")
+    at.switch_page("views/workspace_page.py").run()
+    at.button(key=next(b.key for b in at.button if b.key.startswith("ws_del_site_studies"))).click().run()
+    assert len(ws.site_studies()) == 1  # nothing deleted yet
+    assert any("莱西食品" in w.value and "无法恢复" in w.value for w in at.warning)
+    at.button(key=next(b.key for b in at.button if b.key.startswith("ws_no_"))).click().run()
+    assert len(ws.site_studies()) == 1 and not at.warning  # cancelled
+    at.button(key=next(b.key for b in at.button if b.key.startswith("ws_del_site_studies"))).click().run()
+    at.button(key=next(b.key for b in at.button if b.key.startswith("ws_yes_"))).click().run()
+    assert len(ws.site_studies()) == 0 and not at.exception
