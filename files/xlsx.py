@@ -65,7 +65,9 @@ def _text_width(text: str) -> int:
 
 def _width(values: pd.Series, header: object) -> float:
     """Column width from the header and the longest line of the first 500 cells, 8–60 characters."""
-    lines = [str(header)] + [line for v in values.head(500).astype(str) for line in v.split("\n")]
+    # str() of each cell (pandas 3 keeps NaN as NaN in astype(str)); missing cells count as empty
+    cells = ["" if v is None or (isinstance(v, float) and v != v) else str(v) for v in values.head(500).tolist()]
+    lines = [str(header)] + [line for cell in cells for line in cell.split("\n")]
     return float(min(60, max(8, max(_text_width(line) for line in lines) + 2)))
 
 

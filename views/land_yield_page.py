@@ -67,13 +67,31 @@ def _input() -> tuple[bytes, str]:
         return path.read_bytes(), path.name
     with st.sidebar:
         st.subheader(t("ly_data_source", lang))
-        upload = st.file_uploader(t("ly_upload", lang), type=["csv", "xlsx", "geojson", "json", "gpkg", "zip"])
-        st.selectbox(t("ly_coords", lang), COORD_SYSTEMS, key="ly_coords",
-                     format_func=lambda c: t("coords_auto", lang) if c == "auto" else c.upper())  # fmt: skip
-    if upload is not None:
-        return upload.getvalue(), upload.name
+        st.file_uploader(t("ly_upload", lang), type=["csv", "xlsx", "geojson", "json", "gpkg", "zip"],
+                         key="ly_upload", on_change=_keep_upload)  # fmt: skip
+        kept = st.session_state.get("ly_upload_kept")
+        if kept is not None and st.session_state.get("ly_upload") is None:
+            st.caption(t("ly_upload_kept", lang).format(name=md(kept[1])))  # still in use after a page change
+            if st.button(t("ly_upload_forget", lang), key="ly_upload_forget"):
+                st.session_state.pop("ly_upload_kept", None)
+                st.rerun()
+        st.selectbox(t("ly_coords", lang), COORD_SYSTEMS, key=state.kept("ly_coords", "auto"),
+                     format_func=lambda c: t("coords_auto", lang) if c == "auto" else c.upper(),
+                     on_change=state.keep, args=("ly_coords",))  # fmt: skip
+    kept = st.session_state.get("ly_upload_kept")
+    if kept is not None:
+        return kept
     path = state.enterprise_file()
     return path.read_bytes(), path.name
+
+
+def _keep_upload() -> None:
+    """The uploaded table stays in use on coming back from another page; removing it restores the default."""
+    file = st.session_state.get("ly_upload")
+    if file is None:
+        st.session_state.pop("ly_upload_kept", None)
+    else:
+        st.session_state["ly_upload_kept"] = (file.getvalue(), file.name)
 
 
 def _parameters() -> str:

@@ -20,16 +20,13 @@ lang = state.lang()
 st.title(t("app_title", lang))
 
 with st.sidebar:
-    basemap = st.selectbox(
-        t("basemap", lang), list(BASEMAPS), format_func=lambda b: t(BASEMAPS[b].label_key, lang), key="basemap"
-    )
-    corridor_km = st.slider(t("corridor_width", lang), 1.0, 20.0, 5.0, 0.5, key="corridor_km")
-    shown = st.multiselect(
-        t("layers_shown", lang),
-        list(LAYER_IDS),
-        default=list(PLAN_LAYER_IDS),
-        format_func=lambda i: spec(i).label(lang),
-    )
+    basemap = st.selectbox(t("basemap", lang), list(BASEMAPS), format_func=lambda b: t(BASEMAPS[b].label_key, lang),
+                           key=state.kept("basemap", "offline"), on_change=state.keep, args=("basemap",))  # fmt: skip
+    corridor_km = st.slider(t("corridor_width", lang), 1.0, 20.0, step=0.5, key=state.kept("corridor_km", 5.0),
+                            on_change=state.keep, args=("corridor_km",))  # fmt: skip
+    shown = st.multiselect(t("layers_shown", lang), list(LAYER_IDS), format_func=lambda i: spec(i).label(lang),
+                           key=state.kept("layers_shown", list(PLAN_LAYER_IDS)), on_change=state.keep,
+                           args=("layers_shown",))  # fmt: skip
 
 key = state.tianditu_key()
 if basemap == "tianditu" and not key:

@@ -239,7 +239,7 @@ layers = state.plan_layers()
 ctx = state.siting_context(plots, exclusion)
 data = SitingMapData(layers["clusters"], layers["axes"], to_wgs84(ctx.exclusion), layers["transport_nodes"],
                      layers["districts"], _suitability(*key) if show_suitability else None, inputs["top"])  # fmt: skip
-basemap = st.session_state.get("basemap", "offline")
+basemap = str(state.kept_value("basemap", "offline"))  # the base map chosen on the plan map
 basemap = basemap if basemap in BASEMAPS and (basemap != "tianditu" or state.tianditu_key()) else "offline"
 opts = MapOptions(assets=streamlit_urls(st.get_option("server.baseUrlPath") or ""), lang=lang, basemap=basemap,
                   tianditu_key=state.tianditu_key())  # fmt: skip

@@ -44,6 +44,29 @@ def tianditu_key() -> str | None:
         return None
 
 
+def kept(key: str, default: object) -> str:
+    """``key`` for a widget whose value survives a visit to another page.
+
+    Streamlit forgets a widget's value when a page without it runs (issue 12: corridor width,
+    layer choice, base map and the uploaded table were lost on changing page). The value is
+    copied to ``_kept_<key>`` on every change (:func:`keep`) and seeded back from there; pass
+    ``on_change=state.keep, args=(key,)`` and no default value to the widget.
+    """
+    if key not in st.session_state:
+        st.session_state[key] = st.session_state.get(f"_kept_{key}", default)
+    return key
+
+
+def keep(key: str) -> None:
+    """Remember the widget value ``key`` (an ``on_change`` callback; see :func:`kept`)."""
+    st.session_state[f"_kept_{key}"] = st.session_state.get(key)
+
+
+def kept_value(key: str, default: object) -> object:
+    """The value of a kept widget, also on pages that do not show it (e.g. the base map)."""
+    return st.session_state.get(key, st.session_state.get(f"_kept_{key}", default))
+
+
 def plan() -> Plan:
     """The plan (built once per process from the catalogue; immutable, shared by all sessions)."""
     return load_plan()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlparse
 
 import pytest
@@ -83,4 +84,45 @@ def test_the_point_report_follows_the_query_industry(app_url, offline_page):
             "(w) => document.body.innerText.includes(w + ': ')", arg=industry, timeout=30_000
         )  # the report's verdict line names the industry just chosen
         assert f"{industry}: " in _report_text(page)
+    assert errors == []
+
+
+TWO_FIRMS = re.compile(r"读取 2 行|全部 2 行通过校验")  # the validation summary of tests/data/bad/firms_gbk.csv
+
+
+def test_changing_page_keeps_the_uploaded_table_and_the_map_settings(app_url, offline_page):
+    """Issue 12 (3): the uploaded table fell back to the sample, and the corridor width and layer
+    choice reset, after a visit to another page."""
+    from tests.conftest import ROOT
+
+    page, _, errors = offline_page
+    page.goto(f"{app_url}/land_yield", wait_until="domcontentloaded")
+    page.wait_for_selector("text=合成样例数据", timeout=60_000)
+    page.locator("input[type=file]").first.set_input_files(str(ROOT / "tests" / "data" / "bad" / "firms_gbk.csv"))
+    page.get_by_text(TWO_FIRMS).wait_for(state="attached", timeout=60_000)
+
+    nav = page.locator("[data-testid='stSidebarNav']")
+    nav.get_by_text("规划地图").click()
+    page.wait_for_selector("iframe[title='streamlit_folium.st_folium']", timeout=60_000)
+    slider = page.get_by_role("slider").first
+    slider.focus()
+    for _ in range(4):
+        slider.press("ArrowRight")  # 5.0 → 7.0 km
+    page.wait_for_function("() => document.body.innerText.includes('7.00')", timeout=30_000)
+    tags = "[data-testid='stMultiSelect'] [data-tag]"
+    chips = page.locator(tags)
+    before = chips.count()
+    assert before >= 5
+    page.locator("[data-testid='stMultiSelect'] [data-tag] button").first.click()  # remove the first layer
+    page.wait_for_function("([sel, n]) => document.querySelectorAll(sel).length === n", arg=[tags, before - 1],
+                           timeout=30_000)  # fmt: skip
+
+    nav.get_by_text("亩产效益").click()
+    page.get_by_text("正在使用已上传的“firms_gbk.csv”").wait_for(timeout=60_000)
+    page.get_by_text(TWO_FIRMS).wait_for(state="attached", timeout=60_000)  # the upload, not the 3,000-firm sample
+
+    nav.get_by_text("规划地图").click()
+    page.wait_for_selector("iframe[title='streamlit_folium.st_folium']", timeout=60_000)
+    page.wait_for_function("() => document.body.innerText.includes('7.00')", timeout=30_000)
+    assert chips.count() == before - 1
     assert errors == []
