@@ -76,11 +76,20 @@ def export_layers(
 
 
 def export_zip_bytes(layers: Mapping[str, gpd.GeoDataFrame], fmt: ExportFormat, crs: str) -> bytes:
-    """Export into a temporary folder and return one zip archive of all files (for downloads)."""
+    """Export into a temporary folder and return one zip archive of all files (for downloads).
+
+    Shapefiles are unpacked into one folder per layer (``clusters/clusters.shp`` …), not packed as
+    a zip of zips that GIS software cannot open directly.
+    """
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory() as tmp:
         files = export_layers(layers, tmp, fmt, crs)
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             for path in files:
-                zf.write(path, path.name)
+                if fmt != "shp":
+                    zf.write(path, path.name)
+                    continue
+                with zipfile.ZipFile(path) as layer_zip:  # written by geo.write: plain member names
+                    for member in layer_zip.namelist():
+                        zf.writestr(f"{path.stem}/{Path(member).name}", layer_zip.read(member))
     return buffer.getvalue()

@@ -11,7 +11,7 @@ from layers.export import FORMATS, export_zip_bytes
 from views import state
 from views.text import md
 
-_FORMAT_LABELS = {"geojson": "GeoJSON (RFC 7946)", "gpkg": "GeoPackage", "shp": "Shapefile (zip)"}
+_FORMAT_LABELS = {"geojson": "GeoJSON", "gpkg": "GeoPackage", "shp": "Shapefile"}
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -31,6 +31,8 @@ def download_panel(layer_ids: list[str], corridor_half_width_m: float, key: str)
         format_func=lambda c: f"{c} · {EXPORT_CRS[c].name_en if lang == 'en' else EXPORT_CRS[c].name_zh}",
         key=f"{key}_crs",
     )
+    if fmt == "geojson":  # RFC 7946 allows WGS84 only: say what the file is (issue 12)
+        st.caption(t("geojson_rfc7946" if EXPORT_CRS[crs].code == "EPSG:4326" else "geojson_legacy", lang))
     if not layer_ids:
         return
     try:

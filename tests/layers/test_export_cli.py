@@ -83,3 +83,23 @@ def test_unwritable_folder(tmp_path):
     assert result.returncode == 2
     assert "error:" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
+
+
+def test_the_shapefile_download_is_one_zip_with_a_folder_per_layer_not_a_zip_of_zips(originals, tmp_path):
+    """Issue 12 (11): Shapefiles downloaded as a zip of zips that GIS software cannot open directly."""
+    import io
+    import zipfile
+
+    import pyogrio
+
+    from layers.export import export_zip_bytes
+
+    data = export_zip_bytes({k: originals[k] for k in ("clusters", "axes")}, "shp", "EPSG:4549")
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = zf.namelist()
+    assert not any(n.endswith(".zip") for n in names), names
+    assert {"clusters/clusters.shp", "clusters/clusters.dbf", "clusters/clusters.prj", "clusters/clusters.cpg",
+            "axes/axes.shp"} <= set(names)  # fmt: skip
+    (tmp_path / "download.zip").write_bytes(data)
+    layer = pyogrio.read_dataframe(f"/vsizip/{tmp_path / 'download.zip'}/clusters/clusters.shp")
+    assert len(layer) == len(originals["clusters"]) and layer.crs.to_epsg() == 4549

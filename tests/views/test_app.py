@@ -175,3 +175,13 @@ def test_a_small_table_says_there_is_nothing_to_rank_instead_of_an_empty_chart(t
     assert not at.exception
     assert _cluster_chart(at) is None
     assert any("不作排名" in i.value for i in at.info)
+
+
+def test_the_download_panel_says_when_geojson_is_not_rfc_7946():
+    """Issue 12 (11): the EPSG:4549 GeoJSON was offered as "GeoJSON (RFC 7946)"."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    assert any("RFC 7946" in c.value and "WGS84" in c.value for c in at.caption)
+    at.selectbox(key="map_dl_crs").set_value("EPSG:4549").run()
+    assert any("GeoJSON 2008" in c.value for c in at.caption) and not at.exception
+    assert all("RFC 7946)" not in o for o in at.selectbox(key="map_dl_fmt").options)
