@@ -72,3 +72,30 @@ def offline_page(browser):
     page.on("pageerror", lambda e: errors.append(str(e)))
     yield page, requests, errors
     context.close()
+
+
+MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
+
+
+def open_map(page, url: str):
+    """Open ``url`` and wait until its folium map has drawn features; returns (iframe element, frame)."""
+    page.goto(url, wait_until="domcontentloaded")
+    frame_el = page.wait_for_selector(MAP_IFRAME, timeout=60_000)
+    frame = frame_el.content_frame()
+    frame.wait_for_selector("path.leaflet-interactive", timeout=60_000)
+    return frame_el, frame
+
+
+def click_map_at(page, frame_el, frame, lat: float, lon: float) -> tuple[float, float]:
+    """Click the Leaflet map at (lat, lon) like a user; returns the page position clicked."""
+    frame_el.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    box = frame_el.bounding_box()
+    point = frame.evaluate(
+        """([lat, lon]) => { const m = Object.values(window).find(v => v && v._container && v.latLngToContainerPoint);
+                             return m.latLngToContainerPoint([lat, lon]); }""",
+        [lat, lon],
+    )
+    x, y = box["x"] + point["x"], box["y"] + point["y"]
+    page.mouse.click(x, y)
+    return x, y

@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, click_map_at, open_map
 
 pytestmark = pytest.mark.browser
 
@@ -21,11 +21,7 @@ def _is_local(url: str) -> bool:
 
 def test_map_page_draws_plan_layers_offline(app_url, offline_page):
     page, requests, errors = offline_page
-    page.goto(app_url, wait_until="domcontentloaded")
-
-    frame_el = page.wait_for_selector("iframe[title='streamlit_folium.st_folium']", timeout=60_000)
-    frame = frame_el.content_frame()
-    frame.wait_for_selector("path.leaflet-interactive", timeout=60_000)
+    _, frame = open_map(page, app_url)
     page.wait_for_timeout(1500)  # let the remaining layers paint before the screenshot
     page.screenshot(path=str(ARTIFACTS / "map_page.png"), full_page=True)
 
@@ -65,18 +61,9 @@ def test_the_point_report_follows_the_query_industry(app_url, offline_page):
     from tests.e2e.test_siting_browser import _choose, _report_text
 
     page, _, errors = offline_page
-    page.goto(app_url, wait_until="domcontentloaded")
-    frame_el = page.wait_for_selector("iframe[title='streamlit_folium.st_folium']", timeout=60_000)
-    frame = frame_el.content_frame()
-    frame.wait_for_selector("path.leaflet-interactive", timeout=60_000)
+    frame_el, frame = open_map(page, app_url)
     page.wait_for_timeout(1000)
-    frame_el.scroll_into_view_if_needed()
-    box = frame_el.bounding_box()
-    point = frame.evaluate(
-        """() => { const m = Object.values(window).find(v => v && v._container && v.latLngToContainerPoint);
-                   return m.latLngToContainerPoint([36.25, 119.85]); }"""
-    )
-    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    click_map_at(page, frame_el, frame, 36.25, 119.85)
     page.get_by_text("位置: WGS84").wait_for(timeout=30_000)
     for industry in ("食品", "智能家电"):
         _choose(page, "查询时按此产业判断规划符合度（可不选）", industry)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, click_map_at
 from tests.e2e.test_map_browser import _is_local
 
 pytestmark = pytest.mark.browser
@@ -61,14 +61,7 @@ def test_siting_page_ranks_chemical_clusters_and_answers_map_queries(app_url, of
     assert "集聚区（按得分）" in control and "推荐地块" in control
 
     # Click a spot on land (Jiaozhou, west of the bay) → the report says what the plan says there.
-    frame_el.scroll_into_view_if_needed()
-    page.wait_for_timeout(500)
-    box = frame_el.bounding_box()
-    point = frame.evaluate(
-        """() => { const m = Object.values(window).find(v => v && v._container && v.latLngToContainerPoint);
-                   return m.latLngToContainerPoint([36.25, 119.85]); }"""
-    )
-    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    x, y = click_map_at(page, frame_el, frame, 36.25, 119.85)
     page.get_by_text("位置: WGS84").wait_for(timeout=30_000)
     text = _report_text(page)
     assert "胶州市" in text and "高端化工: 不符合" in text and "进区入园" in text
@@ -77,8 +70,8 @@ def test_siting_page_ranks_chemical_clusters_and_answers_map_queries(app_url, of
     # Measure an area (three clicks and a double click) → an area report with its size in 亩.
     frame.locator(".qd-measure-area").click()
     for dx, dy in ((0, 0), (60, 0), (60, 50)):
-        page.mouse.click(box["x"] + point["x"] + dx, box["y"] + point["y"] + dy)
-    page.mouse.dblclick(box["x"] + point["x"], box["y"] + point["y"] + 50)
+        page.mouse.click(x + dx, y + dy)
+    page.mouse.dblclick(x, y + 50)
     page.get_by_text("面积:").wait_for(timeout=30_000)
     assert "亩" in _report_text(page)
     page.wait_for_timeout(800)
