@@ -55,7 +55,7 @@ class SiteResult:
         (findings; render with :func:`i18n.render.render_all`).
     plots : GeoDataFrame
         Every candidate plot (EPSG:4326), best first, with the same columns plus ``cluster``
-        and ``area_mu``; ``reasons`` are filled for the first ``top_plots`` rows.
+        and ``area_mu``; ``reasons`` and ``failures`` are filled for the first ``top_plots`` rows.
     weights : dict
         Points per factor actually used (sum 100).
     notes : list of Finding
@@ -199,9 +199,12 @@ def rank_sites(
     plots = gpd.GeoDataFrame(_rank(plots), geometry="geometry", crs=WGS84)
     idx = plots.pop("_pos").to_numpy()
     empty: list[Finding] = []
-    found = [reasons(project, ctx, config, pa, pl, i, cluster_yield) for i in idx[:top_plots]]
+    # Findings are written for the plots people read, as reasons always were; the flags (site_ok,
+    # compliant) of every plot are in the table. Building them for 100 000 plots tripled a query.
+    top = idx[:top_plots]
+    found = [reasons(project, ctx, config, pa, pl, i, cluster_yield) for i in top]
     plots["reasons"] = found + [empty] * (len(plots) - len(found))
-    plots["failures"] = [pa.failures(int(i), ctx, project) for i in idx]
+    plots["failures"] = [pa.failures(int(i), ctx, project) for i in top] + [empty] * (len(plots) - len(top))
     return SiteResult(project, config, clusters, plots, ca.weights, notes, _samples(ctx))
 
 
