@@ -7,9 +7,12 @@ Parsing runs in a worker bounded in time and memory (:mod:`geo.bounded`), and th
 features and vertices are counted against :data:`geo.limits.LIMITS` before any repair.
 
 Repairs are precise: features with non-finite coordinates are left out and named; invalid
-geometries are repaired with ``make_valid`` only when their area (EPSG:4549) changes by at most
-:attr:`~geo.limits.Limits.repair_area_tolerance`, and each repair states the area before and
-after; larger changes leave the feature out, named, with both areas.
+geometries whose boundary crosses itself more than
+:attr:`~geo.limits.Limits.max_repair_crossings` times are left out before any repair (its cost
+grows with the crossings); the others are repaired with ``make_valid`` only when their area
+(EPSG:4549) changes by at most :attr:`~geo.limits.Limits.repair_area_tolerance`, and each
+repair states the area before and after; larger changes leave the feature out, named, with
+both areas.
 
 Every failure is raised as :class:`GeoIOError` with a one-line message in Chinese and English,
 so that the UI and the command-line tools can show it without a traceback.
@@ -33,6 +36,7 @@ import shapely
 from geo.bounded import ResourceLimitError, run_bounded
 from geo.crs import WGS84, to_metric
 from geo.limits import LIMITS, too_many
+from geo.selfcross import crossings
 from geo.sniff import VECTOR_FORMATS, FormatError, check_zip, expect_format
 from geo.text import clean_frame_text
 
@@ -342,6 +346,14 @@ def _area_changes(
     return zh, en
 
 
+def _scribbles(geoms: np.ndarray, invalid: np.ndarray) -> np.ndarray:
+    """Invalid polygons crossing themselves too often to repair within the worker's limits."""
+    out = np.zeros(len(geoms), bool)
+    for i in np.flatnonzero(invalid & np.isin(shapely.get_type_id(geoms), (3, 6))):  # (multi)polygons
+        out[i] = crossings(geoms[i], LIMITS.max_repair_crossings) > LIMITS.max_repair_crossings
+    return out
+
+
 def _repair(gdf: gpd.GeoDataFrame, notes: list[str]) -> gpd.GeoDataFrame:
     """``make_valid`` with the area before and after; refuse repairs that change the area too much."""
     geoms = gdf.geometry.to_numpy()
@@ -350,7 +362,20 @@ def _repair(gdf: gpd.GeoDataFrame, notes: list[str]) -> gpd.GeoDataFrame:
     invalid[present] = ~shapely.is_valid(geoms[present])
     if not invalid.any():
         return gdf
+    scribbles = _scribbles(geoms, invalid)
+    if scribbles.any():
+        label = feature_labels(gdf, np.flatnonzero(scribbles))
+        limit, count = LIMITS.max_repair_crossings, int(scribbles.sum())
+        notes.append(
+            f"{count} 个要素的边界自相交超过 {limit:,} 处，无法可靠修复，未导入，请修正原数据：{label} / "
+            f"left out {count} features whose boundary crosses itself more than {limit:,} times "
+            f"(not repairable reliably; fix them in the source): {label}"
+        )
+        gdf, invalid = _drop(gdf, scribbles), invalid[~scribbles]
+        geoms = gdf.geometry.to_numpy()
     positions = np.flatnonzero(invalid)
+    if len(positions) == 0:
+        return gdf
     before_geoms = geoms[positions]
     after_geoms = shapely.make_valid(before_geoms)
     areal = shapely.get_type_id(before_geoms) >= 3

@@ -50,6 +50,9 @@ class Limits:
         shares with the forkserver; with the interpreter and libraries, a parse stays under 500 MB.
     repair_area_tolerance : float
         Largest relative change of a feature's area that a geometry repair may make.
+    max_repair_crossings : int
+        Self-crossings of one feature's boundary beyond which it is not repaired (a repair costs
+        memory in proportion to them; real plots needing one have a handful).
     """
 
     max_bytes: int = 50 * 1024 * 1024
@@ -63,6 +66,7 @@ class Limits:
     seconds: float = float(os.environ.get("QDP_READ_SECONDS", "9"))
     memory_bytes: int = int(os.environ.get("QDP_READ_MEMORY_MB", "380")) * 1024 * 1024
     repair_area_tolerance: float = 0.01
+    max_repair_crossings: int = 1_000
 
 
 LIMITS = Limits()

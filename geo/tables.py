@@ -48,6 +48,7 @@ ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 is a superset of GBK and GB2312
 TABLE_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 ROW_COLUMN = "_row"
 _SCAN_ROWS = 10
+_BATCH = 20_000  # sheet rows converted to text at once
 _DECIMAL_COMMA = re.compile(r"^[-+]?(\d+|\d{1,3}(\.\d{3})+),\d+$")
 _THOUSANDS_DOT_DECIMAL = re.compile(r"^[-+]?\d{1,3}(,\d{3})+\.\d+$")
 _XLSX_ROW_TAGS = (b"<row ", b"<row>", b":row ", b":row>")  # <row …> or a prefixed <x:row …>
@@ -158,7 +159,8 @@ def _read_csv_fast(text: str, delimiter: str) -> pd.DataFrame | None:
     if width == 0 or width > LIMITS.max_columns:
         return None
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, names=range(width), dtype=str,
+        frame = pd.read_csv(io.BytesIO(text.encode("utf-8")), encoding="utf-8", sep=delimiter, header=None,
+                            names=range(width), dtype=str,
                             keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c",
                             nrows=LIMITS.max_rows + _SCAN_ROWS + 1, quoting=csv.QUOTE_MINIMAL)  # fmt: skip
     except (pd.errors.ParserError, ValueError):
@@ -250,7 +252,7 @@ def _read_xlsx(
 
     loaded: dict[str, Any] = {}
 
-    def rows_of(name: str, limit: int | None) -> list[list[object]]:
+    def sheet_of(name: str) -> Any:
         if name not in loaded:  # counted before calamine builds the sheet's whole rectangle
             long, wide = _xlsx_extent(zf, next(m for n, m, _ in sheets if n == name))
             if long:
@@ -258,7 +260,10 @@ def _read_xlsx(
             if wide:
                 raise TableReadError(f"工作表“{name}”：" + too_many("列", "columns", None, LIMITS.max_columns))
             loaded[name] = book.get_sheet_by_name(name)
-        return loaded[name].to_python(skip_empty_area=False, nrows=limit)
+        return loaded[name]
+
+    def rows_of(name: str, limit: int) -> list[list[object]]:
+        return sheet_of(name).to_python(skip_empty_area=False, nrows=limit)
 
     if sheet is None:
         ordered = [s for s in sheets if s[2]] + [s for s in sheets if not s[2]]
@@ -278,13 +283,12 @@ def _read_xlsx(
             state, state_en = ("（隐藏）", " (hidden)") if sheet in hidden else ("", "")
             _note(notes, f"读取工作表“{sheet}”{state}（第 {position} 个，共 {len(sheets)} 个）{skipped}",
                   f"read sheet {sheet!r}{state_en} ({position} of {len(sheets)}){skipped_en}")  # fmt: skip
-    frame = pd.DataFrame(rows_of(sheet, None))
-    for column in frame.columns:
-        frame[column] = _column_text(frame[column])
+    frame = _sheet_frame(sheet_of(sheet))
+    loaded.clear()  # calamine's copy of the sheet
     return frame, {"encoding": "xlsx", "sheet": str(sheet)}
 
 
-def _as_text(cells: list[object]) -> list[object] | None:
+def _as_text(cells: list[object]) -> pa.Array | None:
     """Homogeneous cells (numbers or text, with blanks) as text in one Arrow pass; ``None`` if mixed."""
     try:
         arr = pa.array(cells, from_pandas=True)
@@ -294,22 +298,44 @@ def _as_text(cells: list[object]) -> list[object] | None:
         arr = arr.cast(pa.string())
     if not pa.types.is_string(arr.type):
         return None  # dates, booleans: cell by cell
-    return arr.fill_null("").to_pylist()
+    return arr.fill_null("")
 
 
-def _column_text(values: pd.Series) -> pd.Series:
-    """A sheet column as text: numbers as written (3811, 12.5), blanks as "".
+def _text_array(cells: Sequence[object], exact: int) -> pa.Array:
+    """Cells of one column as text: numbers as written (3811, 12.5), blanks as "".
 
-    The rows below the first few (title and header lines are text above numbers) usually hold one
-    kind of value and go through Arrow in one pass; the rest cell by cell.
+    Below the first ``exact`` cells (title and header lines are text above numbers) a column
+    usually holds one kind of value and goes through Arrow in one pass; the rest cell by cell.
     """
-    cells = [None if v == "" else v for v in values.tolist()]  # calamine gives "" for an empty cell
-    head, tail = cells[:_SCAN_ROWS], cells[_SCAN_ROWS:]
-    fast = _as_text(tail)
-    if fast is None:
-        fast = [_cell_text(v) for v in tail]
-    out = [_cell_text(v) for v in head] + fast
-    return pd.Series(out, index=values.index, dtype=str)
+    values = [None if v == "" else v for v in cells]  # calamine gives "" for an empty cell
+    head = pa.array([_cell_text(v) for v in values[:exact]], pa.string())
+    tail = _as_text(values[exact:])
+    if tail is None:
+        tail = pa.array([_cell_text(v) for v in values[exact:]], pa.string())
+    return pa.concat_arrays([head, tail])
+
+
+def _sheet_frame(sheet: Any) -> pd.DataFrame:
+    """A calamine sheet as text columns, converted :data:`_BATCH` rows at a time.
+
+    Rows start at the sheet's first row (row numbers stay those of the file). Only one batch of
+    cells exists as Python objects at a time; the columns are Arrow strings (a 100,000-firm
+    sheet: ≈ 100 MB less than building every row first).
+    """
+    rows = sheet.iter_rows()
+    parts: list[list[pa.Array]] = []
+    while batch := list(itertools.islice(rows, _BATCH)):
+        exact = 0 if parts else _SCAN_ROWS
+        by_column = list(zip(*batch, strict=True))
+        parts = parts or [[] for _ in by_column]
+        for column, cells in zip(parts, by_column, strict=True):
+            column.append(_text_array(cells, exact))
+    if not parts:
+        return pd.DataFrame()
+    table = pa.table([pa.chunked_array(p, pa.string()) for p in parts], names=[str(j) for j in range(len(parts))])
+    frame = table.to_pandas()
+    frame.columns = pd.RangeIndex(len(parts))
+    return frame
 
 
 def _cell_text(value: object) -> str:

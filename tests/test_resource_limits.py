@@ -120,11 +120,35 @@ def test_a_polygon_with_too_many_vertices_is_refused_before_any_repair():
     assert f"第 1 个要素有 100,001 个顶点，上限 {LIMITS.max_vertices_per_geometry:,}" in message and seconds < 10
 
 
-def test_a_repair_that_takes_too_long_is_stopped(monkeypatch):
-    monkeypatch.setattr(bounded, "LIMITS", dataclasses.replace(LIMITS, seconds=2.0, memory_bytes=4 * 2**30))
+def test_a_scribbled_polygon_is_refused_by_its_crossings_before_any_repair():
+    # 5,000 random vertices cross themselves ≈ 6 million times: repairing them grew past 380 MB
+    # (in all ≈ 600 MB with the interpreter); counting stops after the first thousand.
+    message, seconds = _timed(import_layer, (polygon_geojson(5_000), "地块.geojson"), "plots")
+    assert f"1 个要素的边界自相交超过 {LIMITS.max_repair_crossings:,} 处，无法可靠修复，未导入" in message
+    assert "#1（乱线）" in message and seconds < 5
+
+
+def test_a_scribble_is_left_out_and_named_while_the_other_plots_are_imported():
+    scribble = json.loads(polygon_geojson(2_000))["features"][0]
+    square = [[120.31, 36.31], [120.312, 36.31], [120.312, 36.312], [120.31, 36.312], [120.31, 36.31]]
+    bow_tie = [[120.32, 36.32], [120.322, 36.322], [120.322, 36.32], [120.32, 36.322], [120.32, 36.32]]
+    features = [scribble] + [
+        {"type": "Feature", "properties": {"name": name}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+        for name, ring in (("方块", square), ("蝴蝶", bow_tie))
+    ]
+    data = json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    layer = import_layer((data, "地块.geojson"), "plots")
+    assert sorted(layer.gdf["name"]) == ["方块"]  # the bow-tie's repair changes its area: refused for that
+    text = " ".join(layer.notes_zh)
+    assert "边界自相交超过" in text and "#1（乱线）" in text and "面积变化超过 1%" in text
+
+
+def test_a_parse_that_takes_too_long_is_stopped(monkeypatch):
+    monkeypatch.setattr(bounded, "LIMITS", dataclasses.replace(LIMITS, seconds=1.0))
     start = time.perf_counter()
-    message, _ = _timed(import_layer, (polygon_geojson(5_000), "地块.geojson"), "plots")
-    assert "用时超过 2 秒" in message and time.perf_counter() - start < 6
+    with pytest.raises(bounded.ResourceLimitError, match="用时超过 1 秒"):
+        bounded.run_bounded(time.sleep, 30)
+    assert time.perf_counter() - start < 5
 
 
 def test_a_parse_that_needs_too_much_memory_is_stopped(monkeypatch):
