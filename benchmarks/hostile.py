@@ -23,6 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from geo.limits import LIMITS
 from tests.test_resource_limits import polygon_geojson, xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,10 +73,10 @@ def _cases(folder: Path) -> list[tuple[str, str, Path]]:
     """(description, kind, file) of each worst case, written into ``folder``."""
     files = {
         "XLSX declaring 1,048,576 rows": ("table", "rows.xlsx", xlsx(1_048_576)),
-        "CSV of 300,001 rows (over the limit)": (
+        f"CSV of {LIMITS.max_rows + 1:,} rows (over the limit)": (
             "table",
             "rows.csv",
-            ("企业名称,用地面积(亩),税收(万元)\n" + "某企业,10,1\n" * 300_001).encode(),
+            ("企业名称,用地面积(亩),税收(万元)\n" + "某企业,10,1\n" * (LIMITS.max_rows + 1)).encode(),
         ),
         "polygon of 100,000 vertices": ("layer", "vertices.geojson", polygon_geojson(100_000)),
         "polygon of 5,000 crossing vertices": ("layer", "crossing.geojson", polygon_geojson(5_000)),
@@ -96,19 +97,21 @@ def _cases(folder: Path) -> list[tuple[str, str, Path]]:
 
 
 def _legit_tables() -> dict[str, tuple[str, str, bytes]]:
-    """A real-sized input for comparison: 100,000 synthetic firms as CSV and as XLSX."""
+    """The largest table the limits admit, for comparison: as many synthetic firms as the row
+    limit allows (150,000, 18 columns), as CSV and as XLSX."""
     import io
 
     from layers import load_layers
     from samples.enterprises import synthetic_enterprises, to_source_table
 
     layers = load_layers(["districts", "clusters"])
-    frame = to_source_table(synthetic_enterprises(100_000, layers["districts"], layers["clusters"], seed=1))
+    n = LIMITS.max_rows
+    frame = to_source_table(synthetic_enterprises(n, layers["districts"], layers["clusters"], seed=1))
     book = io.BytesIO()
     frame.to_excel(book, index=False)
     return {
-        "(legit) CSV of 100,000 firms": ("table", "firms.csv", frame.to_csv(index=False).encode()),
-        "(legit) XLSX of 100,000 firms": ("table", "firms.xlsx", book.getvalue()),
+        f"(legit) CSV of {n:,} firms": ("table", "firms.csv", frame.to_csv(index=False).encode()),
+        f"(legit) XLSX of {n:,} firms": ("table", "firms.xlsx", book.getvalue()),
     }
 
 

@@ -8,9 +8,9 @@ are capped too.
 Examples
 --------
 >>> LIMITS.max_rows
-300000
->>> too_many("行", "rows", 300001, LIMITS.max_rows)
-'行数过多（300,001），上限 300,000 / too many rows (300,001; limit 300,000)'
+150000
+>>> too_many("行", "rows", 150001, LIMITS.max_rows)
+'行数过多（150,001），上限 150,000 / too many rows (150,001; limit 150,000)'
 """
 
 from __future__ import annotations
@@ -34,9 +34,12 @@ class Limits:
     max_ratio : float
         Largest compression ratio of a zip member over 1 MB (zip bombs reach thousands).
     max_rows : int
-        Data rows of a table (Suzhou's 120 000 firms fit twice).
+        Data rows of a table (Suzhou's platform evaluates 120,000 firms).
     max_columns : int
         Columns of a table.
+    max_cells : int
+        Cells of a table (rows × columns): what a parse needs grows with them (150,000 firms of
+        20 columns fit).
     max_features : int
         Features of a vector layer.
     max_vertices_per_geometry : int
@@ -47,7 +50,8 @@ class Limits:
         Wall time of one parse, checks and repairs included (s).
     memory_bytes : int
         Growth of the resident memory of the worker that parses one file (bytes), above what it
-        shares with the forkserver; with the interpreter and libraries, a parse stays under 500 MB.
+        shares with the forkserver; with the interpreter, its libraries and the forkserver
+        (≈ 200 MB), a parse stays under 500 MB.
     repair_area_tolerance : float
         Largest relative change of a feature's area that a geometry repair may make.
     max_repair_crossings : int
@@ -58,13 +62,14 @@ class Limits:
     max_bytes: int = 50 * 1024 * 1024
     max_unpacked_bytes: int = 300 * 1024 * 1024
     max_ratio: float = 200.0
-    max_rows: int = 300_000
+    max_rows: int = 150_000
     max_columns: int = 200
+    max_cells: int = 3_000_000
     max_features: int = 200_000
     max_vertices_per_geometry: int = 20_000
     max_vertices: int = 5_000_000
     seconds: float = float(os.environ.get("QDP_READ_SECONDS", "9"))
-    memory_bytes: int = int(os.environ.get("QDP_READ_MEMORY_MB", "380")) * 1024 * 1024
+    memory_bytes: int = int(os.environ.get("QDP_READ_MEMORY_MB", "280")) * 1024 * 1024
     repair_area_tolerance: float = 0.01
     max_repair_crossings: int = 1_000
 

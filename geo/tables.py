@@ -51,7 +51,8 @@ _SCAN_ROWS = 10
 _BATCH = 20_000  # sheet rows converted to text at once
 _DECIMAL_COMMA = re.compile(r"^[-+]?(\d+|\d{1,3}(\.\d{3})+),\d+$")
 _THOUSANDS_DOT_DECIMAL = re.compile(r"^[-+]?\d{1,3}(,\d{3})+\.\d+$")
-_XLSX_ROW_TAGS = (b"<row ", b"<row>", b":row ", b":row>")  # <row …> or a prefixed <x:row …>
+_XLSX_ROW_TAGS = (b"<row ", b"<row>", b":row ")  # <row …> or a prefixed <x:row …> (not the closing </x:row>)
+_XLSX_CELL_TAGS = (b"<c ", b"<c>", b":c ")  # <c …> or a prefixed <x:c …> (not the closing </x:c>)
 # A cell reference beyond column 200 (GR): three letters, or two from GS on.
 _XLSX_FAR_CELL = re.compile(rb' r="(?:[A-Z]{3}|[H-Z][A-Z]|G[S-Z])[0-9]')  # a literal prefix: scanned fast
 _NS = {
@@ -167,7 +168,13 @@ def _read_csv_fast(text: str, delimiter: str) -> pd.DataFrame | None:
         return None
     if len(frame) > LIMITS.max_rows + _SCAN_ROWS:
         raise TableReadError(too_many("行", "rows", None, LIMITS.max_rows))
+    _limit_cells(len(frame), width)
     return frame.fillna("")
+
+
+def _limit_cells(rows: int, width: int) -> None:
+    if rows * width > LIMITS.max_cells:
+        raise TableReadError(too_many("单元格", "cells", rows * width, LIMITS.max_cells))
 
 
 def _read_csv(data: bytes, notes: list[str]) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -190,6 +197,7 @@ def _read_csv(data: bytes, notes: list[str]) -> tuple[pd.DataFrame, dict[str, st
     width = max((len(r) for r in rows), default=0)
     if width > LIMITS.max_columns:
         raise TableReadError(too_many("列", "columns", width, LIMITS.max_columns))
+    _limit_cells(len(rows), width)
     frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str)
     frame = _decimal_commas(frame, delimiter, notes)
     return frame, {"encoding": encoding, "delimiter": delimiter}
@@ -211,22 +219,27 @@ def _xlsx_sheets(zf: zipfile.ZipFile) -> list[tuple[str, str, bool]]:
     return sheets
 
 
-def _xlsx_extent(zf: zipfile.ZipFile, member: str) -> tuple[bool, bool]:
-    """Whether a sheet holds too many rows or cells beyond the column limit, found by streaming
-    its XML (nothing is built; calamine would allocate the whole rectangle)."""
+def _xlsx_extent(zf: zipfile.ZipFile, member: str) -> str | None:
+    """Why a sheet is too big (rows, cells, or cells beyond the column limit), found by streaming
+    its XML (nothing is built; calamine would allocate the whole rectangle); ``None`` if it fits."""
     assert LIMITS.max_columns == 200, "_XLSX_FAR_CELL encodes column 200"
-    rows, wide, tail = 0, False, b""
+    rows, cells, wide, tail = 0, 0, False, b""
     with zf.open(member) as fh:
         while chunk := fh.read(1 << 20):
             block = tail + chunk
             cut = block.rfind(b">") + 1
             head = block[:cut]
             rows += sum(head.count(tag) for tag in _XLSX_ROW_TAGS)
+            cells += sum(head.count(tag) for tag in _XLSX_CELL_TAGS)
             wide = wide or _XLSX_FAR_CELL.search(head) is not None
             tail = block[cut:]
-            if rows > LIMITS.max_rows + _SCAN_ROWS or wide:
-                break
-    return rows > LIMITS.max_rows + _SCAN_ROWS, wide
+            if rows > LIMITS.max_rows + _SCAN_ROWS:
+                return too_many("行", "rows", None, LIMITS.max_rows)
+            if wide:
+                return too_many("列", "columns", None, LIMITS.max_columns)
+            if cells > LIMITS.max_cells:
+                return too_many("单元格", "cells", None, LIMITS.max_cells)
+    return None
 
 
 def _read_xlsx(
@@ -254,11 +267,9 @@ def _read_xlsx(
 
     def sheet_of(name: str) -> Any:
         if name not in loaded:  # counted before calamine builds the sheet's whole rectangle
-            long, wide = _xlsx_extent(zf, next(m for n, m, _ in sheets if n == name))
-            if long:
-                raise TableReadError(f"工作表“{name}”：" + too_many("行", "rows", None, LIMITS.max_rows))
-            if wide:
-                raise TableReadError(f"工作表“{name}”：" + too_many("列", "columns", None, LIMITS.max_columns))
+            too_big = _xlsx_extent(zf, next(m for n, m, _ in sheets if n == name))
+            if too_big:
+                raise TableReadError(f"工作表“{name}”：{too_big}")
             loaded[name] = book.get_sheet_by_name(name)
         return loaded[name]
 

@@ -52,9 +52,12 @@ WORKBOOK_RELS = (
 )
 
 
-def xlsx(rows: int, doctype: str = "", name: str = "Sheet1", wide: bool = False) -> bytes:
-    """A minimal workbook whose one sheet really holds ``rows`` rows (one cell each, or one far cell)."""
-    cell = '<c r="XFD{r}" t="n"><v>1</v></c>' if wide else '<c r="A{r}" t="n"><v>1</v></c>'
+def xlsx(rows: int, doctype: str = "", name: str = "Sheet1", wide: bool = False, columns: int = 1) -> bytes:
+    """A minimal workbook whose one sheet really holds ``rows`` rows (``columns`` cells each, or one far cell)."""
+    letters = [chr(ord("A") + i // 26 - 1) + chr(ord("A") + i % 26) if i >= 26 else chr(ord("A") + i)
+               for i in range(columns)]  # fmt: skip
+    cells = "".join(f'<c r="{c}{{r}}" t="n"><v>1</v></c>' for c in letters)
+    cell = '<c r="XFD{r}" t="n"><v>1</v></c>' if wide else cells
     body = "".join(f'<row r="{r}">{cell.format(r=r)}</row>' for r in range(1, rows + 1))
     sheet = (
         '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -94,12 +97,21 @@ def test_an_xlsx_with_a_million_rows_is_refused_before_it_is_loaded():
     data = xlsx(1_048_576)
     assert len(data) < 6 * 2**20  # a small file …
     message, seconds = _timed(read_enterprises, data, "企业.xlsx")
-    assert "行数过多（超过 300,000）" in message and seconds < 10  # … refused by counting, not loading
+    assert f"行数过多（超过 {LIMITS.max_rows:,}）" in message and seconds < 10  # … refused by counting, not loading
 
 
 def test_a_sheet_with_a_far_column_is_refused_by_its_width():
     message, _ = _timed(read_enterprises, xlsx(10, wide=True), "企业.xlsx")
     assert "列数过多（超过 200）" in message
+
+
+def test_tables_with_too_many_cells_are_refused_before_they_are_loaded():
+    rows = LIMITS.max_cells // 40 + 1  # within the row limit, 40 columns: over the cell limit
+    message, seconds = _timed(read_enterprises, xlsx(rows, columns=40), "企业.xlsx")
+    assert f"单元格数过多（超过 {LIMITS.max_cells:,}）" in message and seconds < 10
+    data = ("企业名称" + ",x" * 39 + "\n" + ("某企业" + ",1" * 39 + "\n") * rows).encode()
+    message, _ = _timed(read_enterprises, data, "企业.csv")
+    assert f"单元格数过多（{(rows + 1) * 40:,}），上限 {LIMITS.max_cells:,}" in message
 
 
 def test_an_xlsx_with_an_entity_bomb_is_refused():
