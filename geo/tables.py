@@ -153,14 +153,15 @@ def _decimal_commas(frame: pd.DataFrame, delimiter: str, notes: list[str]) -> pd
     return frame.apply(to_dot)
 
 
-def _read_csv_fast(text: str, delimiter: str) -> pd.DataFrame | None:
-    """pandas' C parser, all cells as text; ``None`` for ragged rows beyond the first lines."""
-    head = list(itertools.islice(csv.reader(io.StringIO(text[:65536], newline=""), delimiter=delimiter), _SCAN_ROWS))
+def _read_csv_fast(start: str, utf8: bytes, delimiter: str) -> pd.DataFrame | None:
+    """pandas' C parser over the UTF-8 bytes, all cells as text; ``None`` for ragged rows beyond
+    the first lines (``start``: the beginning of the decoded text)."""
+    head = list(itertools.islice(csv.reader(io.StringIO(start, newline=""), delimiter=delimiter), _SCAN_ROWS))
     width = max((len(r) for r in head), default=0)
     if width == 0 or width > LIMITS.max_columns:
         return None
     try:
-        frame = pd.read_csv(io.BytesIO(text.encode("utf-8")), encoding="utf-8", sep=delimiter, header=None,
+        frame = pd.read_csv(io.BytesIO(utf8), encoding="utf-8", sep=delimiter, header=None,
                             names=range(width), dtype=str,
                             keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c",
                             nrows=LIMITS.max_rows + _SCAN_ROWS + 1, quoting=csv.QUOTE_MINIMAL)  # fmt: skip
@@ -183,7 +184,9 @@ def _read_csv(data: bytes, notes: list[str]) -> tuple[pd.DataFrame, dict[str, st
         raise TableReadError("文件含二进制内容，不是文本表格 / the file holds binary data, not a text table")
     text, encoding = decode_text(data, notes)
     delimiter = _delimiter(text[:8192])
-    frame = _read_csv_fast(text, delimiter)
+    utf8 = data.removeprefix(b"\xef\xbb\xbf") if encoding == "utf-8" else text.encode("utf-8")
+    frame = _read_csv_fast(text[:65536], utf8, delimiter)
+    del utf8
     if frame is not None:
         return _decimal_commas(frame, delimiter, notes), {"encoding": encoding, "delimiter": delimiter}
     try:
@@ -372,12 +375,14 @@ def _parse_table(
         raw, attrs = _read_csv(data, notes)
     if raw.empty:
         raise TableReadError(f"表格为空 / the table is empty: {name}")
-    raw = raw.apply(lambda col: clean_series(col.astype(str), fold=False))
+    for column in raw.columns:  # one column at a time: never two copies of the table
+        raw[column] = clean_series(raw[column].astype(str), fold=False)
     head = raw.head(_SCAN_ROWS).to_numpy().tolist()
     found = find_header(head) if find_header else 0
     header_at = found or 0
     headers = [clean_text(h) for h in raw.iloc[header_at].tolist()]
-    body = raw.iloc[header_at + 1 :].copy()
+    body = raw.iloc[header_at + 1 :]
+    del raw
     keep = [i for i, h in enumerate(headers) if h]  # unnamed columns (often trailing) are dropped
     headers = [headers[i] for i in keep]
     dupes = sorted({h for h in headers if headers.count(h) > 1})

@@ -11,6 +11,7 @@ import io
 import json
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 
@@ -182,3 +183,17 @@ def test_the_command_lines_refuse_the_big_cases_in_one_line(tmp_path):
     ):  # fmt: skip
         proc = subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
         assert proc.returncode == 2 and text in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+
+
+def test_large_arguments_and_results_reach_the_worker_through_a_private_folder_that_is_removed(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    spilled = []
+    spill = bounded._spill
+    monkeypatch.setattr(bounded, "_spill", lambda *a: spilled.append(spill(*a)) or spilled[-1])
+    data = bytes(range(256)) * 8192  # 2 MB: handed over as a file
+    assert bounded.run_bounded(bytes.upper, data) == data.upper()
+    members = {"a.shp": data, "a.dbf": b"small"}
+    assert bounded.run_bounded(dict.copy, members) == members
+    assert sum(isinstance(v, bounded._Spilled) for v in spilled) == 2  # the 2 MB, alone and in the dict
+    assert b"small" in spilled  # small values go through the pipe
+    assert list(tmp_path.iterdir()) == []
