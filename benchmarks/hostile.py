@@ -98,7 +98,8 @@ def _cases(folder: Path) -> list[tuple[str, str, Path]]:
 
 def _legit_tables() -> dict[str, tuple[str, str, bytes]]:
     """The largest table the limits admit, for comparison: as many synthetic firms as the row
-    limit allows (150,000, 18 columns), as CSV and as XLSX."""
+    limit allows (100,000, 18 columns), as CSV and as XLSX, and a GeoJSON of plots as large as
+    the file limit allows."""
     import io
 
     from layers import load_layers
@@ -112,7 +113,7 @@ def _legit_tables() -> dict[str, tuple[str, str, bytes]]:
     return {
         f"(legit) CSV of {n:,} firms": ("table", "firms.csv", frame.to_csv(index=False).encode()),
         f"(legit) XLSX of {n:,} firms": ("table", "firms.xlsx", book.getvalue()),
-        "(legit) GeoJSON of 69,000 plots (49 MB)": ("layer", "plots.geojson", _plots_geojson(69_000)),
+        "(legit) GeoJSON of 69,000 plots (49 MB)": ("layer", "plots49mb.geojson", _plots_geojson(69_000)),
     }
 
 

@@ -8,9 +8,9 @@ are capped too.
 Examples
 --------
 >>> LIMITS.max_rows
-150000
->>> too_many("行", "rows", 150001, LIMITS.max_rows)
-'行数过多（150,001），上限 150,000 / too many rows (150,001; limit 150,000)'
+100000
+>>> too_many("行", "rows", 100001, LIMITS.max_rows)
+'行数过多（100,001），上限 100,000 / too many rows (100,001; limit 100,000)'
 """
 
 from __future__ import annotations
@@ -34,12 +34,13 @@ class Limits:
     max_ratio : float
         Largest compression ratio of a zip member over 1 MB (zip bombs reach thousands).
     max_rows : int
-        Data rows of a table (Suzhou's platform evaluates 120,000 firms).
+        Data rows of a table (five times the firms Qingdao evaluates; Suzhou's platform, the
+        largest known, holds 120,000).
     max_columns : int
         Columns of a table.
     max_cells : int
-        Cells of a table (rows × columns): what a parse needs grows with them (150,000 firms of
-        20 columns fit).
+        Cells of a table (rows × columns): what a parse needs grows with them; 100,000 firms of
+        20 columns parse within :attr:`memory_bytes`.
     max_features : int
         Features of a vector layer.
     max_vertices_per_geometry : int
@@ -62,9 +63,9 @@ class Limits:
     max_bytes: int = 50 * 1024 * 1024
     max_unpacked_bytes: int = 300 * 1024 * 1024
     max_ratio: float = 200.0
-    max_rows: int = 150_000
+    max_rows: int = 100_000
     max_columns: int = 200
-    max_cells: int = 3_000_000
+    max_cells: int = 2_000_000
     max_features: int = 200_000
     max_vertices_per_geometry: int = 20_000
     max_vertices: int = 5_000_000
