@@ -15,8 +15,10 @@ runs the same load twice:
 * **hostile** — the same, and when the clients start, the Chromium session uploads as 可供地块 on
   选址分析 a GeoJSON polygon of 5,000 random vertices around (120.3, 36.3), generated at run time:
   repairing it with ``make_valid`` takes minutes and gigabytes. The server parses uploads in a
-  bounded worker process (``geo/bounded.py``), so the page must show a bilingual "stopped"
-  message and no traceback, while the other sessions keep being served.
+  bounded worker process (``geo/bounded.py``) that counts the polygon's self-crossings before
+  any repair (``geo/selfcross.py``), so the page must show the bilingual refusal ("crosses itself
+  more than 1,000 times", or "stopped" at a limit) and no traceback, while the other sessions
+  keep being served.
 
 Prints page times (connect or rerun → ``script_finished``): p50/p95/max per run and page, and for
 the pages that overlapped the upload next to the same window of the baseline; errors (exceptions
@@ -73,7 +75,8 @@ ROUND_MARGIN = 45.0  # s: no round starts later than this before the end of its 
 # for server.disconnectedSessionTTL seconds (so a user whose network drops can reconnect); views/reaper.py
 # then shuts it down within 15 s, which frees its files and tables.
 SETTLE = float(st_config.get_option("server.disconnectedSessionTTL")) + 25.0  # + views/reaper.py's 15 s pass
-STOPPED = re.compile(r"已停止.*stopped", re.S)  # geo/bounded.py: time or memory limit, in both languages
+REFUSED = re.compile(r"已停止|自相交超过")  # at a limit (geo/bounded.py) or before a repair (geo/io.py)
+BILINGUAL = re.compile(r"已停止.*stopped|自相交超过.*crosses itself", re.S)  # … in both languages
 _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 _CLOCK = os.sysconf("SC_CLK_TCK")
 
@@ -427,7 +430,7 @@ def browser_session(url: str, upload: Path | None, go: threading.Event, done: th
                         page.on(event, lambda r: "upload_file" in r.url and out.request.append(time.monotonic()))
                     out.start = time.monotonic()
                     page.locator("input[type=file]").nth(0).set_input_files(str(upload))
-                    alert = page.locator("[data-testid='stAlert']", has_text="已停止").first
+                    alert = page.locator("[data-testid='stAlert']", has_text=REFUSED).first
                     alert.wait_for(timeout=max(1.0, budget.left(UPLOAD_TIMEOUT)) * 1000)
                     out.end = time.monotonic()
                     out.uploaded = True
@@ -664,7 +667,7 @@ def main(argv: list[str] | None = None) -> int:
               f"+{upload.request[1] - upload.start:.1f} s; parse worker alive "
               f"{', '.join(f'{w:.1f}' for w in hostile.workers) or '-'} s; the rest is the page's rerun")  # fmt: skip
     if not args.control:
-        print(f"  bilingual 'stopped' message: {'yes' if STOPPED.search(upload.message) else 'NO'}; "
+        print(f"  bilingual refusal: {'yes' if BILINGUAL.search(upload.message) else 'NO'}; "
               f"tracebacks on the page: {upload.exceptions}")  # fmt: skip
     for run in runs:
         if run.browser.error:
@@ -704,7 +707,7 @@ def main(argv: list[str] | None = None) -> int:
             len(run.result.times) == run.expected_pages - run.result.skipped_pages for run in runs
         ),
         "the upload ended with the bilingual message": args.control
-        or (upload.uploaded and bool(STOPPED.search(upload.message))),
+        or (upload.uploaded and bool(BILINGUAL.search(upload.message))),
         "no traceback on the upload's page": upload.exceptions == 0,
         "memory back within 20 %": ratio <= 1.2,
         "server alive": server_alive,
