@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from i18n import t
-from views import auth, reaper, state
+from views import auth, reaper, state, widget_language
 from webmap.assets import publish
 
 ROOT = Path(__file__).resolve().parent
@@ -21,6 +21,7 @@ publish(ROOT / "static")  # Leaflet from the installed XStatic-Leaflet package, 
 reaper.start()  # frees closed sessions after their reconnect time (views/reaper.py)
 
 lang = state.language_switch()
+widget_language.apply(lang)  # Streamlit's own English widget texts in Chinese in zh mode
 st.sidebar.caption(t("app_subtitle", lang))
 user = auth.current_user(lang)
 if user is None:  # the sign-in form is on screen

@@ -51,6 +51,7 @@ class PlannerControls(MacroElement):
         QDPlanner.addFullscreen({{ this._parent.get_name() }}, {{ this.fullscreen_opts }});
         QDPlanner.addMeasure({{ this._parent.get_name() }}, {{ this.measure_opts }});
         QDPlanner.addMousePosition({{ this._parent.get_name() }}, {{ this.mouse_opts }});
+        QDPlanner.localise({{ this._parent.get_name() }}, {{ this.leaflet_opts }});
         {%- if this.legend %}
         QDPlanner.addLegend({{ this._parent.get_name() }}, {{ this.legend }});
         {%- endif %}
@@ -74,6 +75,14 @@ class PlannerControls(MacroElement):
             ensure_ascii=False,
         )
         self.mouse_opts = json.dumps({"label": "WGS84", "drawnIn": drawn_in})
+        self.leaflet_opts = json.dumps(  # Leaflet's own English titles (zoom, layer control)
+            {
+                "zoomIn": t("leaflet_zoom_in", lang),
+                "zoomOut": t("leaflet_zoom_out", lang),
+                "layers": t("leaflet_layers", lang),
+            },
+            ensure_ascii=False,
+        )
         self.legend = ""
         self.set_legend(legend)
 

@@ -56,6 +56,67 @@ def test_map_page_draws_plan_layers_offline(app_url, offline_page):
     assert not errors, errors
 
 
+def test_measuring_an_area_places_vertices_on_the_plan_layers(app_url, offline_page):
+    """Issue 12 (2): with the default layers on, a click on a district, cluster or corridor opened
+    its popup instead of adding a vertex; area measurement worked only with every layer off."""
+    page, _, errors = offline_page
+    frame_el, frame = open_map(page, app_url)
+    page.wait_for_timeout(1000)
+    frame.locator(".qd-measure-area").click()
+    corners = ((36.30, 120.00), (36.30, 120.10), (36.22, 120.10))  # 胶州/城阳, on districts and a corridor
+    for lat, lon in corners:
+        click_map_at(page, frame_el, frame, lat, lon)
+    readout = frame.inner_text(".qd-measure-out")
+    assert readout.endswith("亩") or "万亩" in readout, readout
+    assert frame.locator(".leaflet-popup").count() == 0  # no feature answered the clicks
+    frame.locator(".qd-measure-clear").click()
+    frame.locator("path.leaflet-interactive[stroke='#7c2d12']").first.click(force=True)
+    frame.wait_for_selector(".leaflet-popup-content", timeout=10_000)  # after measuring, features answer again
+    assert errors == []
+
+
+LAND_YIELD_MAP = "iframe[title='st.iframe']"
+STREAMLIT_ENGLISH = ("Upload", "Choose options", "Select all", "per file", "Zoom in", "Layers")
+
+
+def _visible_english(page, frame) -> list[str]:
+    """Streamlit's and Leaflet's English texts on the page: element texts, placeholders, titles."""
+    script = """() => Array.from(document.querySelectorAll('body *:not(script):not(style)')).flatMap(e => [
+                    e.children.length ? '' : e.textContent, e.getAttribute('placeholder') || '',
+                    e.getAttribute('aria-label') || '', e.getAttribute('title') || ''])"""
+    texts = page.evaluate(script) + frame.evaluate(script)
+    return sorted({f"{w}: {text[:60]}" for w in STREAMLIT_ENGLISH for text in texts if w in text})
+
+
+def test_widget_texts_follow_the_language(app_url, offline_page):
+    """Issue 12 (7): zh mode showed Streamlit's and Leaflet's English ("Upload", "Choose options",
+    "Zoom in", "Layers"); en mode must still show them in English."""
+    page, _, errors = offline_page
+    _, frame = open_map(page, app_url)
+    page.get_by_text("显示的图层").first.wait_for(timeout=30_000)
+    page.locator("[data-testid='stMultiSelect']").first.click()  # opens the list with "Select all"
+    page.get_by_text("全选").first.wait_for(timeout=10_000)
+    page.keyboard.press("Escape")
+    page.goto(f"{app_url}/land_yield", wait_until="domcontentloaded")
+    page.get_by_text("上传", exact=True).first.wait_for(timeout=60_000)
+    frame = page.wait_for_selector(LAND_YIELD_MAP, timeout=60_000).content_frame()
+    frame.wait_for_selector(".leaflet-control-zoom-in", timeout=60_000)
+    page.get_by_text("单个文件上限 50MB").first.wait_for(timeout=10_000)
+    assert _visible_english(page, frame) == []
+    assert frame.locator(".leaflet-control-zoom-in").get_attribute("title") == "放大"
+    page.screenshot(path=str(ARTIFACTS / "widgets_zh.png"), full_page=True)
+
+    page.get_by_text("English", exact=True).click()
+    page.get_by_text("Upload", exact=True).first.wait_for(timeout=30_000)
+    page.wait_for_function("() => document.body.innerText.includes('per file')", timeout=30_000)
+    frame = page.wait_for_selector(LAND_YIELD_MAP, timeout=60_000).content_frame()
+    frame.wait_for_function(
+        "() => (document.querySelector('.leaflet-control-zoom-in') || {}).title === 'Zoom in'", timeout=60_000
+    )
+    page.screenshot(path=str(ARTIFACTS / "widgets_en.png"), full_page=True)
+    assert errors == []
+
+
 def test_the_point_report_follows_the_query_industry(app_url, offline_page):
     """Issue 12 (4): changing the query industry left the previous report on screen."""
     from tests.e2e.test_siting_browser import _choose, _report_text

@@ -123,6 +123,7 @@
     }
     function start(m) {
       clear(); mode = m;
+      map.closePopup();  // while measuring, features let clicks through to the map (CSS .qd-measuring)
       map.doubleClickZoom.disable();
       L.DomUtil.addClass(map.getContainer(), 'qd-measuring');
       out.textContent = opts.hint;
@@ -169,6 +170,21 @@
     ctl.addTo(map);
   }
 
+  // ---- Leaflet's own English titles in the page's language ----------------------------------
+  function localise(map, opts) {
+    function apply() {
+      var box = map.getContainer();
+      [['.leaflet-control-zoom-in', opts.zoomIn], ['.leaflet-control-zoom-out', opts.zoomOut],
+       ['.leaflet-control-layers-toggle', opts.layers]].forEach(function (pair) {
+        box.querySelectorAll(pair[0]).forEach(function (a) {
+          a.title = pair[1]; a.setAttribute('aria-label', pair[1]);
+        });
+      });
+    }
+    apply();
+    map.whenReady(function () { setTimeout(apply, 0); });  // the layer control is added after us
+  }
+
   // ---- legend (HTML built and escaped in Python) -------------------------------------------
   function addLegend(map, html) {
     var ctl = L.control({position: 'bottomright'});
@@ -191,6 +207,6 @@
 
   window.QDPlanner = {
     addFullscreen: addFullscreen, addMeasure: addMeasure, addMousePosition: addMousePosition,
-    addLegend: addLegend, bindInfo: bindInfo, gcjToWgs: gcjToWgs, sphericalArea: sphericalArea
+    addLegend: addLegend, localise: localise, bindInfo: bindInfo, gcjToWgs: gcjToWgs, sphericalArea: sphericalArea
   };
 })();
