@@ -3,8 +3,10 @@
 Templates live in ``findings.toml``, one ``[code]`` table with ``zh`` and ``en``, written with
 :meth:`str.format` fields. A parameter given as ``{"zh": …, "en": …}`` is read in the language
 asked; the format spec ``:t`` reads the value as a key of ``strings.toml``, ``:list`` joins a
-list, and ``:factors`` writes ``[factor, points]`` pairs with the factors' names
-(``factor_<id>``). An unknown code is a programming error and raises ``KeyError`` (tests render
+list, ``:factors`` writes ``[factor, points]`` pairs with the factors' names
+(``factor_<id>``), and ``:cmp`` marks numbers compared with each other in one sentence: they
+share the fewest decimals (at least one) that keep different numbers different, so a rule never
+reads "0.2 < 0.2" (issue 12). An unknown code is a programming error and raises ``KeyError`` (tests render
 every code).
 
 Examples
@@ -50,9 +52,25 @@ def codes() -> list[str]:
     return list(_templates())
 
 
+def _shared_decimals(values: Iterable[float], most: int = 6) -> int:
+    """The fewest decimals (≥ 1, ≤ ``most``) at which distinct ``values`` stay distinct.
+
+    Examples
+    --------
+    >>> _shared_decimals([0.19, 0.2]), _shared_decimals([47.06, 50.0]), _shared_decimals([0.1996, 0.2])
+    (2, 1, 4)
+    """
+    numbers = sorted({float(v) for v in values})
+    for decimals in range(1, most + 1):
+        if len({round(v, decimals) for v in numbers}) == len(numbers):
+            return decimals
+    return most
+
+
 class _Formatter(string.Formatter):
-    def __init__(self, lang: str):
+    def __init__(self, lang: str, decimals: int = 1):
         self.lang = lang
+        self.decimals = decimals  # for the ``:cmp`` fields of this template
 
     def _pick(self, value: Any) -> Any:
         if isinstance(value, Mapping) and "zh" in value:
@@ -70,6 +88,8 @@ class _Formatter(string.Formatter):
             return ("、" if self.lang == "zh" else ", ").join(str(self._pick(v)) for v in value)
         if value is None:
             return "—"
+        if format_spec == "cmp":
+            return f"{float(value):,.{self.decimals}f}"
         return super().format_field(value, format_spec)
 
 
@@ -77,7 +97,9 @@ def render(finding: _FindingLike, lang: str = "zh") -> str:
     """``finding`` as one line of text in ``lang`` (``"zh"`` or ``"en"``)."""
     entry = _templates()[finding.code]
     template = entry.get(lang) or entry["zh"]
-    return _Formatter(lang).format(template, section=finding.section, **finding.params)
+    compared = [finding.params[name] for _, name, spec, _ in string.Formatter().parse(template)
+                if spec == "cmp" and name and finding.params.get(name) is not None]  # fmt: skip
+    return _Formatter(lang, _shared_decimals(compared)).format(template, section=finding.section, **finding.params)
 
 
 def render_all(findings: Iterable[_FindingLike], lang: str = "zh") -> list[str]:

@@ -15,7 +15,7 @@ from analysis.land_yield.config import CLASS_INFO, INDICATORS, ConfigError, load
 from analysis.land_yield.enterprises import COORD_SYSTEMS
 from analysis.land_yield.hotspots import hot_spots
 from analysis.land_yield.pipeline import Evaluation, InputError, result_sheets
-from analysis.land_yield.report import area_table, class_summary, results_table
+from analysis.land_yield.report import FirmFilter, area_table, class_summary, result_header, results_table
 from analysis.land_yield.schema import SAMPLE_LABEL, SAMPLE_LABEL_EN
 from analysis.surface import intensity_surface
 from files.xlsx import xlsx_bytes
@@ -178,27 +178,43 @@ def _class_counts(ev: Evaluation) -> None:
         col.metric(label, f"{n:,}", help=(info["policy" if lang == "zh" else "policy_en"] if info else None))
 
 
-def _results(ev: Evaluation) -> None:
+def _filters(ev: Evaluation) -> FirmFilter:
+    """District, class and scale filters; they apply to the firm table and the map's firm points."""
+    if not ANALYST:
+        return FirmFilter()
+    res = ev.result
+    st.caption(t("ly_filters", lang))
+    c1, c2, c3 = st.columns(3)
+    districts = c1.multiselect(t("ly_filter_district", lang), sorted(res["district"].dropna().unique()),
+                               key="ly_f_district")  # fmt: skip
+    classes = c2.multiselect(t("ly_filter_class", lang), ["A", "B", "C", "D", "T", ""],
+                             format_func=lambda c: c or "—", key="ly_f_class")  # fmt: skip
+    scales = c3.multiselect(t("ly_filter_scale", lang), ["规上", "规下"], key="ly_f_scale")
+    return FirmFilter(tuple(districts), tuple(classes), tuple(scales))
+
+
+def _results(ev: Evaluation, chosen: FirmFilter) -> None:
     st.subheader(t("ly_results", lang))
     if not ANALYST:
         st.info(t("ly_viewer_note", lang), icon=":material/lock:")
         return
     res = ev.result
-    c1, c2, c3 = st.columns(3)
-    districts = c1.multiselect(t("ly_filter_district", lang), sorted(res["district"].dropna().unique()))
-    classes = c2.multiselect(t("ly_filter_class", lang), ["A", "B", "C", "D", "T", ""],
-                             format_func=lambda c: c or "—")  # fmt: skip
-    scales = c3.multiselect(t("ly_filter_scale", lang), ["规上", "规下"])
-    mask = pd.Series(True, index=res.index)
-    if districts:
-        mask &= res["district"].isin(districts)
-    if classes:
-        mask &= res["class"].isin(classes)
-    if scales:
-        mask &= res["scale"].isin(scales)
-    shown = res[mask]
-    st.dataframe(results_table(shown.head(MAX_ROWS_SHOWN), lang), hide_index=True, width="stretch", height=320)
+    shown = res[chosen.mask(res)]
+    table = results_table(shown.head(MAX_ROWS_SHOWN), lang)
+    explained = _score_explained(ev)
+    score = result_header("score", lang)
+    config = {score: st.column_config.NumberColumn(score, help=explained, format="%.1f")}
+    st.dataframe(table, hide_index=True, width="stretch", height=320, column_config=config)
     st.caption(t("ly_rows_shown", lang).format(shown=min(len(shown), MAX_ROWS_SHOWN), n=len(shown), total=len(res)))
+    st.caption(explained)
+
+
+def _score_explained(ev: Evaluation) -> str:
+    """Why a score can exceed 100: each indicator earns up to ``cap`` times its weight."""
+    config = ev.config
+    total = sum(config.weights.values())
+    return t("ly_score_explained", lang).format(total=f"{total:g}", cap=f"{config.cap:g}",
+                                                 top=f"{total * config.cap:g}")  # fmt: skip
 
 
 def _charts(ev: Evaluation, clusters_fig: pd.DataFrame) -> None:
@@ -245,10 +261,11 @@ def _map_html(data: bytes, filename: str, config_toml: str, coords: str, view: t
     browser keeps the iframe because its content did not change.
     """
     key = (data, filename, config_toml, coords)
-    show_firms, level, value, scheme, show_surface, show_hot = view
+    show_firms, level, value, scheme, show_surface, show_hot, chosen = view
     ev = _evaluate(*key)
     note = (SAMPLE_LABEL if lang == "zh" else SAMPLE_LABEL_EN) if ev.synthetic else ""
-    overlays = LandYieldOverlays(firms=ev.result if show_firms else None, note=note)
+    firms = ev.result[chosen.mask(ev.result)] if show_firms else None
+    overlays = LandYieldOverlays(firms=firms, note=note, filtered=chosen.active)
     if level != "none":
         overlays.areas.append(AreaOverlay(_areas(*key, level), t(f"ly_level_{level}", lang), value, scheme))
     if show_surface:
@@ -261,8 +278,7 @@ def _map_html(data: bytes, filename: str, config_toml: str, coords: str, view: t
     return fmap.get_root().render()
 
 
-def _map(key: tuple) -> tuple[pd.DataFrame | None, str]:
-    st.subheader(t("ly_map", lang))
+def _map(key: tuple, chosen: FirmFilter) -> tuple[pd.DataFrame | None, str]:
     c1, c2, c3, c4 = st.columns(4)
     show_firms = c1.toggle(t("ly_show_firms", lang), value=True, key="ly_firms") if ANALYST else False
     level = c2.selectbox(t("ly_area_level", lang), LEVELS, index=1, key="ly_level",
@@ -281,7 +297,7 @@ def _map(key: tuple) -> tuple[pd.DataFrame | None, str]:
         except ValueError as exc:
             st.warning(f"{t('ly_hotspot_error', lang)}：{md(exc)}")
             show_hot = False
-    view = (show_firms, level, value, scheme, show_surface, show_hot)
+    view = (show_firms, level, value, scheme, show_surface, show_hot, chosen)
     st.iframe(_map_html(*key, view, lang), height=MapOptions.height + 10)
     return (_areas(*key, level) if level != "none" else None), level
 
@@ -339,8 +355,10 @@ if evaluation.synthetic:
     st.warning(t("ly_sample_banner", lang), icon=":material/science:")
 _validation(evaluation)
 _class_counts(evaluation)
-chosen_areas, chosen_level = _map(key)
-_results(evaluation)
+st.subheader(t("ly_map", lang))
+firm_filter = _filters(evaluation)
+chosen_areas, chosen_level = _map(key, firm_filter)
+_results(evaluation, firm_filter)
 _charts(evaluation, _areas(*key, "clusters"))
 _downloads(evaluation, key, chosen_areas, chosen_level)
 if ANALYST:

@@ -56,6 +56,7 @@ class LandYieldOverlays:
     surface: Surface | None = None
     hotspots: gpd.GeoDataFrame | None = None
     note: str = ""  # e.g. the synthetic-data label, shown in popups and the legend
+    filtered: bool = False  # ``firms`` is a filtered selection: the layer and legend say so, with the count
 
 
 def _value_label(value: str, lang: str) -> tuple[str, str]:
@@ -127,10 +128,15 @@ def _area_layer(ov: AreaOverlay, opts: MapOptions) -> tuple[folium.GeoJson, str]
     return layer, legend_html(head, entries)
 
 
-def _firm_layer(firms: gpd.GeoDataFrame, opts: MapOptions, note: str) -> tuple[CanvasPoints, list[LegendEntry]]:
+def _firm_layer(
+    firms: gpd.GeoDataFrame, opts: MapOptions, note: str, filtered: bool = False
+) -> tuple[CanvasPoints, list[LegendEntry]]:
     lang = opts.lang
     located = firms[~firms.geometry.is_empty & firms.geometry.notna()]
     located = located[located["class"].isin(CLASS_ORDER)]
+    name = t("ly_layer_firms", lang)
+    if filtered:
+        name += t("ly_layer_firms_filtered", lang).format(n=f"{len(located):,}")
     cat = located["class"].map({c: i for i, c in enumerate(CLASS_ORDER)}).to_numpy()
     colours = [CLASS_INFO[c]["colour"] for c in CLASS_ORDER]
     ind = INDICATORS["tax_per_mu"]
@@ -144,7 +150,7 @@ def _firm_layer(firms: gpd.GeoDataFrame, opts: MapOptions, note: str) -> tuple[C
     }
     layer = CanvasPoints(
         located.geometry.x.to_numpy(), located.geometry.y.to_numpy(), cat, colours,
-        name=t("ly_layer_firms", lang), labels=located["name"].tolist(), columns=columns, note=note,
+        name=name, labels=located["name"].tolist(), columns=columns, note=note,
         drawn_in=BASEMAPS[opts.basemap].drawn_in,
     )  # fmt: skip
     entries = [
@@ -201,9 +207,11 @@ def build_land_yield_map(
             legend.append(LegendEntry(HOTSPOT_LABELS[cat][0 if lang == "zh" else 1],
                                       {"color": colour, "fillColor": colour, "fillOpacity": 0.55}))  # fmt: skip
     if overlays.firms is not None:
-        layer, entries = _firm_layer(overlays.firms, opts, overlays.note)
+        layer, entries = _firm_layer(overlays.firms, opts, overlays.note, overlays.filtered)
         layer.add_to(m)
         legend.extend(entries)
+        if overlays.filtered:  # the legend says the points are a selection, and how many
+            extra += '<p class="qd-q">' + html.escape(layer.layer_name) + "</p>"
     if districts is not None:
         district_labels(districts, opts).add_to(m)
     if overlays.note:

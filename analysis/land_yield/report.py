@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from analysis.land_yield.aggregate import AREA_COLUMNS
@@ -9,7 +11,7 @@ from analysis.land_yield.config import CLASS_INFO, INDICATORS
 from analysis.land_yield.schema import FIELDS
 from analysis.land_yield.scoring import STATUS
 
-__all__ = ["area_table", "class_summary", "results_table"]
+__all__ = ["FirmFilter", "area_table", "class_summary", "result_header", "results_table"]
 
 _RESULT_EXTRA = {
     "status": ("评价状态", "status"),
@@ -35,6 +37,18 @@ _AREA_HEADERS = {
 def _indicator_header(ind_id: str, lang: str) -> str:
     ind = INDICATORS[ind_id]
     return f"{ind.zh}({ind.unit})" if lang == "zh" else f"{ind.en} ({ind.unit})"
+
+
+def result_header(column: str, lang: str = "zh") -> str:
+    """The header :func:`results_table` gives a result column.
+
+    Examples
+    --------
+    >>> result_header("score"), result_header("score", "en")
+    ('综合得分', 'score')
+    """
+    zh, en = _RESULT_EXTRA[column]
+    return zh if lang == "zh" else en
 
 
 def results_table(result: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
@@ -69,3 +83,39 @@ def class_summary(result: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     if by is None:
         return cls.value_counts().reindex(order, fill_value=0).rename_axis("class").to_frame("n").T
     return pd.crosstab(result[by], cls).reindex(columns=order, fill_value=0)
+
+
+@dataclass(frozen=True)
+class FirmFilter:
+    """Which firms to show: by district, class and scale (an empty selection keeps everything).
+
+    One filter serves the table, the map's firm points and their counts alike.
+
+    Examples
+    --------
+    >>> firms = pd.DataFrame({"district": ["城阳区", "黄岛区", "城阳区"], "class": ["A", "D", ""],
+    ...                       "scale": ["规上", "规下", "规下"]})
+    >>> FirmFilter(districts=("城阳区",)).mask(firms).tolist()
+    [True, False, True]
+    >>> FirmFilter(districts=("城阳区",), classes=("A", "D")).mask(firms).tolist()
+    [True, False, False]
+    >>> FirmFilter().active
+    False
+    """
+
+    districts: tuple[str, ...] = ()
+    classes: tuple[str, ...] = ()
+    scales: tuple[str, ...] = ()
+
+    @property
+    def active(self) -> bool:
+        """Whether any selection is made."""
+        return bool(self.districts or self.classes or self.scales)
+
+    def mask(self, result: pd.DataFrame) -> pd.Series:
+        """Boolean mask over the rows of an evaluation result (columns district, class, scale)."""
+        keep = pd.Series(True, index=result.index)
+        for column, chosen in (("district", self.districts), ("class", self.classes), ("scale", self.scales)):
+            if chosen:
+                keep &= result[column].isin(chosen)
+        return keep

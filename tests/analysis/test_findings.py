@@ -6,6 +6,8 @@ import json
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.findings import Finding, bilingual
 from analysis.siting.context import build_context
@@ -122,3 +124,26 @@ def test_studies_saved_before_findings_keep_their_text():
 
 def test_bilingual_names_fall_back_to_chinese():
     assert bilingual("青岛", "") == {"zh": "青岛", "en": "青岛"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    minimum=st.floats(0.001, 1e5, allow_nan=False),
+    shortfall=st.floats(1e-6, 0.999, allow_nan=False),
+)
+def test_a_failed_threshold_always_reads_as_a_strict_inequality(minimum, shortfall):
+    """Issue 12 (12): one decimal for both numbers wrote rules like "0.2 … < 0.2"."""
+    value = minimum * (1 - shortfall)
+    if round(value, 6) == round(minimum, 6):
+        return  # closer than the finest decimals shown
+    params = {
+        "basis": "standard_basis_default",
+        "name": "standard_tax",
+        "value": value,
+        "minimum": minimum,
+        "unit": "万元/亩",
+    }
+    for lang in ("zh", "en"):
+        text = render(Finding("rule.standard_land", "fail", "六(三)", params), lang)
+        shown, limit = (float(n.replace(",", "")) for n in re.findall(r"([\d,]+\.\d+) 万元/亩", text))
+        assert shown < limit, text

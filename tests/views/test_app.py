@@ -185,3 +185,31 @@ def test_the_download_panel_says_when_geojson_is_not_rfc_7946():
     at.selectbox(key="map_dl_crs").set_value("EPSG:4549").run()
     assert any("GeoJSON 2008" in c.value for c in at.caption) and not at.exception
     assert all("RFC 7946)" not in o for o in at.selectbox(key="map_dl_fmt").options)
+
+
+def _map_layer_names(at: AppTest) -> str:
+    return " ".join(str(e.proto) for e in at.get("iframe"))
+
+
+def test_the_firm_filters_apply_to_the_map_as_well_as_the_table():
+    """Issue 12 (12): filtering the results table left every firm on the map."""
+    at = _land_yield_page()
+    assert "筛选后" not in _map_layer_names(at)
+    at.multiselect(key="ly_f_class").set_value(["A"]).run()
+    assert not at.exception
+    shown = re.search(r"筛选结果 ([\d,]+) 行", " ".join(c.value for c in at.caption))
+    on_map = re.search(r"企业（按类别）：筛选后 ([\d,]+) 家", _map_layer_names(at))
+    assert shown and on_map
+    assert on_map.group(1) == shown.group(1) == f"{_class_counts(at)['A']:,}"  # the same 546 firms in both
+    at.multiselect(key="ly_f_class").set_value(["A", "B"]).run()
+    both = re.search(r"筛选后 ([\d,]+) 家", _map_layer_names(at))
+    assert both and int(both.group(1).replace(",", "")) > int(on_map.group(1).replace(",", ""))
+
+
+def test_scores_above_100_are_explained_next_to_the_table():
+    """Issue 12 (12): scores above 100 appeared without explanation."""
+    at = _land_yield_page()
+    text = " ".join(c.value for c in at.caption)
+    assert "综合得分 = Σ 权重 × min(指标值 ÷ 同组中位数, 2)" in text and "最高 200 分" in text
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert "scores reach 200" in " ".join(c.value for c in at.caption)
