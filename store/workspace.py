@@ -41,6 +41,7 @@ import pandas as pd
 import sqlalchemy
 from sqlalchemy import Connection, event, text
 
+from analysis.land_yield.report import class_counts
 from store.schema import Dialect, migrate, schema_version
 
 __all__ = [
@@ -260,13 +261,23 @@ class Workspace:
 
     # ---- 亩产效益 runs ------------------------------------------------------------------------
     def save_evaluation(
-        self, name: str, evaluation, config_toml: str, dataset_fid: int | None = None, user: str | None = None
+        self,
+        name: str,
+        evaluation,
+        config_toml: str,
+        dataset_fid: int | None = None,
+        user: str | None = None,
+        coords: str = "auto",
     ) -> int:
-        """Store an evaluation (:class:`analysis.land_yield.pipeline.Evaluation`), every firm, in one transaction."""
+        """Store an evaluation (:class:`analysis.land_yield.pipeline.Evaluation`), every firm, in one transaction.
+
+        The run records its input data set, parameters and coordinate system, so that it can be
+        reopened as it was, and its class counts, to check a reopened run against.
+        """
         result = evaluation.result
-        counts = result["class"].replace("", "—").value_counts().to_dict()
+        summary = {"classes": class_counts(result), "coords": coords}
         run = {"name": name, "dataset_fid": dataset_fid, "config_toml": config_toml, "n_firms": len(result),
-               "summary_json": json.dumps({"classes": counts}, ensure_ascii=False),
+               "summary_json": json.dumps(summary, ensure_ascii=False),
                "synthetic": int(bool(evaluation.synthetic)), "created_by": user, "created_at": now_utc()}  # fmt: skip
         columns = ("name", "credit_code", "district", "industry", "scale", "status", "class", "score", "tax_per_mu",
                    "land_mu", "tax")  # fmt: skip
@@ -282,8 +293,8 @@ class Workspace:
 
     def evaluations(self) -> pd.DataFrame:
         return self.query(
-            "SELECT fid, name, n_firms, synthetic, summary_json, created_by, created_at FROM evaluation_runs "
-            "ORDER BY fid DESC"
+            "SELECT fid, name, n_firms, synthetic, summary_json, created_by, created_at, dataset_fid, config_toml "
+            "FROM evaluation_runs ORDER BY fid DESC"
         )
 
     def evaluation_firms(self, run_fid: int) -> gpd.GeoDataFrame:
@@ -317,7 +328,9 @@ class Workspace:
         return fid
 
     def site_studies(self) -> pd.DataFrame:
-        return self.query("SELECT fid, name, project_json, created_by, created_at FROM site_studies ORDER BY fid DESC")
+        return self.query(
+            "SELECT fid, name, project_json, config_toml, created_by, created_at FROM site_studies ORDER BY fid DESC"
+        )
 
     def site_candidates(self, study_fid: int) -> gpd.GeoDataFrame:
         """The candidates of a stored study; ``failed`` and ``reasons`` as lists of findings."""

@@ -23,6 +23,7 @@ from geo.raster import geotiff_bytes
 from geo.write import geojson_bytes
 from i18n import t
 from views import state
+from views.reopen import check_run
 from views.text import md
 from views.workspace_panels import save_evaluation_panel
 from webmap.assets import streamlit_urls
@@ -351,6 +352,7 @@ except (InputError, ConfigError) as exc:
     st.error(f"{t('ly_input_error', lang)}：{md(exc)}", icon=":material/error:")
     st.stop()
 st.session_state["ly_key"] = key  # the site-selection page overlays this evaluation
+check_run(key, evaluation.result, lang)  # a run reopened from the workspace: same classes as saved?
 if evaluation.synthetic:
     st.warning(t("ly_sample_banner", lang), icon=":material/science:")
 _validation(evaluation)

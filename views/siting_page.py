@@ -26,6 +26,7 @@ from i18n import t
 from i18n.render import render, render_all
 from views import state
 from views.location_panel import RETURNED, industry_options, location_report
+from views.reopen import check_study
 from views.text import md
 from views.workspace_panels import save_study_panel
 from webmap.assets import streamlit_urls
@@ -228,6 +229,7 @@ except (ProjectError, SitingConfigError, GeoIOError, InputError, ValueError) as 
     st.error(f"{t('site_input_error', lang)}：{md(exc)}", icon=":material/error:")
     st.stop()
 
+check_study(inputs, config_toml, result.clusters, lang)  # a study reopened from the workspace: same ranking?
 for note in result.notes:
     (st.warning if note.severity != "info" else st.info)(md(render(note, lang)))
 st.subheader(t("site_clusters", lang))

@@ -11,6 +11,7 @@ from i18n import t
 from i18n.render import render_all
 from store import WorkspaceError
 from views import state
+from views.reopen import reopen_run, reopen_study
 from views.text import local_time, md
 
 lang = state.lang()
@@ -61,7 +62,9 @@ try:
             for col in ("failed", "reasons"):  # stored as findings: shown in the language of the page
                 shown[col] = shown[col].map(lambda found: "\n".join(render_all(found, lang)))
             st.dataframe(shown, hide_index=True, width="stretch")
-            c1, c2 = st.columns(2)
+            c0, c1, c2 = st.columns(3)
+            if c0.button(t("ws_reopen_study", lang), key=f"ws_open_s_{row.fid}", icon=":material/open_in_new:"):
+                reopen_study(ws, row)
             export = gpd.GeoDataFrame(shown, geometry=candidates.geometry, crs=4326)
             c1.download_button(t("site_dl_geojson", lang), _geojson_bytes(export[export.geometry.notna()]),
                                file_name=f"site_study_{row.fid}.geojson", key=f"ws_s_{row.fid}",
@@ -78,7 +81,9 @@ try:
             f"{row.fid} · {row.name} · {row.n_firms} · {row.created_by or ''} {local_time(row.created_at)} {label}"
         ):
             st.json(json.loads(row.summary_json))
-            c1, c2 = st.columns(2)
+            c0, c1, c2 = st.columns(3)
+            if c0.button(t("ws_reopen_run", lang), key=f"ws_open_r_{row.fid}", icon=":material/open_in_new:"):
+                reopen_run(ws, row)
             firms = lambda fid=int(row.fid): _geojson_bytes(ws.evaluation_firms(fid))  # noqa: E731
             c1.download_button(t("ly_dl_points", lang), firms, file_name=f"evaluation_{row.fid}.geojson",
                                key=f"ws_r_{row.fid}", on_click="ignore")  # fmt: skip

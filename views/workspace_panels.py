@@ -28,7 +28,8 @@ def save_evaluation_panel(evaluation, key: tuple) -> None:
                 ws = state.workspace()
                 dataset = ws.save_dataset(name, "enterprises", key[1], key[0], user=user,
                                           n_features=evaluation.prepared.n_input)  # fmt: skip
-                _saved("ws_saved_run", lang, ws.save_evaluation(name, evaluation, key[2], dataset, user=user))
+                fid = ws.save_evaluation(name, evaluation, key[2], dataset, user=user, coords=key[3])
+                _saved("ws_saved_run", lang, fid)
             except WorkspaceError as exc:
                 st.error(md(exc))
 

@@ -11,7 +11,7 @@ from analysis.land_yield.config import CLASS_INFO, INDICATORS
 from analysis.land_yield.schema import FIELDS
 from analysis.land_yield.scoring import STATUS
 
-__all__ = ["FirmFilter", "area_table", "class_summary", "result_header", "results_table"]
+__all__ = ["FirmFilter", "area_table", "class_counts", "class_summary", "result_header", "results_table"]
 
 _RESULT_EXTRA = {
     "status": ("评价状态", "status"),
@@ -37,6 +37,18 @@ _AREA_HEADERS = {
 def _indicator_header(ind_id: str, lang: str) -> str:
     ind = INDICATORS[ind_id]
     return f"{ind.zh}({ind.unit})" if lang == "zh" else f"{ind.en} ({ind.unit})"
+
+
+def class_counts(result: pd.DataFrame) -> dict[str, int]:
+    """Firms per class, "—" for firms not rated — what a saved run records and a reopened one is checked against.
+
+    Examples
+    --------
+    >>> class_counts(pd.DataFrame({"class": ["A", "B", "A", ""]}))
+    {'A': 2, 'B': 1, '—': 1}
+    """
+    counts = result["class"].replace("", "—").value_counts()
+    return {str(k): int(v) for k, v in sorted(counts.items())}
 
 
 def result_header(column: str, lang: str = "zh") -> str:

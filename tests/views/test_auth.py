@@ -172,3 +172,51 @@ def test_deleting_a_saved_study_asks_first(app):
     at.button(key=next(b.key for b in at.button if b.key.startswith("ws_del_site_studies"))).click().run()
     at.button(key=next(b.key for b in at.button if b.key.startswith("ws_yes_"))).click().run()
     assert len(ws.site_studies()) == 0 and not at.exception
+
+
+def _submit(at: AppTest, label: str) -> AppTest:
+    return next(b for b in at.button if b.label == label).click().run()
+
+
+def test_a_saved_site_study_reopens_in_its_page_as_saved(app):
+    """Issue 12 (9): saved studies could not be reopened in their page."""
+    at, ws = app
+    _sign_in(at, "analyst1", "analyst password 1")
+    at.switch_page("views/siting_page.py").run()
+    at.selectbox(key="site_f_industry").set_value("食品")
+    at.number_input(key="site_f_land_mu").set_value(150.0)
+    _submit(at, "分析")
+    ranking = at.dataframe[0].value
+    _submit(at, "保存")
+    assert len(ws.site_studies()) == 1
+    at.selectbox(key="site_f_industry").set_value("智能家电")  # the planner moves on …
+    _submit(at, "分析")
+    at.switch_page("views/workspace_page.py").run()
+    at.button(key=next(b.key for b in at.button if b.key.startswith("ws_open_s_"))).click().run()
+    assert not at.exception  # … and reopens the study: the page, its project and its ranking
+    assert at.selectbox(key="site_f_industry").value == "食品" and at.number_input(key="site_f_land_mu").value == 150
+    assert at.dataframe[0].value.equals(ranking)
+    assert any("已打开保存的选址研究" in s.value and "与保存时一致" in s.value for s in at.success)
+
+    with ws.transaction() as conn:  # as if the software had changed since: the check says so
+        conn.exec_driver_sql("UPDATE site_candidates SET score = score + 5 WHERE kind = 'cluster' AND rank = 1")
+    at.switch_page("views/workspace_page.py").run()
+    at.button(key=next(b.key for b in at.button if b.key.startswith("ws_open_s_"))).click().run()
+    assert any("与保存时不同" in w.value for w in at.warning)
+
+
+def test_a_saved_evaluation_reopens_in_its_page_as_saved(app):
+    """Issue 12 (9): saved 亩产效益 runs could not be reopened in their page."""
+    at, ws = app
+    _sign_in(at, "analyst1", "analyst password 1")
+    at.switch_page("views/land_yield_page.py").run()
+    at.selectbox(key="ly_coords").set_value("gcj02").run()  # a choice the run must keep
+    counts = [m.value for m in at.metric]
+    _submit(at, "保存")
+    assert len(ws.evaluations()) == 1
+    at.selectbox(key="ly_coords").set_value("auto").run()
+    at.switch_page("views/workspace_page.py").run()
+    at.button(key=next(b.key for b in at.button if b.key.startswith("ws_open_r_"))).click().run()
+    assert not at.exception
+    assert at.selectbox(key="ly_coords").value == "gcj02" and [m.value for m in at.metric] == counts
+    assert any("已打开保存的评价" in s.value and "与保存时一致" in s.value for s in at.success)
