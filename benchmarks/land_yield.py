@@ -30,7 +30,7 @@ import folium
 import numpy as np
 import pandas as pd
 
-from analysis.land_yield.config import INDICATORS, default_config
+from analysis.land_yield.config import CLASS_INFO, INDICATORS, default_config
 from analysis.land_yield.enterprises import prepare_enterprises
 from analysis.land_yield.scoring import evaluate
 from benchmarks.map_payload import CHROMIUM, OUT, serve
@@ -96,7 +96,7 @@ def folium_default_map(result, assets: str = ".") -> folium.Map:
     m = folium.Map(location=[36.33, 120.15], zoom_start=9, tiles=None)
     m.default_js = [("leaflet", f"{assets}/vendor/leaflet/leaflet.js")]
     m.default_css = [("leaflet_css", f"{assets}/vendor/leaflet/leaflet.css")]
-    colours = {"A": "#1a9850", "B": "#91cf60", "C": "#fc8d59", "D": "#d73027", "T": "#7b8794"}
+    colours = {c: CLASS_INFO[c]["colour"] for c in "ABCDT"}
     pts = result[result["class"].isin(list(colours))][["name", "class", "score", "tax_per_mu", "geometry"]]
     folium.GeoJson(
         pts,

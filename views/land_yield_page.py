@@ -226,7 +226,7 @@ def _charts(ev: Evaluation, clusters_fig: pd.DataFrame) -> None:
         shares = shares[shares.sum(axis=1) >= MIN_FIRMS]
     shares = shares.div(shares.sum(axis=1).where(lambda s: s > 0), axis=0) * 100
     left.caption(t("ly_chart_shares", lang) + " (%)")
-    left.bar_chart(shares, horizontal=True, color=["#1a9850", "#91cf60", "#fc8d59", "#d73027"], height=320)
+    left.bar_chart(shares, horizontal=True, color=[CLASS_INFO[c]["colour"] for c in "ABCD"], height=320)
     right.caption(t("ly_chart_clusters", lang))
     ranked = clusters_fig[~clusters_fig["suppressed"]][["name", "tax_per_mu"]].sort_values(
         "tax_per_mu", ascending=False

@@ -25,6 +25,7 @@ from webmap.basemaps import BASEMAPS
 from webmap.classify import SCHEMES, class_breaks, classify
 from webmap.controls import LegendEntry, legend_html
 from webmap.geojson import geojson_layer, info_table
+from webmap.palette import HOT_SPOT_COLOURS
 from webmap.plan_map import MapOptions, district_labels, finish_map, start_map
 from webmap.points import CanvasPoints
 from webmap.raster_overlay import RAMP, add_raster_overlay, fmt_number
@@ -32,7 +33,7 @@ from webmap.raster_overlay import RAMP, add_raster_overlay, fmt_number
 __all__ = ["SCHEMES", "AreaOverlay", "LandYieldOverlays", "build_land_yield_map"]
 
 SUPPRESSED_STYLE = {"color": "#9aa5b1", "weight": 0.6, "fillColor": "#d9dde3", "fillOpacity": 0.5, "dashArray": "3 3"}
-HOT_COLOURS = {"hot": "#d7301f", "cold": "#2b8cbe", "ns": "#bdbdbd"}
+HOT_COLOURS = HOT_SPOT_COLOURS
 CLASS_ORDER = ("A", "B", "C", "D", "T")
 
 
@@ -185,7 +186,7 @@ def build_land_yield_map(
     if overlays.surface is not None:
         label, unit = SURFACE_VALUES[overlays.surface.value]
         title = t("ly_layer_surface", lang) + f"（{label}，{unit}）"
-        extra += add_raster_overlay(m, overlays.surface, title, BASEMAPS[opts.basemap].drawn_in)
+        extra += add_raster_overlay(m, overlays.surface, title, BASEMAPS[opts.basemap].drawn_in, lang)
     if overlays.hotspots is not None:
         spots = overlays.hotspots
 

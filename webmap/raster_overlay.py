@@ -17,10 +17,11 @@ from rasterio.warp import Resampling, calculate_default_transform, reproject, tr
 
 from analysis.surface import Surface
 from geo.chinacoords import convert
+from webmap.palette import SEQUENTIAL
 
 __all__ = ["RAMP", "add_raster_overlay", "fmt_number", "surface_png"]
 
-RAMP = ("#ffffcc", "#c2e699", "#78c679", "#31a354", "#006837")  # ColorBrewer YlGn, 5 classes
+RAMP = SEQUENTIAL  # viridis: every quantity on every map (webmap.palette)
 
 
 def surface_png(surface: Surface, vmin: float | None = None, vmax: float | None = None) -> tuple[str, list, tuple]:
@@ -60,12 +61,34 @@ def surface_png(surface: Surface, vmin: float | None = None, vmax: float | None 
     return url, [[s, w], [n, e]], (lo, hi)
 
 
-def _gradient_legend(title: str, lo: float, hi: float) -> str:
+def _gradient_legend(title: str, lo: float, hi: float, low: float, high: float, lang: str = "zh") -> str:
+    """The colour ramp from ``lo`` to ``hi`` and, when the data reach beyond, their whole range.
+
+    The ramp is stretched over the 2nd–98th percentiles so that a few extreme cells do not wash
+    the map out; the legend says so and gives the minimum and maximum (issue 12: a legend read
+    5.3–68.3 while the GeoTIFF reached 353).
+
+    Examples
+    --------
+    >>> "实际范围 0.0 – 353.0" in _gradient_legend("亩均税收", 5.3, 68.3, 0.0, 353.0)
+    True
+    >>> "range" in _gradient_legend("score", 0.0, 1.0, 0.0, 1.0, "en")
+    False
+    """
     stops = ",".join(RAMP)
+    clipped_low, clipped_high = low < lo - 1e-9, high > hi + 1e-9
+    left = ("≤ " if clipped_low else "") + fmt_number(lo)
+    right = ("≥ " if clipped_high else "") + fmt_number(hi)
+    note = ""
+    if clipped_low or clipped_high:
+        span = f"{fmt_number(low)} – {fmt_number(high)}"
+        note = (f"色带按第 2–98 百分位；实际范围 {span}" if lang == "zh"
+                else f"colours span the 2nd–98th percentiles; full range {span}")  # fmt: skip
+        note = f'<div class="qd-q">{html.escape(note)}</div>'
     return (
         f'<div class="qd-grad"><div>{html.escape(title)}</div>'
         f'<span style="display:inline-block;width:150px;height:10px;background:linear-gradient(90deg,{stops})">'
-        f"</span><div>{fmt_number(lo)} – {fmt_number(hi)}</div></div>"
+        f"</span><div>{html.escape(left)} – {html.escape(right)}</div>{note}</div>"
     )
 
 
@@ -74,12 +97,14 @@ def fmt_number(x: float) -> str:
     return f"{x:,.1f}" if abs(x) < 1000 else f"{x:,.0f}"
 
 
-def add_raster_overlay(m: folium.Map, surface: Surface, title: str, drawn_in: str = "wgs84") -> str:
+def add_raster_overlay(m: folium.Map, surface: Surface, title: str, drawn_in: str = "wgs84", lang: str = "zh") -> str:
     """Add ``surface`` to ``m`` as an image overlay named ``title``; returns its legend HTML."""
     url, bounds, (lo, hi) = surface_png(surface)
+    finite = surface.values[np.isfinite(surface.values)]
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (lo, hi)
     if drawn_in == "gcj02":
         (s, w), (n, e) = bounds
         xs, ys = convert(np.array([w, e]), np.array([s, n]), "wgs84", "gcj02")
         bounds = [[ys[0], xs[0]], [ys[1], xs[1]]]
     folium.raster_layers.ImageOverlay(url, bounds=bounds, name=title, opacity=0.8, interactive=False).add_to(m)
-    return _gradient_legend(title, lo, hi)
+    return _gradient_legend(title, lo, hi, low, high, lang)

@@ -95,7 +95,7 @@ def build_siting_map(
     extra = ""
     common = {"precision": opts.precision, "drawn_in": drawn_in}
     if data.suitability is not None:
-        extra += add_raster_overlay(m, data.suitability, t("site_layer_suitability", lang), drawn_in)
+        extra += add_raster_overlay(m, data.suitability, t("site_layer_suitability", lang), drawn_in, lang)
     for layer_id in ("exclusion_zones",):
         frame = data.exclusion_zones
         if len(frame):

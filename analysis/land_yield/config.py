@@ -76,12 +76,13 @@ _IND = (
 INDICATORS: dict[str, Indicator] = {row[0]: Indicator(*row) for row in _IND}
 
 # The four classes and their policy use are official (鲁政字〔2019〕235号); T = new, not rated.
+# Colours: Okabe–Ito, colour-blind safe (the same as webmap.palette.CLASS_COLOURS, which a test checks).
 _CLASSES_TABLE = (
-    ("A", "优先发展类", "Priority development", "优先保障", "Resources assured first", "#1a9850"),
-    ("B", "支持发展类", "Supported development", "积极支持", "Actively supported", "#91cf60"),
-    ("C", "提升发展类", "Upgrading required", "相对控制", "Relatively controlled", "#fc8d59"),
+    ("A", "优先发展类", "Priority development", "优先保障", "Resources assured first", "#0072b2"),
+    ("B", "支持发展类", "Supported development", "积极支持", "Actively supported", "#56b4e9"),
+    ("C", "提升发展类", "Upgrading required", "相对控制", "Relatively controlled", "#e69f00"),
     ("D", "限制发展类", "Restricted development", "严格限制（水、电、气等差别化加价）",
-     "Strictly limited (surcharges on water, power, gas)", "#d73027"),
+     "Strictly limited (surcharges on water, power, gas)", "#d55e00"),
     ("T", "新投产（不参评）", "New (not rated)", "暂不评价", "Not yet rated", "#7b8794"),
 )  # fmt: skip
 CLASS_INFO: dict[str, dict[str, str]] = {

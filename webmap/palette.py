@@ -1,0 +1,37 @@
+"""The colours of every map and chart, one meaning per colour family, all colour-blind safe.
+
+==================  ===============================================  =====================================
+family              meaning                                          colours
+==================  ===============================================  =====================================
+viridis             a quantity, low → high: surfaces, choropleths,   ``SEQUENTIAL`` (5 stops)
+                    suitability and site scores
+Okabe–Ito           亩产效益 classes A → D (T grey)                  ``CLASS_COLOURS``
+purple / indigo     hot and cold spots (Gi*)                         ``HOT_SPOT_COLOURS``
+grey, dashed        where building is excluded                       ``EXCLUSION_STYLE``
+==================  ===============================================  =====================================
+
+Before (issue 12), greens meant exclusion zones, score classes, A/B firms and the surface at
+once, and red meant both a hot spot (good) and class D (bad). ``tests/webmap/test_palette.py``
+checks that no colour serves two meanings and that the classes stay apart for viewers with
+deuteranopia, protanopia and tritanopia (simulated).
+
+Examples
+--------
+>>> len(SEQUENTIAL), CLASS_COLOURS["A"]
+(5, '#0072b2')
+"""
+
+from __future__ import annotations
+
+__all__ = ["CLASS_COLOURS", "EXCLUSION_STYLE", "HOT_SPOT_COLOURS", "SEQUENTIAL"]
+
+# viridis at 0, .25, .5, .75, 1 (matplotlib's perceptually uniform, colour-blind-safe map)
+SEQUENTIAL = ("#440154", "#3b528b", "#21918c", "#5ec962", "#fde725")
+
+# Okabe & Ito (2008), "Color Universal Design": blue, sky blue, orange, vermillion; grey for T
+CLASS_COLOURS = {"A": "#0072b2", "B": "#56b4e9", "C": "#e69f00", "D": "#d55e00", "T": "#7b8794"}
+
+# Paul Tol's purple (hot: high values cluster) and indigo (cold); grey: not significant
+HOT_SPOT_COLOURS = {"hot": "#aa3377", "cold": "#332288", "ns": "#bdbdbd"}
+
+EXCLUSION_STYLE = {"color": "#374151", "weight": 1.0, "fillColor": "#9ca3af", "fillOpacity": 0.35, "dashArray": "2 4"}
