@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from i18n import t
-from views import auth, reaper, state, widget_language
+from views import auth, layout, reaper, state, widget_language
 from webmap.assets import publish
 
 ROOT = Path(__file__).resolve().parent
@@ -22,6 +22,7 @@ reaper.start()  # frees closed sessions after their reconnect time (views/reaper
 
 lang = state.language_switch()
 widget_language.apply(lang)  # Streamlit's own English widget texts in Chinese in zh mode
+layout.apply()  # compact header; maps fill the window
 st.sidebar.caption(t("app_subtitle", lang))
 user = auth.current_user(lang)
 if user is None:  # the sign-in form is on screen
@@ -47,3 +48,4 @@ if user.has("admin"):
     pages.append(st.Page("views/admin_page.py", title=t("page_admin", lang), icon=":material/admin_panel_settings:",
                          url_path="admin"))  # fmt: skip
 st.navigation(pages).run()
+state.keep_all()  # the kept widgets' values, also when a page change follows at once

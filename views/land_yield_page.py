@@ -185,12 +185,11 @@ def _filters(ev: Evaluation) -> FirmFilter:
         return FirmFilter()
     res = ev.result
     st.caption(t("ly_filters", lang))
-    c1, c2, c3 = st.columns(3)
-    districts = c1.multiselect(t("ly_filter_district", lang), sorted(res["district"].dropna().unique()),
+    districts = st.multiselect(t("ly_filter_district", lang), sorted(res["district"].dropna().unique()),
                                key="ly_f_district")  # fmt: skip
-    classes = c2.multiselect(t("ly_filter_class", lang), ["A", "B", "C", "D", "T", ""],
+    classes = st.multiselect(t("ly_filter_class", lang), ["A", "B", "C", "D", "T", ""],
                              format_func=lambda c: c or "—", key="ly_f_class")  # fmt: skip
-    scales = c3.multiselect(t("ly_filter_scale", lang), ["规上", "规下"], key="ly_f_scale")
+    scales = st.multiselect(t("ly_filter_scale", lang), ["规上", "规下"], key="ly_f_scale")
     return FirmFilter(tuple(districts), tuple(classes), tuple(scales))
 
 
@@ -279,28 +278,25 @@ def _map_html(data: bytes, filename: str, config_toml: str, coords: str, view: t
     return fmap.get_root().render()
 
 
-def _map(key: tuple, chosen: FirmFilter) -> tuple[pd.DataFrame | None, str]:
-    c1, c2, c3, c4 = st.columns(4)
-    show_firms = c1.toggle(t("ly_show_firms", lang), value=True, key="ly_firms") if ANALYST else False
-    level = c2.selectbox(t("ly_area_level", lang), LEVELS, index=1, key="ly_level",
+def _map_settings(key: tuple) -> tuple:
+    """The map's settings (in a popover above the map); returns the view for :func:`_map_html`."""
+    show_firms = st.toggle(t("ly_show_firms", lang), value=True, key="ly_firms") if ANALYST else False
+    level = st.selectbox(t("ly_area_level", lang), LEVELS, index=1, key="ly_level",
                          format_func=lambda v: t("ly_area_none" if v == "none" else f"ly_level_{v}", lang))  # fmt: skip
-    value = c3.selectbox(t("ly_area_value", lang), [*INDICATORS, "score_mean"], key="ly_value",
+    value = st.selectbox(t("ly_area_value", lang), [*INDICATORS, "score_mean"], key="ly_value",
                          format_func=lambda v: INDICATORS[v].zh if v in INDICATORS and lang == "zh"
                          else (INDICATORS[v].en if v in INDICATORS else t("ly_score", lang)))  # fmt: skip
-    scheme = c4.selectbox(t("ly_scheme", lang), list(SCHEMES), key="ly_scheme",
+    scheme = st.selectbox(t("ly_scheme", lang), list(SCHEMES), key="ly_scheme",
                           format_func=lambda s: t(f"ly_scheme_{s}", lang))  # fmt: skip
-    d1, d2 = st.columns(2)
-    show_surface = d1.toggle(t("ly_show_surface", lang), value=False, key="ly_surface")
-    show_hot = d2.toggle(t("ly_show_hotspots", lang), value=False, key="ly_hot")
+    show_surface = st.toggle(t("ly_show_surface", lang), value=False, key="ly_surface")
+    show_hot = st.toggle(t("ly_show_hotspots", lang), value=False, key="ly_hot")
     if show_hot:
         try:
             _hot_spots(*key)
         except ValueError as exc:
             st.warning(f"{t('ly_hotspot_error', lang)}：{md(exc)}")
             show_hot = False
-    view = (show_firms, level, value, scheme, show_surface, show_hot, chosen)
-    st.iframe(_map_html(*key, view, lang), height=MapOptions.height + 10)
-    return (_areas(*key, level) if level != "none" else None), level
+    return show_firms, level, value, scheme, show_surface, show_hot
 
 
 def _downloads(ev: Evaluation, key: tuple, areas: pd.DataFrame | None, level: str) -> None:
@@ -340,28 +336,41 @@ def _geojson(gdf) -> bytes:
 
 
 st.title(t("ly_title", lang))
-st.caption(t("ly_intro", lang))
+# Laid out map first (issue 12): the controls row and the map come first on the page, the notices,
+# figures, parameters and tables below; they are filled in the order the work needs.
+controls, map_box, notices, details = st.container(), st.container(), st.container(), st.container()
 data, filename = _input()
-config_toml = _parameters()
+with details:
+    st.caption(t("ly_intro", lang))
+    config_toml = _parameters()
 coords = st.session_state.get("ly_coords", "auto")
 key = (data, filename, config_toml, coords)
 try:
     with st.spinner(t("ly_working", lang)):
         evaluation = _evaluate(*key)
 except (InputError, ConfigError) as exc:
-    st.error(f"{t('ly_input_error', lang)}：{md(exc)}", icon=":material/error:")
+    notices.error(f"{t('ly_input_error', lang)}：{md(exc)}", icon=":material/error:")
     st.stop()
 st.session_state["ly_key"] = key  # the site-selection page overlays this evaluation
-check_run(key, evaluation.result, lang)  # a run reopened from the workspace: same classes as saved?
-if evaluation.synthetic:
-    st.warning(t("ly_sample_banner", lang), icon=":material/science:")
-_validation(evaluation)
-_class_counts(evaluation)
-st.subheader(t("ly_map", lang))
-firm_filter = _filters(evaluation)
-chosen_areas, chosen_level = _map(key, firm_filter)
-_results(evaluation, firm_filter)
-_charts(evaluation, _areas(*key, "clusters"))
-_downloads(evaluation, key, chosen_areas, chosen_level)
-if ANALYST:
-    save_evaluation_panel(evaluation, key)
+with notices:
+    check_run(key, evaluation.result, lang)  # a run reopened from the workspace: same classes as saved?
+    if evaluation.synthetic:
+        st.warning(t("ly_sample_banner", lang), icon=":material/science:")
+    _validation(evaluation)
+    _class_counts(evaluation)
+with controls:
+    left, right, _ = st.columns([1, 1, 3])
+    with left.popover(t("ly_filter_button", lang), icon=":material/filter_alt:", width="stretch"):
+        firm_filter = _filters(evaluation)
+    with right.popover(t("ly_map_settings", lang), icon=":material/layers:", width="stretch"):
+        view = _map_settings(key)
+with map_box:
+    st.iframe(_map_html(*key, (*view, firm_filter), lang), height=MapOptions.height + 10)
+chosen_level = view[1]
+chosen_areas = _areas(*key, chosen_level) if chosen_level != "none" else None
+with details:
+    _results(evaluation, firm_filter)
+    _charts(evaluation, _areas(*key, "clusters"))
+    _downloads(evaluation, key, chosen_areas, chosen_level)
+    if ANALYST:
+        save_evaluation_panel(evaluation, key)

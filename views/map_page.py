@@ -36,8 +36,6 @@ if BASEMAPS[basemap].online:
     st.warning(t("online_warning", lang), icon=":material/public:")
 if BASEMAPS[basemap].drawn_in == "gcj02":
     st.info(t("gaode_shift", lang))
-st.info(t("quality_notice", lang), icon=":material/info:")
-
 layers = state.plan_layers(corridor_km * 1000)
 land, context = state.base_geography()
 options = MapOptions(
@@ -48,6 +46,7 @@ options = MapOptions(
 )
 fmap = build_plan_map({i: layers[i] for i in shown}, options, land=land, context=context)
 map_state = st_folium(fmap, height=options.height, use_container_width=True, returned_objects=RETURNED, key="plan_map")
+st.info(t("quality_notice", lang), icon=":material/info:")  # below the map: the map comes first (issue 12)
 industries = ["", *industry_options()]
 q1, q2 = st.columns([3, 1])
 industry = q1.selectbox(t("query_industry", lang), industries, key="plan_query_industry",

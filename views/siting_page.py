@@ -55,15 +55,15 @@ def _project_form() -> dict:
     if st.session_state["site_f_industry"] not in options:
         st.session_state["site_f_industry"] = options[0]
     with st.form("site_form"):
-        c1, c2, c3 = st.columns([2, 1, 1])
-        industry = c1.selectbox(t("site_industry", lang), options, key="site_f_industry",
+        industry = st.selectbox(t("site_industry", lang), options, key="site_f_industry",
                                 help=t("site_industry_help", lang))  # fmt: skip
-        land = c2.number_input(t("site_land", lang), 1.0, 100_000.0, step=10.0, key="site_f_land_mu")
-        top = c3.number_input(t("site_top", lang), 1, 50, step=1, key="site_f_top")
-        d1, d2, d3 = st.columns(3)
-        investment = d1.number_input(t("site_investment", lang), 0.0, 1e9, step=1000.0, key="site_f_investment_wan")
-        tax = d2.number_input(t("site_tax", lang), 0.0, 1e9, step=100.0, key="site_f_tax_wan")
-        energy = d3.number_input(t("site_energy", lang), 0.0, 1e9, step=100.0, key="site_f_energy_tce",
+        c1, c2 = st.columns(2)
+        land = c1.number_input(t("site_land", lang), 1.0, 100_000.0, step=10.0, key="site_f_land_mu")
+        top = c2.number_input(t("site_top", lang), 1, 50, step=1, key="site_f_top")
+        investment = st.number_input(t("site_investment", lang), 0.0, 1e9, step=1000.0, key="site_f_investment_wan")
+        d1, d2 = st.columns(2)
+        tax = d1.number_input(t("site_tax", lang), 0.0, 1e9, step=100.0, key="site_f_tax_wan")
+        energy = d2.number_input(t("site_energy", lang), 0.0, 1e9, step=100.0, key="site_f_energy_tce",
                                  help=t("site_energy_help", lang))  # fmt: skip
         if st.form_submit_button(t("site_run", lang), icon=":material/travel_explore:", type="primary"):
             st.session_state["site_inputs"] = {"industry": industry, "land_mu": float(land),
@@ -81,11 +81,8 @@ def _data_and_parameters() -> tuple[tuple | None, tuple | None, bool, str]:
     with st.expander(t("site_data", lang), icon=":material/database:"):
         plots = exclusion = None
         if ANALYST:  # viewers get no upload widget at all: nothing of theirs makes the server read a file
-            c1, c2 = st.columns(2)
-            with c1:
-                plots = _upload(t("site_upload_plots", lang), "site_plots")
-            with c2:
-                exclusion = _upload(t("site_upload_exclusion", lang), "site_exclusion")
+            plots = _upload(t("site_upload_plots", lang), "site_plots")
+            exclusion = _upload(t("site_upload_exclusion", lang), "site_exclusion")
         else:
             st.caption(t("site_upload_role", lang))
         st.caption(t("site_plots_note", lang))
@@ -95,15 +92,14 @@ def _data_and_parameters() -> tuple[tuple | None, tuple | None, bool, str]:
         config = load_siting_config(st.session_state["site_config"].encode("utf-8"), state.plan())
         with st.form("site_params"):
             st.caption(t("site_weights", lang))
-            cols = st.columns(len(config.weights))
+            cols = st.columns(2)  # a two-column grid: the side panel is narrow
             weights = {
-                f: col.number_input(t(f"factor_{f}", lang), 0.0, 100.0, float(w), 1.0, key=f"site_w_{f}")
-                for col, (f, w) in zip(cols, config.weights.items(), strict=True)
+                f: cols[i % 2].number_input(t(f"factor_{f}", lang), 0.0, 100.0, float(w), 1.0, key=f"site_w_{f}")
+                for i, (f, w) in enumerate(config.weights.items())
             }
             st.caption(t("site_standard", lang))
-            cols = st.columns(3)
-            std = {k: col.number_input(t(f"site_std_{k}", lang), 0.0, 1e6, float(v), 1.0, key=f"site_std_{k}")
-                   for col, (k, v) in zip(cols, config.standard_land.items(), strict=True)}  # fmt: skip
+            std = {k: st.number_input(t(f"site_std_{k}", lang), 0.0, 1e6, float(v), 1.0, key=f"site_std_{k}")
+                   for k, v in config.standard_land.items()}  # fmt: skip
             if st.form_submit_button(t("ly_apply", lang), icon=":material/refresh:"):
                 try:
                     st.session_state["site_config"] = config.with_changes(weights=weights, standard_land=std).to_toml()
@@ -212,9 +208,10 @@ def _downloads(result: SiteResult, key: tuple, top: int) -> None:
 
 
 st.title(t("site_title", lang))
-st.caption(t("site_intro", lang))
-inputs = _project_form()
-plots, exclusion, use_yield, config_toml = _data_and_parameters()
+with st.sidebar:  # the project and the data beside the map, as in GIS software (issue 12: map first)
+    st.subheader(t("site_project", lang))
+    inputs = _project_form()
+    plots, exclusion, use_yield, config_toml = _data_and_parameters()
 args = (inputs["industry"], inputs["land_mu"], inputs["investment_wan"] or None, inputs["tax_wan"] or None,
         inputs["energy_tce"] or None, inputs["top"])  # fmt: skip
 yield_key = state.evaluation_key() if use_yield else None
@@ -229,13 +226,6 @@ except (ProjectError, SitingConfigError, GeoIOError, InputError, ValueError) as 
     st.error(f"{t('site_input_error', lang)}：{md(exc)}", icon=":material/error:")
     st.stop()
 
-check_study(inputs, config_toml, result.clusters, lang)  # a study reopened from the workspace: same ranking?
-for note in result.notes:
-    (st.warning if note.severity != "info" else st.info)(md(render(note, lang)))
-st.subheader(t("site_clusters", lang))
-_cluster_table(result)
-
-st.subheader(t("site_map", lang))
 show_suitability = st.toggle(t("site_show_suitability", lang), value=False, key="site_suit")
 layers = state.plan_layers()
 ctx = state.siting_context(plots, exclusion)
@@ -250,6 +240,12 @@ fmap = build_siting_map(result, data, opts, land=land, context=context)
 map_state = st_folium(fmap, height=opts.height, use_container_width=True, returned_objects=RETURNED, key="site_map")
 location_report(map_state, "site_map", ctx, result.project, result.config, lang, coords=BASEMAPS[basemap].drawn_in,
                 cluster_yield=_cluster_yield(yield_key) if use_yield else None)  # fmt: skip
+st.caption(t("site_intro", lang))
+check_study(inputs, config_toml, result.clusters, lang)  # a study reopened from the workspace: same ranking?
+for note in result.notes:
+    (st.warning if note.severity != "info" else st.info)(md(render(note, lang)))
+st.subheader(t("site_clusters", lang))
+_cluster_table(result)
 _plot_table(result, inputs["top"])
 _downloads(result, key, inputs["top"])
 if st.session_state["auth_user"].has("analyst"):

@@ -54,7 +54,20 @@ def kept(key: str, default: object) -> str:
     """
     if key not in st.session_state:
         st.session_state[key] = st.session_state.get(f"_kept_{key}", default)
+    st.session_state.setdefault("_kept_keys", set()).add(key)
     return key
+
+
+def keep_all() -> None:
+    """Remember every kept widget's current value (at the end of each run, see ``app.py``).
+
+    ``on_change`` alone lost a change when the planner switched page before the rerun that the
+    change started had run its callbacks (a removed layer came back); copying at the end of
+    every completed run closes that gap.
+    """
+    for key in st.session_state.get("_kept_keys", ()):
+        if key in st.session_state:
+            st.session_state[f"_kept_{key}"] = st.session_state[key]
 
 
 def keep(key: str) -> None:

@@ -78,6 +78,7 @@ def test_land_yield_page_draws_enterprises_and_choropleth_offline(app_url, offli
     page.screenshot(path=str(ARTIFACTS / "land_yield_page.png"), full_page=True)
 
     # The raster surface appears as an image overlay when switched on.
+    page.get_by_text("地图设置").click()  # the map settings live in a popover above the map
     page.get_by_text("栅格面（亩均税收，250 米）").click()
     overlay = page.locator(MAP_FRAME).last.content_frame.locator("img.leaflet-image-layer")
     overlay.wait_for(timeout=60_000)  # the map is rebuilt with the overlay

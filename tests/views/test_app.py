@@ -131,10 +131,10 @@ def test_siting_page_ranks_clusters_with_reasons_and_labels_sample_data():
 
 def test_siting_form_changes_the_project_and_standard_land_failures_are_shown():
     at = _siting_page()
-    at.selectbox[0].set_value("食品")
-    at.number_input[0].set_value(100.0)
-    at.number_input[2].set_value(5_000.0)  # investment 50 万元/亩: below the default 300
-    at.button[0].click().run()
+    at.selectbox(key="site_f_industry").set_value("食品")
+    at.number_input(key="site_f_land_mu").set_value(100.0)
+    at.number_input(key="site_f_investment_wan").set_value(5_000.0)  # 50 万元/亩: below the default 300
+    next(b for b in at.button if b.label == "分析").click().run()
     assert not at.exception
     assert at.dataframe[0].value.iloc[0]["名称"] == "莱西市食品产业集聚区"
     assert any("标准地" in w.value and "投资强度" in w.value for w in at.warning)
