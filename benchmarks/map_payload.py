@@ -7,7 +7,7 @@ popups precomputed into feature properties). "folium-default" draws the same lay
 folium tutorial does: full-precision GeoJSON, a ``style_function`` per layer and
 GeoJsonTooltip/GeoJsonPopup. Both load Leaflet from the same local server so both can paint
 offline. First paint = navigation start → every plan feature is an SVG path in the DOM.
-Goals (issue 2): ≤ 1.5 MB and ≤ 2 s first paint for the overview map.
+Goals: ≤ 1.5 MB (issue 2) and ≤ 1.5 s first paint at 1366×768 (issue 12) for the overview map.
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def first_paint(url: str, expected_paths: int, repeat: int) -> float | None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for _ in range(repeat):
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page = browser.new_page(viewport={"width": 1366, "height": 768})  # the usual office laptop
             start = time.perf_counter()
             page.goto(url)
             page.wait_for_function(
@@ -103,8 +103,13 @@ def main() -> None:
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     publish(OUT)
-    layers = load_layers()
+    loaded = load_layers()
+    layers = {i: loaded[i] for i in DRAW_ORDER}
     n_features = sum(len(g) for g in layers.values())
+    # Painted = every polygon and line is an SVG path. Points are not counted: folium's default draws
+    # them as marker images, not paths, and waiting for them never ended (issue 12: the baseline
+    # timed out once the transport nodes were on the map).
+    n_paths = sum(int((~g.geom_type.isin(["Point", "MultiPoint"])).sum()) for g in layers.values())
 
     server, base = serve(OUT)
 
@@ -113,11 +118,11 @@ def main() -> None:
     for name, builder in (("ours", build_ours), ("folium-default", build_folium_default)):
         html, build_s = timed(lambda b=builder: b(layers), args.repeat)
         (OUT / f"{name}.html").write_text(html, encoding="utf-8")
-        paint = first_paint(f"{base}/{name}.html", n_features, args.repeat)
+        paint = first_paint(f"{base}/{name}.html", n_paths, args.repeat)
         paint_text = f"{paint:.2f}" if paint is not None else "n/a (no chromium)"
         print(f"{name:<16}{len(html.encode()) / 1e6:>11.3f}{build_s:>9.3f}{paint_text:>15}")
     server.shutdown()
-    print("goals: payload ≤ 1.5 MB, first paint ≤ 2 s")
+    print("goals: payload ≤ 1.5 MB, first paint ≤ 1.5 s at 1366×768 (issue 12)")
 
 
 if __name__ == "__main__":

@@ -28,6 +28,16 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def server_env() -> dict[str, str]:
+    """The allocator settings of ``scripts/server.env``, as ``scripts/run.sh`` exports them."""
+    out = {}
+    for line in (ROOT / "scripts" / "server.env").read_text(encoding="utf-8").splitlines():
+        name, sep, value = line.partition("=")
+        if sep and not name.startswith("#") and name.strip():
+            out[name.strip()] = value.strip()
+    return out
+
+
 def start(port: int, log_path: Path, *, args: Sequence[str] = (), wrap: Sequence[str] = (),
           env: dict[str, str] | None = None, timeout: float = 25.0) -> subprocess.Popen[bytes]:  # fmt: skip
     """Run the app on ``port`` (``wrap`` prefixes the command, e.g. strace); return once healthy.
@@ -41,7 +51,7 @@ def start(port: int, log_path: Path, *, args: Sequence[str] = (), wrap: Sequence
         The server stopped, or did not answer within ``timeout`` seconds (the log's tail is in the message).
     """
     command = [*wrap, sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), *args]
-    environment = {**os.environ, "TIANDITU_KEY": "", **(env or {})}
+    environment = {**server_env(), **os.environ, "TIANDITU_KEY": "", **(env or {})}
     with log_path.open("w") as log:
         proc = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)  # fmt: skip
