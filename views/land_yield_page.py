@@ -15,7 +15,15 @@ from analysis.land_yield.config import CLASS_INFO, INDICATORS, ConfigError, load
 from analysis.land_yield.enterprises import COORD_SYSTEMS
 from analysis.land_yield.hotspots import hot_spots
 from analysis.land_yield.pipeline import Evaluation, InputError, result_sheets
-from analysis.land_yield.report import FirmFilter, area_table, class_summary, result_header, results_table
+from analysis.land_yield.report import (
+    FirmFilter,
+    area_table,
+    class_summary,
+    find_firms,
+    firm_profile,
+    result_header,
+    results_table,
+)
 from analysis.land_yield.schema import SAMPLE_LABEL, SAMPLE_LABEL_EN
 from analysis.surface import intensity_surface
 from files.xlsx import xlsx_bytes
@@ -193,6 +201,41 @@ def _filters(ev: Evaluation) -> FirmFilter:
     return FirmFilter(tuple(districts), tuple(classes), tuple(scales))
 
 
+def _find_firm(ev: Evaluation) -> pd.Series | None:
+    """Search a firm by name or 统一社会信用代码 (analysts); the firm chosen, if any."""
+    query = st.text_input(t("ly_search", lang), key="ly_search", placeholder=t("ly_search_hint", lang),
+                          label_visibility="collapsed")  # fmt: skip
+    if not query.strip():
+        return None
+    found = find_firms(ev.result, query)
+    if found.empty:
+        st.caption(t("ly_search_none", lang))
+        return None
+    if len(found) == 1:
+        return found.iloc[0]
+    pick = st.selectbox(t("ly_search_pick", lang).format(n=len(found)), list(range(len(found))), key="ly_search_pick",
+                        format_func=lambda i: f"{found.iloc[i]['name']} · {found.iloc[i]['credit_code']} · "
+                                              f"{found.iloc[i]['district']}")  # fmt: skip
+    return found.iloc[int(pick)]
+
+
+def _firm_panel(firm: pd.Series) -> None:
+    """The firm found: class, score, rank in its cohort, and each indicator against the cohort median."""
+    st.markdown(f"**{md(firm['name'])}** · {md(firm['credit_code'])} · {md(firm['district'])} · {md(firm['scale'])}")
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t("ly_class", lang), f"{firm['class'] or '—'} {firm['class_name'] if lang == 'zh' else ''}".strip())
+    c2.metric(t("ly_score", lang), "—" if pd.isna(firm["score"]) else f"{firm['score']:.1f}")
+    rank = (
+        "—"
+        if pd.isna(firm.get("rank"))
+        else t("ly_rank_of", lang).format(r=int(firm["rank"]), n=int(firm["group_size"]))
+    )
+    c3.metric(t("ly_rank", lang), rank)
+    profile = firm_profile(firm, lang)
+    if not profile.empty:
+        st.dataframe(profile, hide_index=True, width="stretch")
+
+
 def _results(ev: Evaluation, chosen: FirmFilter) -> None:
     st.subheader(t("ly_results", lang))
     if not ANALYST:
@@ -261,11 +304,11 @@ def _map_html(data: bytes, filename: str, config_toml: str, coords: str, view: t
     browser keeps the iframe because its content did not change.
     """
     key = (data, filename, config_toml, coords)
-    show_firms, level, value, scheme, show_surface, show_hot, chosen = view
+    show_firms, level, value, scheme, show_surface, show_hot, chosen, focus = view
     ev = _evaluate(*key)
     note = (SAMPLE_LABEL if lang == "zh" else SAMPLE_LABEL_EN) if ev.synthetic else ""
     firms = ev.result[chosen.mask(ev.result)] if show_firms else None
-    overlays = LandYieldOverlays(firms=firms, note=note, filtered=chosen.active)
+    overlays = LandYieldOverlays(firms=firms, note=note, filtered=chosen.active, focus=focus)
     if level != "none":
         overlays.areas.append(AreaOverlay(_areas(*key, level), t(f"ly_level_{level}", lang), value, scheme))
     if show_surface:
@@ -359,13 +402,19 @@ with notices:
     _validation(evaluation)
     _class_counts(evaluation)
 with controls:
-    left, right, _ = st.columns([1, 1, 3])
+    left, right, search = st.columns([1, 1, 3])
     with left.popover(t("ly_filter_button", lang), icon=":material/filter_alt:", width="stretch"):
         firm_filter = _filters(evaluation)
     with right.popover(t("ly_map_settings", lang), icon=":material/layers:", width="stretch"):
         view = _map_settings(key)
+    with search:
+        firm = _find_firm(evaluation) if ANALYST else None  # firm-level data: analysts only
+located = firm is not None and not pd.isna(firm["lon"]) and firm.geometry is not None and not firm.geometry.is_empty
+focus = (float(firm.geometry.x), float(firm.geometry.y), str(firm["name"])) if located else None
 with map_box:
-    st.iframe(_map_html(*key, (*view, firm_filter), lang), height=MapOptions.height + 10)
+    st.iframe(_map_html(*key, (*view, firm_filter, focus), lang), height=MapOptions.height + 10)
+    if firm is not None:
+        _firm_panel(firm)
 chosen_level = view[1]
 chosen_areas = _areas(*key, chosen_level) if chosen_level != "none" else None
 with details:

@@ -10,8 +10,18 @@ from analysis.land_yield.aggregate import AREA_COLUMNS
 from analysis.land_yield.config import CLASS_INFO, INDICATORS
 from analysis.land_yield.schema import FIELDS
 from analysis.land_yield.scoring import STATUS
+from geo.text import clean_series, clean_text
 
-__all__ = ["FirmFilter", "area_table", "class_counts", "class_summary", "result_header", "results_table"]
+__all__ = [
+    "FirmFilter",
+    "area_table",
+    "class_counts",
+    "class_summary",
+    "find_firms",
+    "firm_profile",
+    "result_header",
+    "results_table",
+]
 
 _RESULT_EXTRA = {
     "status": ("评价状态", "status"),
@@ -131,3 +141,48 @@ class FirmFilter:
             if chosen:
                 keep &= result[column].isin(chosen)
         return keep
+
+
+def find_firms(result: pd.DataFrame, query: str, limit: int = 20) -> pd.DataFrame:
+    """Firms whose name contains ``query`` or whose 统一社会信用代码 starts with it, at most ``limit``.
+
+    Both sides are normalised as the readers normalise (NFKC, no invisible or control characters)
+    and compared without case, so a code typed in full-width characters or lower case is found.
+
+    Examples
+    --------
+    >>> firms = pd.DataFrame({"name": ["青岛甲公司", "乙公司"], "credit_code": ["91370200ABC", "91370211XYZ"]})
+    >>> find_firms(firms, "甲")["name"].tolist(), find_firms(firms, "９１３７０２１１")["name"].tolist()
+    (['青岛甲公司'], ['乙公司'])
+    >>> find_firms(firms, "  ").empty
+    True
+    """
+    wanted = clean_text(query).strip().upper()
+    if not wanted:
+        return result.iloc[0:0]
+    names = clean_series(result["name"].fillna("").astype(str)).str.upper()
+    codes = clean_series(result["credit_code"].fillna("").astype(str)).str.upper()
+    hit = names.str.contains(wanted, regex=False) | codes.str.startswith(wanted)
+    return result[hit.to_numpy()].head(limit)
+
+
+def firm_profile(firm: pd.Series, lang: str = "zh") -> pd.DataFrame:
+    """One firm's indicators against the median of its cohort, with the points each earned.
+
+    Rows are the indicators the firm was rated on (规下: 单位用地税收 only); columns: the
+    indicator with its unit, the firm's value, the cohort median (the benchmark of its score) and
+    the points.
+    """
+    zh = lang == "zh"
+    rows = []
+    for ind_id, ind in INDICATORS.items():
+        median = firm.get(f"bench_{ind_id}")
+        if median is None or pd.isna(median):
+            continue
+        rows.append({
+            "指标" if zh else "indicator": f"{ind.zh if zh else ind.en}（{ind.unit}）",
+            "本企业" if zh else "firm": firm.get(ind_id),
+            "同组中位数" if zh else "cohort median": median,
+            "得分" if zh else "points": firm.get(f"pts_{ind_id}"),
+        })  # fmt: skip
+    return pd.DataFrame(rows)

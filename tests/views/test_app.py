@@ -213,3 +213,23 @@ def test_scores_above_100_are_explained_next_to_the_table():
     assert "综合得分 = Σ 权重 × min(指标值 ÷ 同组中位数, 2)" in text and "最高 200 分" in text
     at.sidebar.radio(key="lang").set_value("en").run()
     assert "scores reach 200" in " ".join(c.value for c in at.caption)
+
+
+def test_a_firm_is_found_by_its_credit_code_and_the_map_opens_on_it():
+    """Issue 12 (expectations): search a firm by name or 统一社会信用代码 and jump to it, with a firm panel."""
+    import unicodedata
+
+    at = _land_yield_page()
+    firms = at.dataframe[0].value
+    code = str(firms.iloc[5]["统一社会信用代码"])
+    wide = "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalnum() else c for c in code)  # typed full-width
+    assert unicodedata.normalize("NFKC", wide) == code != wide
+    at.text_input(key="ly_search").set_value(wide).run()
+    assert not at.exception
+    assert any(code in m.value for m in at.markdown)  # the firm panel names it …
+    assert {m.label for m in at.metric} >= {"类别", "综合得分", "组内排名"}
+    assert any("同组中位数" in d.value.columns for d in at.dataframe)  # … with its cohort medians
+    page = " ".join(str(e.proto) for e in at.get("iframe"))
+    assert "setView" in page and ", 14)" in page.split("setView")[-1][:200]  # the map opens on the firm
+    at.text_input(key="ly_search").set_value("没有这家企业").run()
+    assert any("未找到" in c.value for c in at.caption)
