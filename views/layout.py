@@ -9,11 +9,11 @@ tells Leaflet. Nothing is loaded from outside the page.
 
 from __future__ import annotations
 
-import json
 from functools import cache
-from pathlib import Path
 
 import streamlit as st
+
+from views.page_script import page_script
 
 __all__ = ["MAP_FRAMES", "apply"]
 
@@ -26,9 +26,7 @@ _CSS = """<style>
 
 @cache
 def _script() -> str:
-    options = {"selector": MAP_FRAMES, "margin": 12, "min": 420, "share": 0.6}
-    source = (Path(__file__).with_name("static") / "fit_maps.js").read_text(encoding="utf-8")
-    return "<script>" + source.replace("__OPTS__", json.dumps(options)) + "</script>"
+    return page_script("fit_maps.js", {"selector": MAP_FRAMES, "margin": 12, "min": 420, "share": 0.6})
 
 
 def apply() -> None:

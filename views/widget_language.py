@@ -11,12 +11,13 @@ replaced. Nothing is loaded from outside the page. Leaflet's titles are set by t
 
 from __future__ import annotations
 
-import json
 import tomllib
 from functools import cache
 from pathlib import Path
 
 import streamlit as st
+
+from views.page_script import page_script
 
 __all__ = ["apply", "script"]
 
@@ -39,9 +40,7 @@ def script(lang: str) -> str:
     >>> "全选" in script("zh") and "全选" not in script("en")
     True
     """
-    table = json.dumps(_table() if lang == "zh" else None, ensure_ascii=False).replace("</", "<\\/")
-    source = (Path(__file__).with_name("static") / "widget_language.js").read_text(encoding="utf-8")
-    return "<script>" + source.replace("__TABLE__", table) + "</script>"
+    return page_script("widget_language.js", _table() if lang == "zh" else None)
 
 
 def apply(lang: str) -> None:

@@ -41,4 +41,4 @@
   doc.addEventListener('load', later, true);  // an iframe finished loading
   W.__qdFitMaps = observer;
   later();
-})(__OPTS__);
+})(__DATA__);

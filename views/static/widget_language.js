@@ -55,4 +55,4 @@
       attrs.forEach(function (a) { a[0].setAttribute(a[1], a[2]); });
     }
   };
-})(__TABLE__);
+})(__DATA__);
