@@ -243,8 +243,9 @@ class _FocusView(MacroElement):
     _template = Template(
         """{% macro script(this, kwargs) %}
         (function (m) {
-          function go() { m.setView([{{ this.lat }}, {{ this.lon }}], 14); }
+          function go() { m.setView([{{ this.lat }}, {{ this.lon }}], 14, {animate: false}); }
           go();
+          setTimeout(go, 400);  // again once the page has settled (an animation then in progress ignores it)
           m.once('resize', go);
         })({{ this._parent.get_name() }});
         {% endmacro %}"""

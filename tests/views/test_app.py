@@ -215,7 +215,7 @@ def test_scores_above_100_are_explained_next_to_the_table():
     assert "scores reach 200" in " ".join(c.value for c in at.caption)
 
 
-def test_a_firm_is_found_by_its_credit_code_with_a_panel_and_the_map_asked_to_open_on_it():
+def test_a_firm_is_found_by_its_credit_code_with_a_panel_and_the_map_opens_on_it():
     """Issue 12 (expectations): search a firm by name or 统一社会信用代码 and jump to it, with a firm panel."""
     import unicodedata
 
@@ -230,7 +230,10 @@ def test_a_firm_is_found_by_its_credit_code_with_a_panel_and_the_map_asked_to_op
     assert {m.label for m in at.metric} >= {"类别", "综合得分", "组内排名"}
     assert any("同组中位数" in d.value.columns for d in at.dataframe)  # … with its cohort medians
     page = " ".join(str(e.proto) for e in at.get("iframe"))
-    # The map's page asks to open on the firm (in a browser the app still shows the city: see issue 12's notes).
-    assert "setView" in page and ", 14)" in page.split("setView")[-1][:200]
+    lon, lat = (float(firms.iloc[5][c]) for c in ("经度", "纬度"))
+    view = page.split("function go()")[-1][:200]
+    assert "setView" in view and ", 14, " in view  # the map opens on the firm, zoomed in
+    shown = [float(x) for x in re.search(r"setView\(\[([\d.]+), ([\d.]+)\]", view).groups()]
+    assert abs(shown[0] - lat) < 1e-5 and abs(shown[1] - lon) < 1e-5
     at.text_input(key="ly_search").set_value("没有这家企业").run()
     assert any("未找到" in c.value for c in at.caption)
