@@ -103,63 +103,67 @@ def _keep_upload() -> None:
         st.session_state["ly_upload_kept"] = (file.getvalue(), file.name)
 
 
-def _parameters() -> str:
-    """The parameter editor; returns the configuration as TOML (kept in the session)."""
+def _config_toml() -> str:
+    """The parameters in use, as TOML: the defaults, or an analyst's edits kept in the session."""
     if not ANALYST:
         return load_config(None).to_toml()
     if "ly_config" not in st.session_state:
         st.session_state["ly_config"] = load_config(None).to_toml()
+    return str(st.session_state["ly_config"])
+
+
+def _parameter_editor() -> None:
+    """Edit, load and download the parameters (analysts; the 参数 tab)."""
     config = load_config(st.session_state["ly_config"].encode("utf-8"))
-    with st.expander(t("ly_params", lang), icon=":material/tune:"):
-        uploaded = st.file_uploader(t("ly_config_upload", lang), type=["toml"], key="ly_config_file")
-        if uploaded is not None and st.session_state.get("ly_config_loaded") != uploaded.file_id:
+    st.caption(t("ly_params", lang))
+    uploaded = st.file_uploader(t("ly_config_upload", lang), type=["toml"], key="ly_config_file")
+    if uploaded is not None and st.session_state.get("ly_config_loaded") != uploaded.file_id:
+        try:
+            st.session_state["ly_config"] = load_config(uploaded.getvalue()).to_toml()
+            st.session_state["ly_config_loaded"] = uploaded.file_id
+            st.rerun()
+        except ConfigError as exc:
+            st.error(md(exc))
+    with st.form("ly_params_form"):
+        st.caption(t("ly_weights", lang))
+        cols = st.columns(len(INDICATORS))
+        weights = {
+            k: col.number_input(ind.zh if lang == "zh" else ind.en, 0.0, 100.0,
+                                float(config.weights.get(k, 0)), 1.0, key=f"ly_w_{k}")
+            for col, (k, ind) in zip(cols, INDICATORS.items(), strict=True)
+        }  # fmt: skip
+        st.caption(t("ly_shares", lang))
+        cols = st.columns(4)
+        shares = {
+            c: col.number_input(c, 0.0, 100.0, config.shares[c] * 100, 1.0, key=f"ly_s_{c}") / 100
+            for col, c in zip(cols, "ABCD", strict=True)
+        }
+        c1, c2, c3 = st.columns(3)
+        benchmark = c1.radio(
+            t("ly_benchmark", lang), ("district", "city"), index=("district", "city").index(config.benchmark),
+            format_func=lambda b: t(f"ly_bench_{b}", lang), horizontal=True,
+        )  # fmt: skip
+        cap = c2.number_input(t("ly_cap", lang), 1.0, 10.0, config.cap, 0.5)
+        year = c3.number_input(t("ly_year", lang), 2000, 2100, config.evaluation_year, 1)
+        if st.form_submit_button(t("ly_apply", lang), icon=":material/refresh:"):
+            percent = sum(shares.values()) * 100
+            if abs(percent - 100) > 1e-6:  # said in the percentages typed, not as a 0–1 share (issue 12)
+                st.error(t("ly_shares_sum", lang).format(total=f"{percent:g}"))
+                st.stop()
             try:
-                st.session_state["ly_config"] = load_config(uploaded.getvalue()).to_toml()
-                st.session_state["ly_config_loaded"] = uploaded.file_id
+                changed = config.with_changes(
+                    weights=weights, shares=shares, benchmark=benchmark, cap=float(cap), evaluation_year=int(year)
+                )
+                st.session_state["ly_config"] = changed.to_toml()
                 st.rerun()
             except ConfigError as exc:
                 st.error(md(exc))
-        with st.form("ly_params_form"):
-            st.caption(t("ly_weights", lang))
-            cols = st.columns(len(INDICATORS))
-            weights = {
-                k: col.number_input(ind.zh if lang == "zh" else ind.en, 0.0, 100.0,
-                                    float(config.weights.get(k, 0)), 1.0, key=f"ly_w_{k}")
-                for col, (k, ind) in zip(cols, INDICATORS.items(), strict=True)
-            }  # fmt: skip
-            st.caption(t("ly_shares", lang))
-            cols = st.columns(4)
-            shares = {
-                c: col.number_input(c, 0.0, 100.0, config.shares[c] * 100, 1.0, key=f"ly_s_{c}") / 100
-                for col, c in zip(cols, "ABCD", strict=True)
-            }
-            c1, c2, c3 = st.columns(3)
-            benchmark = c1.radio(
-                t("ly_benchmark", lang), ("district", "city"), index=("district", "city").index(config.benchmark),
-                format_func=lambda b: t(f"ly_bench_{b}", lang), horizontal=True,
-            )  # fmt: skip
-            cap = c2.number_input(t("ly_cap", lang), 1.0, 10.0, config.cap, 0.5)
-            year = c3.number_input(t("ly_year", lang), 2000, 2100, config.evaluation_year, 1)
-            if st.form_submit_button(t("ly_apply", lang), icon=":material/refresh:"):
-                percent = sum(shares.values()) * 100
-                if abs(percent - 100) > 1e-6:  # said in the percentages typed, not as a 0–1 share (issue 12)
-                    st.error(t("ly_shares_sum", lang).format(total=f"{percent:g}"))
-                    st.stop()
-                try:
-                    changed = config.with_changes(
-                        weights=weights, shares=shares, benchmark=benchmark, cap=float(cap), evaluation_year=int(year)
-                    )
-                    st.session_state["ly_config"] = changed.to_toml()
-                    st.rerun()
-                except ConfigError as exc:
-                    st.error(md(exc))
-        for note in config.notes:
-            st.warning(md(note))
-        st.download_button(
-            t("ly_config_download", lang), st.session_state["ly_config"], file_name="land_yield.toml",
-            mime="application/toml", icon=":material/download:",
-        on_click="ignore")  # fmt: skip
-    return st.session_state["ly_config"]
+    for note in config.notes:
+        st.warning(md(note))
+    st.download_button(
+        t("ly_config_download", lang), st.session_state["ly_config"], file_name="land_yield.toml",
+        mime="application/toml", icon=":material/download:",
+    on_click="ignore")  # fmt: skip
 
 
 def _validation(ev: Evaluation) -> None:
@@ -170,11 +174,15 @@ def _validation(ev: Evaluation) -> None:
         return
     text = t("ly_validation_summary", lang).format(n=ev.prepared.n_input, bad=ev.prepared.n_errors, warn=n_warn)
     (st.warning if ev.prepared.n_errors else st.info)(text)
-    if not ANALYST:
-        return  # the row-level messages quote firms' figures
-    with st.expander(t("ly_validation", lang), expanded=ev.prepared.n_errors > 0):
-        shown = issues[["row", "severity", "message_zh" if lang == "zh" else "message_en"]]
-        st.dataframe(shown, hide_index=True, width="stretch", height=240)
+
+
+def _validation_messages(ev: Evaluation) -> None:
+    """Every row-level message (analysts: they quote firms' figures; the 数据校验 tab)."""
+    if ev.issues.empty:
+        st.success(t("ly_validation_ok", lang).format(n=ev.prepared.n_input), icon=":material/check_circle:")
+        return
+    shown = ev.issues[["row", "severity", "message_zh" if lang == "zh" else "message_en"]]
+    st.dataframe(shown, hide_index=True, width="stretch", height=320)
 
 
 def _class_counts(ev: Evaluation) -> None:
@@ -237,7 +245,6 @@ def _firm_panel(firm: pd.Series) -> None:
 
 
 def _results(ev: Evaluation, chosen: FirmFilter) -> None:
-    st.subheader(t("ly_results", lang))
     if not ANALYST:
         st.info(t("ly_viewer_note", lang), icon=":material/lock:")
         return
@@ -261,7 +268,6 @@ def _score_explained(ev: Evaluation) -> str:
 
 
 def _charts(ev: Evaluation, clusters_fig: pd.DataFrame) -> None:
-    st.subheader(t("ly_charts", lang))
     left, right = st.columns(2)
     shares = class_summary(ev.result, "district")[["A", "B", "C", "D"]]
     if not ANALYST:  # a district's shares with fewer than 3 rated firms would show their classes
@@ -343,27 +349,26 @@ def _map_settings(key: tuple) -> tuple:
 
 
 def _downloads(ev: Evaluation, key: tuple, areas: pd.DataFrame | None, level: str) -> None:
-    with st.expander(t("ly_downloads", lang), icon=":material/download:", expanded=False):
-        c1, c2, c3, c4 = st.columns(4)
-        layers = state.plan_layers()
-        if ANALYST:
-            c1.download_button(
-                t("ly_dl_xlsx", lang), lambda: xlsx_bytes(result_sheets(ev, layers, lang)),
-                file_name="亩产效益评价结果.xlsx",
-                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="ly_dl_xlsx",
-            on_click="ignore")  # fmt: skip
-            located = ev.result[~ev.result.geometry.is_empty & ev.result.geometry.notna()]
-            c2.download_button(t("ly_dl_points", lang), lambda: _geojson(located), file_name="enterprises.geojson",
-                               mime="application/geo+json", key="ly_dl_points", on_click="ignore")  # fmt: skip
-        if areas is not None:
-            c3.download_button(t("ly_dl_areas", lang), lambda: _geojson(areas), file_name=f"areas_{level}.geojson",
-                               mime="application/geo+json", key="ly_dl_areas", on_click="ignore")  # fmt: skip
-            st.dataframe(area_table(areas, lang=lang) if "name" in areas else areas.drop(columns="geometry"),
-                         hide_index=True, width="stretch")  # fmt: skip
-        c4.download_button(
-            t("ly_dl_tif", lang), lambda: _tif(ev, key),
-            file_name="tax_per_mu_250m_EPSG4549.tif", mime="image/tiff", key="ly_dl_tif",
+    c1, c2, c3, c4 = st.columns(4)
+    layers = state.plan_layers()
+    if ANALYST:
+        c1.download_button(
+            t("ly_dl_xlsx", lang), lambda: xlsx_bytes(result_sheets(ev, layers, lang)),
+            file_name="亩产效益评价结果.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="ly_dl_xlsx",
         on_click="ignore")  # fmt: skip
+        located = ev.result[~ev.result.geometry.is_empty & ev.result.geometry.notna()]
+        c2.download_button(t("ly_dl_points", lang), lambda: _geojson(located), file_name="enterprises.geojson",
+                           mime="application/geo+json", key="ly_dl_points", on_click="ignore")  # fmt: skip
+    if areas is not None:
+        c3.download_button(t("ly_dl_areas", lang), lambda: _geojson(areas), file_name=f"areas_{level}.geojson",
+                           mime="application/geo+json", key="ly_dl_areas", on_click="ignore")  # fmt: skip
+        st.dataframe(area_table(areas, lang=lang) if "name" in areas else areas.drop(columns="geometry"),
+                     hide_index=True, width="stretch")  # fmt: skip
+    c4.download_button(
+        t("ly_dl_tif", lang), lambda: _tif(ev, key),
+        file_name="tax_per_mu_250m_EPSG4549.tif", mime="image/tiff", key="ly_dl_tif",
+    on_click="ignore")  # fmt: skip
 
 
 def _tif(ev: Evaluation, key: tuple) -> bytes:
@@ -379,13 +384,13 @@ def _geojson(gdf) -> bytes:
 
 
 st.title(t("ly_title", lang))
-# Laid out map first (issue 12): the controls row and the map come first on the page, the notices,
-# figures, parameters and tables below; they are filled in the order the work needs.
-controls, map_box, notices, details = st.container(), st.container(), st.container(), st.container()
+# Laid out map first (issue 12): the controls row and the map come first on the page, the notices and
+# figures below, and the tables, charts, parameters and downloads in tabs under them. Only the open
+# tab is built and sent (on_change="rerun"): the browser renders the map without first laying out a
+# 1,000-row table, two charts and a parameter form (benchmarks/land_yield.py measures the page).
+controls, map_box, notices = st.container(), st.container(), st.container()
 data, filename = _input()
-with details:
-    st.caption(t("ly_intro", lang))
-    config_toml = _parameters()
+config_toml = _config_toml()
 coords = st.session_state.get("ly_coords", "auto")
 key = (data, filename, config_toml, coords)
 try:
@@ -393,6 +398,8 @@ try:
         evaluation = _evaluate(*key)
 except (InputError, ConfigError) as exc:
     notices.error(f"{t('ly_input_error', lang)}：{md(exc)}", icon=":material/error:")
+    if ANALYST:  # parameters that cannot be used must stay editable
+        _parameter_editor()
     st.stop()
 st.session_state["ly_key"] = key  # the site-selection page overlays this evaluation
 with notices:
@@ -417,9 +424,30 @@ with map_box:
         _firm_panel(firm)
 chosen_level = view[1]
 chosen_areas = _areas(*key, chosen_level) if chosen_level != "none" else None
-with details:
-    _results(evaluation, firm_filter)
-    _charts(evaluation, _areas(*key, "clusters"))
-    _downloads(evaluation, key, chosen_areas, chosen_level)
-    if ANALYST:
-        save_evaluation_panel(evaluation, key)
+st.caption(t("ly_intro", lang))
+names = ["results", "charts", "downloads"] + (["validation", "params", "save"] if ANALYST else [])
+labels = [t(f"ly_tab_{n}", lang) for n in names]
+if st.session_state.get("ly_tab") not in labels:  # back from another page, or the language changed
+    kept_tab = st.session_state.get("_ly_tab_name", "results")
+    st.session_state["ly_tab"] = labels[names.index(kept_tab)] if kept_tab in names else labels[0]
+tabs = dict(zip(names, st.tabs(labels, key="ly_tab", on_change="rerun"), strict=True))
+st.session_state["_ly_tab_name"] = names[labels.index(st.session_state["ly_tab"])]
+with tabs["results"]:
+    if tabs["results"].open:
+        _results(evaluation, firm_filter)
+with tabs["charts"]:
+    if tabs["charts"].open:
+        _charts(evaluation, _areas(*key, "clusters"))
+with tabs["downloads"]:
+    if tabs["downloads"].open:
+        _downloads(evaluation, key, chosen_areas, chosen_level)
+if ANALYST:
+    with tabs["validation"]:
+        if tabs["validation"].open:
+            _validation_messages(evaluation)
+    with tabs["params"]:
+        if tabs["params"].open:
+            _parameter_editor()
+    with tabs["save"]:
+        if tabs["save"].open:
+            save_evaluation_panel(evaluation, key)

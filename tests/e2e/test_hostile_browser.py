@@ -64,6 +64,8 @@ def test_hostile_names_show_as_text_and_bad_files_as_messages(app_url, offline_p
     page.goto(f"{app_url}/land_yield", wait_until="domcontentloaded")
     page.wait_for_selector("text=合成样例数据", timeout=60_000)
     page.locator("input[type=file]").first.set_input_files(str(BAD / "firms_bad_numbers.csv"))
+    page.get_by_text("行有错误未参与评价").wait_for(timeout=60_000)
+    page.get_by_role("tab", name="数据校验").click()  # the row-level messages have their own tab
     page.get_by_text("第 6 行：税收(万元) 数值不合理").wait_for(state="attached", timeout=60_000)  # a canvas grid cell
     exceptions = page.locator("[data-testid='stException']")
     assert exceptions.count() == 0, exceptions.first.inner_text()

@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
+from tests.views.tabs import open_tab
 
 
 @pytest.fixture
@@ -90,9 +91,10 @@ def test_land_yield_page_with_the_sample_is_labelled_and_evaluates():
 def test_land_yield_weights_editor_changes_the_result():
     at = _land_yield_page()
     before = _class_counts(at)
+    open_tab(at, "评价参数")
     at.number_input(key="ly_s_A").set_value(10.0)
     at.number_input(key="ly_s_B").set_value(50.0)
-    at.button[0].click()  # the form's submit button
+    _apply_button(at).click()
     at.run()
     assert not at.exception and not at.error
     after = _class_counts(at)
@@ -100,10 +102,15 @@ def test_land_yield_weights_editor_changes_the_result():
     assert "A = 0.1" in at.session_state["ly_config"]
 
 
+def _apply_button(at: AppTest):
+    return next(b for b in at.button if b.label == "应用参数并重新评价")
+
+
 def test_land_yield_invalid_shares_show_an_error_not_a_crash():
     at = _land_yield_page()
+    open_tab(at, "评价参数")
     at.number_input(key="ly_s_A").set_value(50.0)
-    at.button[0].click()
+    _apply_button(at).click()
     at.run()
     assert not at.exception
     errors = [e.value for e in at.error]
@@ -155,7 +162,7 @@ def _cluster_chart(at: AppTest) -> tuple[dict, int] | None:
 
 def test_the_cluster_ranking_is_sorted_by_value_with_a_row_per_cluster():
     """Issue 12 (5): bars were sorted by name and half the labels were dropped."""
-    at = _land_yield_page()
+    at = open_tab(_land_yield_page(), "图表")
     assert not at.exception
     found = _cluster_chart(at)
     assert found is not None
@@ -171,7 +178,7 @@ def test_a_small_table_says_there_is_nothing_to_rank_instead_of_an_empty_chart(t
     small = tmp_path / "small.csv"
     small.write_text("\n".join(lines[:8]) + "\n", encoding="utf-8")  # title, header and 6 firms: no cluster has 3
     monkeypatch.setenv("QDP_ENTERPRISES", str(small))
-    at = _land_yield_page()
+    at = open_tab(_land_yield_page(), "图表")
     assert not at.exception
     assert _cluster_chart(at) is None
     assert any("不作排名" in i.value for i in at.info)
@@ -237,3 +244,22 @@ def test_a_firm_is_found_by_its_credit_code_with_a_panel_and_the_map_opens_on_it
     assert abs(shown[0] - lat) < 1e-5 and abs(shown[1] - lon) < 1e-5
     at.text_input(key="ly_search").set_value("没有这家企业").run()
     assert any("未找到" in c.value for c in at.caption)
+
+
+def test_the_land_yield_page_builds_only_the_open_tab():
+    """Issue 12 (speed): the table, charts, parameter form and downloads were all built before the map painted."""
+    at = _land_yield_page()
+    assert [t.label for t in at.tabs] == ["评价结果", "图表", "下载", "数据校验", "评价参数", "保存到工作空间"]
+    assert len(at.dataframe) == 1  # the results table only
+    assert _cluster_chart(at) is None and not at.number_input and not at.get("download_button")
+    open_tab(at, "图表")
+    assert _cluster_chart(at) is not None and not at.dataframe
+
+
+def test_the_open_tab_survives_a_language_switch_and_a_page_change():
+    at = open_tab(_land_yield_page(), "评价参数")
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert at.session_state["ly_tab"] == "Parameters" and at.number_input(key="ly_s_A")
+    at.switch_page("views/map_page.py").run()
+    at.switch_page("views/land_yield_page.py").run()
+    assert not at.exception and at.number_input(key="ly_s_A").value == 20.0

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from store import open_workspace
 from store.users import add_user
 from tests.conftest import ROOT
+from tests.views.tabs import every_tab, open_tab
 
 PAGES = ("views/map_page.py", "views/land_yield_page.py", "views/siting_page.py", "views/kpi_page.py",
          "views/data_page.py", "views/workspace_page.py", "views/admin_page.py")  # fmt: skip
@@ -67,13 +68,16 @@ def test_a_viewer_never_receives_firm_level_data(app):
                 at.switch_page(page)  # not offered to a viewer at all
             continue
         at.switch_page(page).run()
-        assert not at.exception, page
-        sent = _everything_sent(at)
-        assert not any(marker in sent for marker in FIRM_MARKERS), page
-        assert not at.get("file_uploader"), page  # no upload anywhere: a viewer cannot make the server read a file
-        assert "$argon2" not in sent, page
+        for tab in [None, *every_tab(at)]:  # the page as opened, then each tab it builds only when opened
+            assert not at.exception, (page, tab)
+            sent = _everything_sent(at)
+            assert not any(marker in sent for marker in FIRM_MARKERS), (page, tab)
+            assert not at.get("file_uploader"), page  # no upload anywhere: a viewer cannot make the server read a file
+            assert "$argon2" not in sent, page
     at.switch_page("views/land_yield_page.py").run()
-    assert any("仅分析员" in i.value for i in at.info)
+    assert [t.label for t in at.tabs] == ["评价结果", "图表", "下载"]  # no validation rows, parameters or saving
+    assert any("仅分析员" in i.value for i in open_tab(at, "评价结果").info)
+    open_tab(at, "下载")
     assert [b.proto.label for b in at.get("download_button")] == ["分区统计（GeoJSON）", "栅格面（GeoTIFF，EPSG:4549）"]
     at.switch_page("views/siting_page.py").run()
     assert any("需要“分析员”角色" in c.value for c in at.caption)
@@ -92,6 +96,7 @@ def test_an_analyst_sees_firms_and_saves_an_evaluation(app):
     at.switch_page("views/land_yield_page.py").run()
     assert not at.exception
     assert any(m in _everything_sent(at) for m in FIRM_MARKERS)
+    open_tab(at, "保存到工作空间")
     form_button = next(b for b in at.button if b.label == "保存")
     form_button.click().run()
     assert any("已保存为评价记录" in s.value for s in at.success)
@@ -212,6 +217,7 @@ def test_a_saved_evaluation_reopens_in_its_page_as_saved(app):
     at.switch_page("views/land_yield_page.py").run()
     at.selectbox(key="ly_coords").set_value("gcj02").run()  # a choice the run must keep
     counts = [m.value for m in at.metric]
+    open_tab(at, "保存到工作空间")
     _submit(at, "保存")
     assert len(ws.evaluations()) == 1
     at.selectbox(key="ly_coords").set_value("auto").run()
