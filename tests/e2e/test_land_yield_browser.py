@@ -88,3 +88,47 @@ def test_land_yield_page_draws_enterprises_and_choropleth_offline(app_url, offli
     assert not errors, errors
     outside = [u for u in requests if not _is_local(u)]
     assert not outside, outside
+
+
+# A firm drawn over a cluster polygon, with no other firm within 10 px (so the pixel is its own).
+FIRM_ON_POLYGON_JS = """() => {
+  const layer = window.qdPointLayers[0], map = layer._map, size = map.getSize();
+  const box = map.getContainer().getBoundingClientRect();
+  const polygons = Object.values(map._layers).filter(l => l.feature && l._path &&
+    l._path.classList.contains("leaflet-interactive"));
+  for (const polygon of polygons) {
+    map.fitBounds(polygon.getBounds(), {animate: false});
+    const pts = Array.from({length: layer.n}, (_, i) => map.latLngToContainerPoint([layer._lat[i], layer._lon[i]]));
+    for (let i = 0; i < layer.n; i++) {
+      const p = pts[i];
+      if (p.x < 60 || p.y < 60 || p.x > size.x - 320 || p.y > size.y - 60) continue;
+      if (document.elementFromPoint(box.left + p.x, box.top + p.y) !== polygon._path) continue;
+      if (pts.every((q, j) => j === i || (q.x - p.x) ** 2 + (q.y - p.y) ** 2 > 100))
+        return {x: Math.round(p.x), y: Math.round(p.y), colour: layer._colours[layer._cat[i]]};
+    }
+  }
+  return null;
+}"""
+
+
+def test_firms_are_drawn_above_the_area_polygons(app_url, offline_page):
+    """Leaflet puts a pane's canvas (z-index 100) under its SVG (200): the cluster fill hid the firms."""
+    import io
+
+    from PIL import Image
+
+    page, _, errors = offline_page
+    page.goto(f"{app_url}/land_yield", wait_until="domcontentloaded")
+    frame_el = page.wait_for_selector(MAP_FRAME, timeout=60_000)
+    frame = frame_el.content_frame()
+    frame.wait_for_function("document.querySelector('canvas.qd-points').dataset.drawn > 0", timeout=60_000)
+    frame_el.scroll_into_view_if_needed()
+    firm = frame.evaluate(FIRM_ON_POLYGON_JS)
+    assert firm is not None
+    frame.wait_for_function("document.querySelector('canvas.qd-points').dataset.drawn > 0", timeout=30_000)
+    page.wait_for_timeout(300)
+    shot = Image.open(io.BytesIO(frame_el.screenshot())).convert("RGB")
+    seen = shot.getpixel((firm["x"], firm["y"]))
+    want = tuple(int(firm["colour"][k : k + 2], 16) for k in (1, 3, 5))
+    assert max(abs(a - b) for a, b in zip(seen, want, strict=True)) <= 6, (seen, want)
+    assert not errors, errors

@@ -14,10 +14,12 @@ from webmap.points import CanvasPoints, encode_points
 
 
 def _options(layer: CanvasPoints) -> dict:
+    """The layer's options with the popup texts inflated, as the browser reads them."""
     outer = json.loads(layer.options_json.replace("<\\/", "</"))
-    if "packed" not in outer:
-        return outer
-    return json.loads(zlib.decompress(base64.b64decode(outer["packed"])).decode("utf-8"))
+    info = outer.pop("info")
+    if "packed" in info:
+        info = json.loads(zlib.decompress(base64.b64decode(info["packed"])).decode("utf-8"))
+    return {**outer, **info}
 
 
 def _decode_points(b64: str) -> np.ndarray:
@@ -40,7 +42,7 @@ def test_packed_options_decode_to_the_columns_and_are_smaller():
         "区市": pd.Series(np.resize(["城阳区", "即墨区"], n)),
         "人数": pd.Series(np.arange(n), dtype="Int64"),
     }
-    args = (np.full(n, 120.3), np.full(n, 36.3), np.zeros(n, dtype=int), ["#000"])
+    args = (np.full(n, 120.3), np.full(n, 36.3), np.zeros(n, dtype=int), ["#000000"])
     packed = CanvasPoints(*args, name="企业", labels=names, columns=columns)
     plain = CanvasPoints(*args, name="企业", labels=names, columns=columns, compress=False)
     opts = _options(packed)
@@ -54,14 +56,19 @@ def test_packed_options_decode_to_the_columns_and_are_smaller():
 
 
 def test_no_value_can_close_the_script_element():
-    layer = CanvasPoints([120.0], [36.0], [0], ["#000"], name="x", labels=["</script><b>x"], compress=False)
+    layer = CanvasPoints([120.0], [36.0], [0], ["#000000"], name="x", labels=["</script><b>x"], compress=False)
     assert "</script>" not in layer.options_json
     assert _options(layer)["labels"] == ["</script><b>x"]
 
 
 def test_categories_must_index_colours():
     with pytest.raises(ValueError, match="index into colours"):
-        CanvasPoints([120.0], [36.0], [2], ["#000", "#fff"], name="x")
+        CanvasPoints([120.0], [36.0], [2], ["#000000", "#ffffff"], name="x")
+
+
+def test_colours_must_be_six_digit_hex():
+    with pytest.raises(ValueError, match="#rrggbb, not 'red'"):
+        CanvasPoints([120.0], [36.0], [0], ["red"], name="x")
 
 
 def test_a_choropleth_with_every_area_suppressed_still_builds():
