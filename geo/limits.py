@@ -35,7 +35,8 @@ class Limits:
         Largest compression ratio of a zip member over 1 MB (zip bombs reach thousands).
     max_rows : int
         Data rows of a table (five times the firms Qingdao evaluates; Suzhou's platform, the
-        largest known, holds 120,000).
+        largest known, holds 120,000). A deployment holding more sets ``QDP_MAX_ROWS`` (with
+        ``QDP_MAX_CELLS`` and ``QDP_READ_MEMORY_MB``).
     max_columns : int
         Columns of a table.
     max_cells : int
@@ -48,11 +49,11 @@ class Limits:
     max_vertices : int
         Vertices of a whole layer.
     seconds : float
-        Wall time of one parse, checks and repairs included (s).
+        Wall time of one parse, checks and repairs included (s); ``QDP_READ_SECONDS``.
     memory_bytes : int
         Growth of the resident memory of the worker that parses one file (bytes), above what it
         shares with the forkserver; with the interpreter, its libraries and the forkserver
-        (≈ 200 MB), a parse stays under 500 MB.
+        (≈ 200 MB), a parse stays under 500 MB; ``QDP_READ_MEMORY_MB``.
     repair_area_tolerance : float
         Largest relative change of a feature's area that a geometry repair may make.
     max_repair_crossings : int
@@ -63,9 +64,9 @@ class Limits:
     max_bytes: int = 50 * 1024 * 1024
     max_unpacked_bytes: int = 300 * 1024 * 1024
     max_ratio: float = 200.0
-    max_rows: int = 100_000
+    max_rows: int = int(os.environ.get("QDP_MAX_ROWS", "100000"))
     max_columns: int = 200
-    max_cells: int = 2_000_000
+    max_cells: int = int(os.environ.get("QDP_MAX_CELLS", "2000000"))
     max_features: int = 200_000
     max_vertices_per_geometry: int = 20_000
     max_vertices: int = 5_000_000

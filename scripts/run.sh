@@ -7,4 +7,4 @@ while IFS='=' read -r name value; do
   case "$name" in ''|\#*) continue ;; esac
   if [ -z "${!name:-}" ]; then export "$name=$value"; fi
 done < scripts/server.env
-exec .venv/bin/python -m streamlit run app.py "$@"
+exec .venv/bin/python -m views.serve "$@"  # warms up (views/warmup.py), then streamlit run app.py

@@ -1,4 +1,6 @@
-"""Start and stop the real app server (``streamlit run app.py``) for tests and benchmarks.
+"""Start and stop the real app server as ``scripts/run.sh`` does, for tests and benchmarks.
+
+``python -m views.serve`` warms up (:mod:`views.warmup`), then runs ``streamlit run app.py``.
 
 The server runs in its own process group with the project's ``.streamlit/config.toml``;
 :func:`start` returns once ``/_stcore/health`` answers, :func:`stop` kills the whole group (the
@@ -50,7 +52,7 @@ def start(port: int, log_path: Path, *, args: Sequence[str] = (), wrap: Sequence
     RuntimeError
         The server stopped, or did not answer within ``timeout`` seconds (the log's tail is in the message).
     """
-    command = [*wrap, sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), *args]
+    command = [*wrap, sys.executable, "-m", "views.serve", "--server.port", str(port), *args]
     environment = {**server_env(), **os.environ, "TIANDITU_KEY": "", **(env or {})}
     with log_path.open("w") as log:
         proc = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,

@@ -6,14 +6,15 @@ this module only gathers inputs, caches results and lays out widgets.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from analysis.land_yield.aggregate import MIN_FIRMS, aggregate_grid, aggregate_zones
+from analysis.land_yield.aggregate import MIN_FIRMS
 from analysis.land_yield.config import CLASS_INFO, INDICATORS, ConfigError, load_config
 from analysis.land_yield.enterprises import COORD_SYSTEMS
-from analysis.land_yield.hotspots import hot_spots
 from analysis.land_yield.pipeline import Evaluation, InputError, result_sheets
 from analysis.land_yield.report import (
     FirmFilter,
@@ -24,23 +25,21 @@ from analysis.land_yield.report import (
     result_header,
     results_table,
 )
-from analysis.land_yield.schema import SAMPLE_LABEL, SAMPLE_LABEL_EN
-from analysis.surface import intensity_surface
+from analysis.land_yield.schema import SAMPLE_LABEL_EN
 from files.xlsx import xlsx_bytes
 from geo.raster import geotiff_bytes
 from geo.write import geojson_bytes
 from i18n import t
 from views import state
+from views.land_yield_cache import LEVELS, MapView, areas, default_view, hot_spots_of, map_html
+from views.land_yield_cache import surface as surface_of
 from views.reopen import check_run
 from views.text import md
 from views.workspace_panels import save_evaluation_panel
-from webmap.assets import streamlit_urls
-from webmap.land_yield_map import SCHEMES, AreaOverlay, LandYieldOverlays, build_land_yield_map
+from webmap.land_yield_map import SCHEMES
 from webmap.plan_map import MapOptions
 
 MAX_ROWS_SHOWN = 1000  # the full table is in the XLSX download
-LEVELS = ("none", "clusters", "districts", "axis_corridors", "bay_areas", "grid")
-ZONE_IDS = {"clusters": "id", "districts": "adcode", "axis_corridors": "id", "bay_areas": "id"}
 lang = state.lang()
 # Enterprise-level data (firm rows, points, row-level messages, firm downloads) is for analysts and
 # admins only; a viewer gets aggregates of areas with ≥ 3 firms (analysis.land_yield.aggregate.MIN_FIRMS).
@@ -48,26 +47,6 @@ ANALYST = st.session_state["auth_user"].has("analyst") if "auth_user" in st.sess
 
 
 _evaluate = state.evaluation
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _areas(data: bytes, filename: str, config_toml: str, coords: str, level: str):
-    ev = _evaluate(data, filename, config_toml, coords)
-    if level == "grid":
-        return aggregate_grid(ev.result, cell_m=1000)
-    return aggregate_zones(ev.result, state.plan_layers()[level], ZONE_IDS[level])
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _surface(data: bytes, filename: str, config_toml: str, coords: str):
-    ev = _evaluate(data, filename, config_toml, coords)
-    land, _ = state.base_geography()
-    return intensity_surface(ev.result, land, "tax_per_mu", cell_m=250, radius_m=3000)
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _hot_spots(data: bytes, filename: str, config_toml: str, coords: str):
-    return hot_spots(_evaluate(data, filename, config_toml, coords).result)
 
 
 def _input() -> tuple[bytes, str]:
@@ -302,53 +281,30 @@ def _ranking_chart(ranked: pd.DataFrame, lang: str) -> alt.Chart:
     )  # fmt: skip
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _map_html(data: bytes, filename: str, config_toml: str, coords: str, view: tuple, lang: str) -> str:
-    """The whole map page as HTML, built once per data set, parameters and view.
-
-    A warm rerun (any widget elsewhere on the page) then costs no map building at all, and the
-    browser keeps the iframe because its content did not change.
-    """
-    key = (data, filename, config_toml, coords)
-    show_firms, level, value, scheme, show_surface, show_hot, chosen, focus = view
-    ev = _evaluate(*key)
-    note = (SAMPLE_LABEL if lang == "zh" else SAMPLE_LABEL_EN) if ev.synthetic else ""
-    firms = ev.result[chosen.mask(ev.result)] if show_firms else None
-    overlays = LandYieldOverlays(firms=firms, note=note, filtered=chosen.active, focus=focus)
-    if level != "none":
-        overlays.areas.append(AreaOverlay(_areas(*key, level), t(f"ly_level_{level}", lang), value, scheme))
-    if show_surface:
-        overlays.surface = _surface(*key)
-    if show_hot:
-        overlays.hotspots = _hot_spots(*key)
-    land, context = state.base_geography()
-    opts = MapOptions(assets=streamlit_urls(st.get_option("server.baseUrlPath") or ""), lang=lang)
-    fmap = build_land_yield_map(overlays, opts, land=land, context=context, districts=state.plan_layers()["districts"])
-    return fmap.get_root().render()
-
-
-def _map_settings(key: tuple) -> tuple:
-    """The map's settings (in a popover above the map); returns the view for :func:`_map_html`."""
+def _map_settings(key: tuple) -> MapView:
+    """The map's settings (in a popover above the map)."""
+    default = default_view(ANALYST)
     show_firms = st.toggle(t("ly_show_firms", lang), value=True, key="ly_firms") if ANALYST else False
-    level = st.selectbox(t("ly_area_level", lang), LEVELS, index=1, key="ly_level",
+    level = st.selectbox(t("ly_area_level", lang), LEVELS, index=LEVELS.index(default.level), key="ly_level",
                          format_func=lambda v: t("ly_area_none" if v == "none" else f"ly_level_{v}", lang))  # fmt: skip
-    value = st.selectbox(t("ly_area_value", lang), [*INDICATORS, "score_mean"], key="ly_value",
+    values = [*INDICATORS, "score_mean"]
+    value = st.selectbox(t("ly_area_value", lang), values, index=values.index(default.value), key="ly_value",
                          format_func=lambda v: INDICATORS[v].zh if v in INDICATORS and lang == "zh"
                          else (INDICATORS[v].en if v in INDICATORS else t("ly_score", lang)))  # fmt: skip
-    scheme = st.selectbox(t("ly_scheme", lang), list(SCHEMES), key="ly_scheme",
+    scheme = st.selectbox(t("ly_scheme", lang), list(SCHEMES), index=SCHEMES.index(default.scheme), key="ly_scheme",
                           format_func=lambda s: t(f"ly_scheme_{s}", lang))  # fmt: skip
-    show_surface = st.toggle(t("ly_show_surface", lang), value=False, key="ly_surface")
-    show_hot = st.toggle(t("ly_show_hotspots", lang), value=False, key="ly_hot")
+    show_surface = st.toggle(t("ly_show_surface", lang), value=default.show_surface, key="ly_surface")
+    show_hot = st.toggle(t("ly_show_hotspots", lang), value=default.show_hot, key="ly_hot")
     if show_hot:
         try:
-            _hot_spots(*key)
+            hot_spots_of(*key)
         except ValueError as exc:
             st.warning(f"{t('ly_hotspot_error', lang)}：{md(exc)}")
             show_hot = False
-    return show_firms, level, value, scheme, show_surface, show_hot
+    return MapView(show_firms, level, value, scheme, show_surface, show_hot)
 
 
-def _downloads(ev: Evaluation, key: tuple, areas: pd.DataFrame | None, level: str) -> None:
+def _downloads(ev: Evaluation, key: tuple, shown: pd.DataFrame | None, level: str) -> None:
     c1, c2, c3, c4 = st.columns(4)
     layers = state.plan_layers()
     if ANALYST:
@@ -360,10 +316,10 @@ def _downloads(ev: Evaluation, key: tuple, areas: pd.DataFrame | None, level: st
         located = ev.result[~ev.result.geometry.is_empty & ev.result.geometry.notna()]
         c2.download_button(t("ly_dl_points", lang), lambda: _geojson(located), file_name="enterprises.geojson",
                            mime="application/geo+json", key="ly_dl_points", on_click="ignore")  # fmt: skip
-    if areas is not None:
-        c3.download_button(t("ly_dl_areas", lang), lambda: _geojson(areas), file_name=f"areas_{level}.geojson",
+    if shown is not None:
+        c3.download_button(t("ly_dl_areas", lang), lambda: _geojson(shown), file_name=f"areas_{level}.geojson",
                            mime="application/geo+json", key="ly_dl_areas", on_click="ignore")  # fmt: skip
-        st.dataframe(area_table(areas, lang=lang) if "name" in areas else areas.drop(columns="geometry"),
+        st.dataframe(area_table(shown, lang=lang) if "name" in shown else shown.drop(columns="geometry"),
                      hide_index=True, width="stretch")  # fmt: skip
     c4.download_button(
         t("ly_dl_tif", lang), lambda: _tif(ev, key),
@@ -372,7 +328,7 @@ def _downloads(ev: Evaluation, key: tuple, areas: pd.DataFrame | None, level: st
 
 
 def _tif(ev: Evaluation, key: tuple) -> bytes:
-    surface = _surface(*key)
+    surface = surface_of(*key)
     tags = {"value": "亩均税收 tax per mu", "unit": surface.unit, "radius_m": str(surface.radius_m)}
     if ev.synthetic:
         tags["data"] = SAMPLE_LABEL_EN
@@ -419,11 +375,13 @@ with controls:
 located = firm is not None and not pd.isna(firm["lon"]) and firm.geometry is not None and not firm.geometry.is_empty
 focus = (float(firm.geometry.x), float(firm.geometry.y), str(firm["name"])) if located else None
 with map_box:
-    st.iframe(_map_html(*key, (*view, firm_filter, focus), lang), height=MapOptions.height + 10)
+    view = replace(view, chosen=firm_filter, focus=focus)
+    base_url_path = st.get_option("server.baseUrlPath") or ""
+    st.iframe(map_html(*key, view, lang, base_url_path), height=MapOptions.height + 10)
     if firm is not None:
         _firm_panel(firm)
-chosen_level = view[1]
-chosen_areas = _areas(*key, chosen_level) if chosen_level != "none" else None
+chosen_level = view.level
+chosen_areas = areas(*key, chosen_level) if chosen_level != "none" else None
 st.caption(t("ly_intro", lang))
 names = ["results", "charts", "downloads"] + (["validation", "params", "save"] if ANALYST else [])
 labels = [t(f"ly_tab_{n}", lang) for n in names]
@@ -437,7 +395,7 @@ with tabs["results"]:
         _results(evaluation, firm_filter)
 with tabs["charts"]:
     if tabs["charts"].open:
-        _charts(evaluation, _areas(*key, "clusters"))
+        _charts(evaluation, areas(*key, "clusters"))
 with tabs["downloads"]:
     if tabs["downloads"].open:
         _downloads(evaluation, key, chosen_areas, chosen_level)

@@ -1,0 +1,102 @@
+"""The 亩产效益 page's cached results: area figures, surface, hot spots and the map page.
+
+Each is computed once per input (``key`` = file content, file name, parameters as TOML, coordinate
+system) and shared by reruns, pages and sessions. They live in a module rather than in the page
+script so that :mod:`views.warmup` can compute the default ones before the server takes requests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from analysis.land_yield.aggregate import aggregate_grid, aggregate_zones
+from analysis.land_yield.config import INDICATORS
+from analysis.land_yield.hotspots import hot_spots
+from analysis.land_yield.report import FirmFilter
+from analysis.land_yield.schema import SAMPLE_LABEL, SAMPLE_LABEL_EN
+from analysis.surface import intensity_surface
+from i18n import t
+from views import state
+from webmap.assets import streamlit_urls
+from webmap.land_yield_map import SCHEMES, AreaOverlay, LandYieldOverlays, build_land_yield_map
+from webmap.plan_map import MapOptions
+
+__all__ = ["LEVELS", "MapView", "areas", "default_view", "hot_spots_of", "map_html", "surface"]
+
+LEVELS = ("none", "clusters", "districts", "axis_corridors", "bay_areas", "grid")
+ZONE_IDS = {"clusters": "id", "districts": "adcode", "axis_corridors": "id", "bay_areas": "id"}
+
+Key = tuple[bytes, str, str, str]
+
+
+@dataclass(frozen=True)
+class MapView:
+    """What the 亩产效益 map shows (the map settings, the firm filter and the firm searched for)."""
+
+    show_firms: bool
+    level: str = "clusters"
+    value: str = next(iter(INDICATORS))
+    scheme: str = SCHEMES[0]
+    show_surface: bool = False
+    show_hot: bool = False
+    chosen: FirmFilter = field(default_factory=FirmFilter)
+    focus: tuple[float, float, str] | None = None
+
+
+def default_view(analyst: bool) -> MapView:
+    """The map as the page first opens it: firms by class for analysts, cluster figures for everyone."""
+    return MapView(show_firms=analyst)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def areas(data: bytes, filename: str, config_toml: str, coords: str, level: str):
+    """Figures per area of ``level`` (a plan layer, or a 1 km grid)."""
+    ev = state.evaluation(data, filename, config_toml, coords)
+    if level == "grid":
+        return aggregate_grid(ev.result, cell_m=1000)
+    return aggregate_zones(ev.result, state.plan_layers()[level], ZONE_IDS[level])
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def surface(data: bytes, filename: str, config_toml: str, coords: str):
+    """亩均税收 as a 250 m surface (3 km kernel) over Qingdao's land."""
+    ev = state.evaluation(data, filename, config_toml, coords)
+    land, _ = state.base_geography()
+    return intensity_surface(ev.result, land, "tax_per_mu", cell_m=250, radius_m=3000)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def hot_spots_of(data: bytes, filename: str, config_toml: str, coords: str):
+    """Hot and cold spots of the score (Gi*); raises ValueError when there are too few firms."""
+    return hot_spots(state.evaluation(data, filename, config_toml, coords).result)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def map_html(data: bytes, filename: str, config_toml: str, coords: str, view: MapView, lang: str,
+             base_url_path: str) -> str:  # fmt: skip
+    """The whole map page as HTML, built once per data set, parameters, view, language and URL path.
+
+    ``base_url_path`` is the server's ``server.baseUrlPath`` (where Leaflet is served from). Every
+    argument is passed, none left to a default: Streamlit keys a cache by the arguments as given.
+
+    A warm rerun (any widget elsewhere on the page) then costs no map building at all, and the
+    browser keeps the iframe because its content did not change.
+    """
+    key: Key = (data, filename, config_toml, coords)
+    ev = state.evaluation(*key)
+    note = (SAMPLE_LABEL if lang == "zh" else SAMPLE_LABEL_EN) if ev.synthetic else ""
+    firms = ev.result[view.chosen.mask(ev.result)] if view.show_firms else None
+    overlays = LandYieldOverlays(firms=firms, note=note, filtered=view.chosen.active, focus=view.focus)
+    if view.level != "none":
+        shown = areas(*key, view.level)
+        overlays.areas.append(AreaOverlay(shown, t(f"ly_level_{view.level}", lang), view.value, view.scheme))
+    if view.show_surface:
+        overlays.surface = surface(*key)
+    if view.show_hot:
+        overlays.hotspots = hot_spots_of(*key)
+    land, context = state.base_geography()
+    opts = MapOptions(assets=streamlit_urls(base_url_path), lang=lang)
+    fmap = build_land_yield_map(overlays, opts, land=land, context=context, districts=state.plan_layers()["districts"])
+    return fmap.get_root().render()
