@@ -20,10 +20,18 @@ from analysis.surface import intensity_surface
 from i18n import t
 from views import state
 from webmap.assets import streamlit_urls
-from webmap.land_yield_map import SCHEMES, AreaOverlay, LandYieldOverlays, build_land_yield_map
+from webmap.land_yield_map import (
+    SCHEMES,
+    AreaOverlay,
+    LandYieldOverlays,
+    build_land_yield_map,
+    land_yield_print_layers,
+)
 from webmap.plan_map import MapOptions
+from webmap.print_layout import PrintLayer
 
-__all__ = ["LEVELS", "MapView", "areas", "default_view", "hot_spots_of", "map_html", "surface"]
+__all__ = ["LEVELS", "MapView", "areas", "default_view", "hot_spots_of", "map_html", "overlays_of", "print_layers",
+           "surface"]  # fmt: skip
 
 LEVELS = ("none", "clusters", "districts", "axis_corridors", "bay_areas", "grid")
 ZONE_IDS = {"clusters": "id", "districts": "adcode", "axis_corridors": "id", "bay_areas": "id"}
@@ -73,6 +81,27 @@ def hot_spots_of(data: bytes, filename: str, config_toml: str, coords: str):
     return hot_spots(state.evaluation(data, filename, config_toml, coords).result)
 
 
+def overlays_of(key: Key, view: MapView, lang: str) -> LandYieldOverlays:
+    """What the map of ``view`` shows: firms (for analysts, filtered), area figures, surface, hot spots."""
+    ev = state.evaluation(*key)
+    note = (SAMPLE_LABEL if lang == "zh" else SAMPLE_LABEL_EN) if ev.synthetic else ""
+    firms = ev.result[view.chosen.mask(ev.result)] if view.show_firms else None
+    overlays = LandYieldOverlays(firms=firms, note=note, filtered=view.chosen.active, focus=view.focus)
+    if view.level != "none":
+        shown = areas(*key, view.level)
+        overlays.areas.append(AreaOverlay(shown, t(f"ly_level_{view.level}", lang), view.value, view.scheme))
+    if view.show_surface:
+        overlays.surface = surface(*key)
+    if view.show_hot:
+        overlays.hotspots = hot_spots_of(*key)
+    return overlays
+
+
+def print_layers(key: Key, view: MapView, lang: str) -> list[PrintLayer]:
+    """The map of ``view`` as layers of a printed sheet (firms only in an analyst's view, as on screen)."""
+    return land_yield_print_layers(overlays_of(key, view, lang), lang, state.plan_layers()["districts"])
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def map_html(data: bytes, filename: str, config_toml: str, coords: str, view: MapView, lang: str,
              base_url_path: str) -> str:  # fmt: skip
@@ -85,17 +114,7 @@ def map_html(data: bytes, filename: str, config_toml: str, coords: str, view: Ma
     browser keeps the iframe because its content did not change.
     """
     key: Key = (data, filename, config_toml, coords)
-    ev = state.evaluation(*key)
-    note = (SAMPLE_LABEL if lang == "zh" else SAMPLE_LABEL_EN) if ev.synthetic else ""
-    firms = ev.result[view.chosen.mask(ev.result)] if view.show_firms else None
-    overlays = LandYieldOverlays(firms=firms, note=note, filtered=view.chosen.active, focus=view.focus)
-    if view.level != "none":
-        shown = areas(*key, view.level)
-        overlays.areas.append(AreaOverlay(shown, t(f"ly_level_{view.level}", lang), view.value, view.scheme))
-    if view.show_surface:
-        overlays.surface = surface(*key)
-    if view.show_hot:
-        overlays.hotspots = hot_spots_of(*key)
+    overlays = overlays_of(key, view, lang)
     land, context = state.base_geography()
     opts = MapOptions(assets=streamlit_urls(base_url_path), lang=lang)
     fmap = build_land_yield_map(overlays, opts, land=land, context=context, districts=state.plan_layers()["districts"])

@@ -31,8 +31,9 @@ from geo.raster import geotiff_bytes
 from geo.write import geojson_bytes
 from i18n import t
 from views import state
-from views.land_yield_cache import LEVELS, MapView, areas, default_view, hot_spots_of, map_html
+from views.land_yield_cache import LEVELS, MapView, areas, default_view, hot_spots_of, map_html, print_layers
 from views.land_yield_cache import surface as surface_of
+from views.print_panel import print_panel
 from views.reopen import check_run
 from views.text import md
 from views.workspace_panels import save_evaluation_panel
@@ -304,7 +305,7 @@ def _map_settings(key: tuple) -> MapView:
     return MapView(show_firms, level, value, scheme, show_surface, show_hot)
 
 
-def _downloads(ev: Evaluation, key: tuple, shown: pd.DataFrame | None, level: str) -> None:
+def _downloads(ev: Evaluation, key: tuple, shown: pd.DataFrame | None, level: str, view: MapView) -> None:
     c1, c2, c3, c4 = st.columns(4)
     layers = state.plan_layers()
     if ANALYST:
@@ -325,6 +326,9 @@ def _downloads(ev: Evaluation, key: tuple, shown: pd.DataFrame | None, level: st
         t("ly_dl_tif", lang), lambda: _tif(ev, key),
         file_name="tax_per_mu_250m_EPSG4549.tif", mime="image/tiff", key="ly_dl_tif",
     on_click="ignore")  # fmt: skip
+    st.subheader(t("print_section", lang))
+    notes = [t("print_ly_method", lang), t("print_sources", lang)] + ([t("ly_sample_banner", lang)] if ev.synthetic else [])
+    print_panel(lambda: print_layers(key, view, lang), t("print_ly_title", lang), notes, key="ly_print")
 
 
 def _tif(ev: Evaluation, key: tuple) -> bytes:
@@ -398,7 +402,7 @@ with tabs["charts"]:
         _charts(evaluation, areas(*key, "clusters"))
 with tabs["downloads"]:
     if tabs["downloads"].open:
-        _downloads(evaluation, key, chosen_areas, chosen_level)
+        _downloads(evaluation, key, chosen_areas, chosen_level, view)
 if ANALYST:
     with tabs["validation"]:
         if tabs["validation"].open:

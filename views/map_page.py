@@ -12,9 +12,10 @@ from layers import LAYER_IDS, PLAN_LAYER_IDS, spec
 from views import state
 from views.downloads import download_panel
 from views.location_panel import RETURNED, industry_options, location_report
+from views.print_panel import print_panel
 from webmap.assets import streamlit_urls
 from webmap.basemaps import BASEMAPS
-from webmap.plan_map import MapOptions, build_plan_map
+from webmap.plan_map import MapOptions, build_plan_map, plan_print_layers
 
 lang = state.lang()
 st.title(t("app_title", lang))
@@ -58,3 +59,7 @@ location_report(map_state, "plan_map", state.siting_context(corridor_half_width_
 
 with st.expander(t("download", lang), icon=":material/download:"):
     download_panel(shown, corridor_km * 1000, key="map_dl")
+with st.expander(t("print_section", lang), icon=":material/print:"):
+    notes = [t("quality_notice", lang), t("print_sources", lang)]
+    print_panel(lambda: plan_print_layers({i: layers[i] for i in shown}, lang), t("print_default_title", lang),
+                notes, key="map_print")  # fmt: skip

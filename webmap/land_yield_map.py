@@ -31,9 +31,10 @@ from webmap.geojson import geojson_layer, info_table
 from webmap.palette import HOT_SPOT_COLOURS
 from webmap.plan_map import MapOptions, district_labels, finish_map, start_map
 from webmap.points import CanvasPoints
+from webmap.print_layout import PrintLayer
 from webmap.raster_overlay import RAMP, add_raster_overlay, fmt_number
 
-__all__ = ["SCHEMES", "AreaOverlay", "LandYieldOverlays", "build_land_yield_map"]
+__all__ = ["SCHEMES", "AreaOverlay", "LandYieldOverlays", "build_land_yield_map", "land_yield_print_layers"]
 
 SUPPRESSED_STYLE = {"color": "#9aa5b1", "weight": 0.6, "fillColor": "#d9dde3", "fillOpacity": 0.5, "dashArray": "3 3"}
 HOT_COLOURS = HOT_SPOT_COLOURS
@@ -92,18 +93,40 @@ def _ramp(n: int) -> list[str]:
     return [RAMP[i] for i in picks]
 
 
-def _area_layer(ov: AreaOverlay, opts: MapOptions) -> tuple[folium.GeoJson, str]:
-    lang = opts.lang
+@dataclass
+class _AreaClasses:
+    """An area overlay classified: each area's class (−1: suppressed or missing), its style and the legend."""
+
+    frame: gpd.GeoDataFrame
+    colours: list[str]
+    head: str
+    entries: list[LegendEntry]
+
+    def style(self, row: pd.Series) -> dict:
+        if row["_cls"] < 0:
+            return dict(SUPPRESSED_STYLE)
+        return {"color": "#4a5560", "weight": 0.8, "fillColor": self.colours[row["_cls"]], "fillOpacity": 0.75}
+
+
+def _area_classes(ov: AreaOverlay, lang: str) -> _AreaClasses:
+    """The classes, colours and legend of an area overlay: the same on screen and on paper."""
     label, unit = _value_label(ov.value, lang)
     idx, ranges = _classify(ov.areas[ov.value].where(~ov.areas["suppressed"]), ov.scheme, ov.k)
     colours = _ramp(len(ranges))
-    frame = ov.areas.assign(_cls=idx)
-    name_col = "name" if "name" in frame else None
+    head = f"{ov.title}：{label}" + (f"（{unit}）" if unit else "")
+    swatch = {"color": "#4a5560", "fillOpacity": 0.75}
+    entries = [LegendEntry(r, {**swatch, "fillColor": c}) for r, c in zip(ranges, colours, strict=True)]
+    if (idx < 0).any():
+        entries.append(LegendEntry(t("ly_suppressed", lang), SUPPRESSED_STYLE))
+    return _AreaClasses(ov.areas.assign(_cls=idx), colours, head, entries)
 
-    def style(row: pd.Series) -> dict:
-        if row["_cls"] < 0:
-            return dict(SUPPRESSED_STYLE)
-        return {"color": "#4a5560", "weight": 0.8, "fillColor": colours[row["_cls"]], "fillOpacity": 0.75}
+
+def _area_layer(ov: AreaOverlay, opts: MapOptions) -> tuple[folium.GeoJson, str]:
+    lang = opts.lang
+    label, unit = _value_label(ov.value, lang)
+    classes = _area_classes(ov, lang)
+    frame = classes.frame
+    name_col = "name" if "name" in frame else None
 
     def popup(row: pd.Series) -> str:
         title = str(row[name_col]) if name_col else f"{ov.title}"
@@ -122,15 +145,44 @@ def _area_layer(ov: AreaOverlay, opts: MapOptions) -> tuple[folium.GeoJson, str]
         return info_table(f"{name} · {label}", [(label, value)], css_class="qd-tip")
 
     layer = geojson_layer(
-        frame, name=f"{ov.title} · {label}", style=style, tooltip=tooltip, popup=popup,
+        frame, name=f"{ov.title} · {label}", style=classes.style, tooltip=tooltip, popup=popup,
         simplify_m=opts.simplify_m, precision=opts.precision, drawn_in=BASEMAPS[opts.basemap].drawn_in, keep=(),
     )  # fmt: skip
-    head = f"{ov.title}：{label}" + (f"（{unit}）" if unit else "")
-    swatch = {"color": "#4a5560", "fillOpacity": 0.75}
-    entries = [LegendEntry(r, {**swatch, "fillColor": c}) for r, c in zip(ranges, colours, strict=True)]
-    if (idx < 0).any():
-        entries.append(LegendEntry(t("ly_suppressed", lang), SUPPRESSED_STYLE))
-    return layer, legend_html(head, entries)
+    return layer, legend_html(classes.head, classes.entries)
+
+
+def _firm_legend(lang: str) -> list[LegendEntry]:
+    return [
+        LegendEntry(f"{c} {CLASS_INFO[c]['zh' if lang == 'zh' else 'en']}", {"color": CLASS_INFO[c]["colour"],
+                    "fillColor": CLASS_INFO[c]["colour"], "fillOpacity": 0.9})
+        for c in CLASS_ORDER
+    ]  # fmt: skip
+
+
+def land_yield_print_layers(overlays: LandYieldOverlays, lang: str,
+                            districts: gpd.GeoDataFrame | None = None) -> list[PrintLayer]:  # fmt: skip
+    """The 亩产效益 map's area figures, district outlines and firms as layers of a printed sheet.
+
+    The same classes, colours and legend as :func:`build_land_yield_map` (the raster surface and
+    hot spots are not printed).
+    """
+    out = []
+    for ov in overlays.areas:
+        classes = _area_classes(ov, lang)
+        legend = [(classes.head, {"color": "#ffffff", "weight": 0, "fillOpacity": 0})]
+        legend += [(e.label, e.style) for e in classes.entries]
+        out.append(PrintLayer(classes.frame, classes.head, classes.style, legend))
+    if districts is not None:
+        outline = {"color": "#5f6b7a", "weight": 1.2, "fillOpacity": 0.0, "dashArray": "4 3"}
+        out.append(PrintLayer(districts, t("ly_layer_districts", lang), outline))
+    if overlays.firms is not None:
+        firms = overlays.firms[~overlays.firms.geometry.is_empty & overlays.firms.geometry.notna()]
+        firms = firms[firms["class"].isin(CLASS_ORDER)]
+        styles = {c: {**e.style, "radius": 1.5, "weight": 0} for c, e in zip(CLASS_ORDER, _firm_legend(lang),
+                                                                             strict=True)}  # fmt: skip
+        legend = [(e.label, styles[c]) for c, e in zip(CLASS_ORDER, _firm_legend(lang), strict=True)]
+        out.append(PrintLayer(firms[["class", "geometry"]], t("ly_layer_firms", lang), styles, legend, by="class"))
+    return out
 
 
 def _firm_layer(
@@ -158,12 +210,7 @@ def _firm_layer(
         name=name, labels=located["name"].tolist(), columns=columns, note=note,
         drawn_in=BASEMAPS[opts.basemap].drawn_in,
     )  # fmt: skip
-    entries = [
-        LegendEntry(f"{c} {CLASS_INFO[c]['zh' if lang == 'zh' else 'en']}", {"color": CLASS_INFO[c]["colour"],
-                    "fillColor": CLASS_INFO[c]["colour"], "fillOpacity": 0.9})
-        for c in CLASS_ORDER
-    ]  # fmt: skip
-    return layer, entries
+    return layer, _firm_legend(lang)
 
 
 def build_land_yield_map(

@@ -25,6 +25,7 @@ from webmap.assets import AssetUrls
 from webmap.basemaps import BASEMAPS, Basemap, tile_layers
 from webmap.controls import LegendEntry, PlannerControls, legend_html
 from webmap.geojson import circle_marker, geojson_layer, info_table
+from webmap.print_layout import PrintLayer
 
 __all__ = [
     "DRAW_ORDER",
@@ -33,6 +34,7 @@ __all__ = [
     "district_labels",
     "finish_map",
     "label_markers",
+    "plan_print_layers",
     "start_map",
 ]
 
@@ -245,6 +247,22 @@ def finish_map(
     bounds = (land or shapely.box(119.3, 35.6, 121.0, 37.1)).bounds
     m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     return m
+
+
+def plan_print_layers(layers: Mapping[str, gpd.GeoDataFrame], lang: str) -> list[PrintLayer]:
+    """The plan layers as layers of a printed sheet, in draw order, styled and titled as on screen."""
+    specs = layer_specs()
+    out = []
+    for layer_id in DRAW_ORDER:
+        if layer_id not in layers:
+            continue
+        spec, gdf = specs[layer_id], layers[layer_id]
+        title = _layer_title(spec, gdf, lang)
+        legend = [(title, dict(spec.style))]
+        if layer_id == "clusters" and spec.style_inferred and not gdf["plan_named"].all():
+            legend.append((t("legend_inferred", lang), dict(spec.style_inferred)))
+        out.append(PrintLayer(gdf, title, _style(spec) if spec.style_inferred else dict(spec.style), legend))
+    return out
 
 
 def build_plan_map(
