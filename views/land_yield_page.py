@@ -327,7 +327,9 @@ def _downloads(ev: Evaluation, key: tuple, shown: pd.DataFrame | None, level: st
         file_name="tax_per_mu_250m_EPSG4549.tif", mime="image/tiff", key="ly_dl_tif",
     on_click="ignore")  # fmt: skip
     st.subheader(t("print_section", lang))
-    notes = [t("print_ly_method", lang), t("print_sources", lang)] + ([t("ly_sample_banner", lang)] if ev.synthetic else [])
+    notes = [t("print_ly_method", lang), t("print_sources", lang)] + (
+        [t("ly_sample_banner", lang)] if ev.synthetic else []
+    )
     print_panel(lambda: print_layers(key, view, lang), t("print_ly_title", lang), notes, key="ly_print")
 
 
