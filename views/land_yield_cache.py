@@ -50,7 +50,7 @@ class MapView:
     show_surface: bool = False
     show_hot: bool = False
     chosen: FirmFilter = field(default_factory=FirmFilter)
-    focus: tuple[float, float, str] | None = None
+    focus: tuple[str, str] | None = None  # (WKT in WGS84, name) of the firm or place searched for
 
 
 def default_view(analyst: bool) -> MapView:

@@ -33,6 +33,7 @@ from i18n import t
 from views import state
 from views.land_yield_cache import LEVELS, MapView, areas, default_view, hot_spots_of, map_html, print_layers
 from views.land_yield_cache import surface as surface_of
+from views.place_search import place_search
 from views.print_panel import print_panel
 from views.reopen import check_run
 from views.text import md
@@ -189,22 +190,27 @@ def _filters(ev: Evaluation) -> FirmFilter:
     return FirmFilter(tuple(districts), tuple(classes), tuple(scales))
 
 
-def _find_firm(ev: Evaluation) -> pd.Series | None:
-    """Search a firm by name or 统一社会信用代码 (analysts); the firm chosen, if any."""
-    query = st.text_input(t("ly_search", lang), key="ly_search", placeholder=t("ly_search_hint", lang),
-                          label_visibility="collapsed")  # fmt: skip
+def _search(ev: Evaluation) -> tuple[pd.Series | None, tuple[str, str] | None]:
+    """One search box: a firm by name or 统一社会信用代码 (analysts), else a place or coordinates.
+
+    Returns the firm chosen (or None) and where the map should open (or None).
+    """
+    hint = t("ly_search_hint" if ANALYST else "place_search_hint", lang)
+    query = st.text_input(t("ly_search", lang), key="ly_search", placeholder=hint, label_visibility="collapsed")
     if not query.strip():
-        return None
-    found = find_firms(ev.result, query)
+        return None, None
+    found = find_firms(ev.result, query) if ANALYST else ev.result.iloc[0:0]
     if found.empty:
-        st.caption(t("ly_search_none", lang))
-        return None
+        return None, place_search("ly_search", lang, query)
     if len(found) == 1:
-        return found.iloc[0]
-    pick = st.selectbox(t("ly_search_pick", lang).format(n=len(found)), list(range(len(found))), key="ly_search_pick",
-                        format_func=lambda i: f"{found.iloc[i]['name']} · {found.iloc[i]['credit_code']} · "
-                                              f"{found.iloc[i]['district']}")  # fmt: skip
-    return found.iloc[int(pick)]
+        firm = found.iloc[0]
+    else:
+        pick = st.selectbox(t("ly_search_pick", lang).format(n=len(found)), list(range(len(found))),
+                            key="ly_search_pick", format_func=lambda i: f"{found.iloc[i]['name']} · "
+                            f"{found.iloc[i]['credit_code']} · {found.iloc[i]['district']}")  # fmt: skip
+        firm = found.iloc[int(pick)]
+    located = not pd.isna(firm["lon"]) and firm.geometry is not None and not firm.geometry.is_empty
+    return firm, ((firm.geometry.wkt, str(firm["name"])) if located else None)
 
 
 def _firm_panel(firm: pd.Series) -> None:
@@ -377,9 +383,7 @@ with controls:
     with right.popover(t("ly_map_settings", lang), icon=":material/layers:", width="stretch"):
         view = _map_settings(key)
     with search:
-        firm = _find_firm(evaluation) if ANALYST else None  # firm-level data: analysts only
-located = firm is not None and not pd.isna(firm["lon"]) and firm.geometry is not None and not firm.geometry.is_empty
-focus = (float(firm.geometry.x), float(firm.geometry.y), str(firm["name"])) if located else None
+        firm, focus = _search(evaluation)  # firms for analysts only; places for everyone
 with map_box:
     view = replace(view, chosen=firm_filter, focus=focus)
     base_url_path = st.get_option("server.baseUrlPath") or ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -12,6 +13,7 @@ from layers import LAYER_IDS, PLAN_LAYER_IDS, spec
 from views import state
 from views.downloads import download_panel
 from views.location_panel import RETURNED, industry_options, location_report
+from views.place_search import place_search
 from views.print_panel import print_panel
 from webmap.assets import streamlit_urls
 from webmap.basemaps import BASEMAPS
@@ -19,6 +21,7 @@ from webmap.plan_map import MapOptions, build_plan_map, plan_print_layers
 
 lang = state.lang()
 st.title(t("app_title", lang))
+place = place_search("plan_place", lang)
 
 with st.sidebar:
     basemap = st.selectbox(t("basemap", lang), list(BASEMAPS), format_func=lambda b: t(BASEMAPS[b].label_key, lang),
@@ -45,7 +48,8 @@ options = MapOptions(
     basemap=basemap,
     tianditu_key=key,
 )
-fmap = build_plan_map({i: layers[i] for i in shown}, options, land=land, context=context)
+fmap = build_plan_map({i: layers[i] for i in shown}, options, land=land, context=context,
+                      focus=shapely.from_wkt(place[0]) if place else None)  # fmt: skip
 map_state = st_folium(fmap, height=options.height, use_container_width=True, returned_objects=RETURNED, key="plan_map")
 st.info(t("quality_notice", lang), icon=":material/info:")  # below the map: the map comes first (issue 12)
 industries = ["", *industry_options()]

@@ -16,17 +16,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement
-from jinja2 import Template
 
 from analysis.land_yield.config import CLASS_INFO, INDICATORS
 from analysis.land_yield.hotspots import HOTSPOT_LABELS
 from analysis.surface import SURFACE_VALUES, Surface
-from geo.chinacoords import convert
 from i18n import t
 from webmap.basemaps import BASEMAPS
 from webmap.classify import SCHEMES, class_breaks, classify
 from webmap.controls import LegendEntry, legend_html
+from webmap.focus import add_focus
 from webmap.geojson import geojson_layer, info_table
 from webmap.palette import HOT_SPOT_COLOURS
 from webmap.plan_map import MapOptions, district_labels, finish_map, start_map
@@ -62,7 +60,7 @@ class LandYieldOverlays:
     hotspots: gpd.GeoDataFrame | None = None
     note: str = ""  # e.g. the synthetic-data label, shown in popups and the legend
     filtered: bool = False  # ``firms`` is a filtered selection: the layer and legend say so, with the count
-    focus: tuple[float, float, str] | None = None  # (lon, lat, name) of a firm searched for: centred and ringed
+    focus: tuple[str, str] | None = None  # (WKT, name) of the firm or place searched for: the map opens on it
 
 
 def _value_label(value: str, lang: str) -> tuple[str, str]:
@@ -266,39 +264,9 @@ def build_land_yield_map(
             extra += '<p class="qd-q">' + html.escape(layer.layer_name) + "</p>"
     if districts is not None:
         district_labels(districts, opts).add_to(m)
-    if overlays.focus is not None:  # the firm searched for: the map opens on it, ringed
-        lon, lat, _ = overlays.focus
-        if BASEMAPS[opts.basemap].drawn_in == "gcj02":
-            xs, ys = convert(np.array([lon]), np.array([lat]), "wgs84", "gcj02")
-            lon, lat = float(xs[0]), float(ys[0])
-        ring = folium.CircleMarker([lat, lon], radius=14, color="#111827", weight=3, fill=False, interactive=False)
-        ring.add_to(m)  # not interactive: a click still reaches the firm's point (its popup names it)
-        focus_at: tuple[float, float] | None = (lat, lon)
-    else:
-        focus_at = None
     if overlays.note:
         extra += f'<p class="qd-q">{html.escape(overlays.note)}</p>'
     m = finish_map(m, controls, legend, opts, land, extra_legend=extra)
-    if focus_at is not None:  # after the view on the city: the map opens on the firm instead
-        _FocusView(*focus_at).add_to(m)
+    if overlays.focus is not None:  # after the view on the city: the map opens on the firm or place instead
+        add_focus(m, shapely.from_wkt(overlays.focus[0]), BASEMAPS[opts.basemap].drawn_in)
     return m
-
-
-class _FocusView(MacroElement):
-    """Open the map on (lat, lon) at zoom 14, also after the page resizes the map (views/layout.py)."""
-
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-        (function (m) {
-          function go() { m.setView([{{ this.lat }}, {{ this.lon }}], 14, {animate: false}); }
-          go();
-          setTimeout(go, 400);  // again once the page has settled (an animation then in progress ignores it)
-          m.once('resize', go);
-        })({{ this._parent.get_name() }});
-        {% endmacro %}"""
-    )
-
-    def __init__(self, lat: float, lon: float):
-        super().__init__()
-        self._name = "FocusView"
-        self.lat, self.lon = float(lat), float(lon)

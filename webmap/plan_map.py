@@ -24,6 +24,7 @@ from layers.catalogue import GEOMETRY_QUALITIES, LayerSpec, layer_specs
 from webmap.assets import AssetUrls
 from webmap.basemaps import BASEMAPS, Basemap, tile_layers
 from webmap.controls import LegendEntry, PlannerControls, legend_html
+from webmap.focus import add_focus
 from webmap.geojson import circle_marker, geojson_layer, info_table
 from webmap.print_layout import PrintLayer
 
@@ -270,6 +271,7 @@ def build_plan_map(
     opts: MapOptions,
     land: shapely.Geometry | None = None,
     context: gpd.GeoDataFrame | None = None,
+    focus: shapely.Geometry | None = None,
 ) -> folium.Map:
     """Build the overview map of the plan.
 
@@ -282,6 +284,8 @@ def build_plan_map(
     land, context : optional
         Qingdao's land (the district union) and neighbouring land for the offline base; when
         omitted, the offline base is drawn from ``layers["districts"]`` alone.
+    focus : shapely geometry, optional
+        A place searched for (WGS84): marked, and the map opens on it.
 
     Returns
     -------
@@ -318,4 +322,7 @@ def build_plan_map(
             legend_entries.append(LegendEntry(t("legend_inferred", opts.lang), spec.style_inferred))
     if "districts" in layers:
         district_labels(layers["districts"], opts).add_to(m)
-    return finish_map(m, controls, legend_entries, opts, land)
+    m = finish_map(m, controls, legend_entries, opts, land)
+    if focus is not None:
+        add_focus(m, focus, basemap.drawn_in)
+    return m

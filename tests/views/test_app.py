@@ -263,3 +263,44 @@ def test_the_open_tab_survives_a_language_switch_and_a_page_change():
     at.switch_page("views/map_page.py").run()
     at.switch_page("views/land_yield_page.py").run()
     assert not at.exception and at.number_input(key="ly_s_A").value == 20.0
+
+
+def _map_view(at: AppTest) -> str:
+    """The view-setting script of the map on the page (plan map: st_folium; 亩产效益: iframe)."""
+    page = " ".join(str(e.proto) for e in (*at.get("component_instance"), *at.get("iframe")))
+    return page.split("function go()")[-1][:240] if "function go()" in page else ""
+
+
+def test_the_plan_map_opens_on_a_place_or_coordinates_typed():
+    """Issue 12 (find things): search a place (district, cluster, town) or type coordinates and go there."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    assert _map_view(at) == ""  # the city view
+    at.text_input(key="plan_place").set_value("即墨汽车").run()
+    view = _map_view(at)
+    assert "fitBounds" in view and not at.exception  # a cluster: its box, outlined
+    south, west = (float(v) for v in re.search(r"fitBounds\(\[\[([\d.]+), ([\d.]+)\]", view).groups())
+    assert 36.2 < south < 36.6 and 120.3 < west < 120.6
+    at.text_input(key="plan_place").set_value("北纬36°04′12″ 东经120°22′48″").run()
+    assert "setView([36.07, 120.38], 14" in _map_view(at)
+    assert any("已定位" in c.value and "N/E" in c.value for c in at.caption)
+    at.selectbox(key="plan_place_system").set_value("gcj02").run()  # typed from a Gaode map: ≈ 0.5 km west
+    lat, lon = (float(v) for v in re.search(r"setView\(\[([\d.]+), ([\d.]+)\]", _map_view(at)).groups())
+    assert 120.374 < lon < 120.377 and 36.069 < lat < 36.071
+    at.text_input(key="plan_place").set_value("没有这个地方").run()
+    assert any("未找到" in c.value for c in at.caption) and _map_view(at) == ""
+
+
+def test_a_viewer_on_the_land_yield_page_finds_places_but_never_firms(monkeypatch):
+    """The one search box finds firms for analysts only; everyone can find places."""
+    at = _land_yield_page()
+    code = str(at.dataframe[0].value.iloc[0]["统一社会信用代码"])
+    from views import auth
+
+    monkeypatch.setattr(auth.User, "has", lambda self, role: role == "viewer")  # the page as a viewer sees it
+    at.switch_page("views/map_page.py").run()
+    at.switch_page("views/land_yield_page.py").run()
+    at.text_input(key="ly_search").set_value(code).run()
+    assert not at.exception and not any(code in m.value for m in at.markdown)
+    at.text_input(key="ly_search").set_value("董家口").run()
+    assert "fitBounds" in _map_view(at) or "setView" in _map_view(at)
