@@ -38,6 +38,7 @@ from analysis.land_yield.config import CLASS_INFO, INDICATORS, default_config
 from analysis.land_yield.enterprises import prepare_enterprises
 from analysis.land_yield.scoring import evaluate
 from benchmarks.map_payload import CHROMIUM, OUT, serve
+from benchmarks.worktree import checkout
 from layers import load_layers
 from layers.build import city_outline, context_land
 from samples.enterprises import synthetic_enterprises, to_source_table
@@ -222,15 +223,6 @@ def _row(label: str, ready: float, times: list[float]) -> None:
     print(f"  {label:<40}{ready:>8.1f}" + "".join(f"{t:>7.2f}" for t in times))
 
 
-def _before(rev: str, tmp: Path) -> Path:
-    """A checkout of ``rev`` (e.g. the commit before a change) beside this one, sharing .venv."""
-    folder = tmp / "before"
-    subprocess.run(["git", "worktree", "add", "--detach", str(folder), rev], cwd=ROOT, check=True,
-                   capture_output=True)  # fmt: skip
-    (folder / ".venv").symlink_to(ROOT / ".venv")
-    return folder
-
-
 def bench_app(frame: pd.DataFrame, n_drawn: int, before: str | None, large: int) -> None:
     if not Path(CHROMIUM).exists():
         print("\nin-app: n/a (no chromium)")
@@ -245,12 +237,9 @@ def bench_app(frame: pd.DataFrame, n_drawn: int, before: str | None, large: int)
         print(f"  {'':<40}{'ready s':>8}{'first':>7}{'warm':>7}{'warm':>7}")
         _row("ours (python -m views.serve)", *_time_app([*python, "views.serve"], ROOT, "land_yield", env, n_drawn))
         if before:
-            old = _before(before, folder)
-            try:
+            with checkout(before, folder / "before") as old:
                 _row(f"before ({before}, streamlit run app.py)",
                      *_time_app([*python, "streamlit", "run", "app.py"], old, "land_yield", env, n_drawn))  # fmt: skip
-            finally:
-                subprocess.run(["git", "worktree", "remove", "--force", str(old)], cwd=ROOT, check=False)
         # The baseline runs from its own folder with the same local Leaflet and settings.
         shutil.copy(Path(__file__).with_name("st_folium_baseline_app.py"), folder / "baseline.py")
         shutil.copytree(ROOT / ".streamlit", folder / ".streamlit")

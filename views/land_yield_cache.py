@@ -51,6 +51,7 @@ class MapView:
     show_hot: bool = False
     chosen: FirmFilter = field(default_factory=FirmFilter)
     focus: tuple[str, str] | None = None  # (WKT in WGS84, name) of the firm or place searched for
+    selected: tuple[int, ...] = ()  # row labels of the firms selected in the results table (analysts)
 
 
 def default_view(analyst: bool) -> MapView:
@@ -87,6 +88,8 @@ def overlays_of(key: Key, view: MapView, lang: str) -> LandYieldOverlays:
     note = (SAMPLE_LABEL if lang == "zh" else SAMPLE_LABEL_EN) if ev.synthetic else ""
     firms = ev.result[view.chosen.mask(ev.result)] if view.show_firms else None
     overlays = LandYieldOverlays(firms=firms, note=note, filtered=view.chosen.active, focus=view.focus)
+    if view.show_firms and view.selected:
+        overlays.selected = ev.result.loc[[i for i in view.selected if i in ev.result.index]]
     if view.level != "none":
         shown = areas(*key, view.level)
         overlays.areas.append(AreaOverlay(shown, t(f"ly_level_{view.level}", lang), view.value, view.scheme))

@@ -230,18 +230,39 @@ def _firm_panel(firm: pd.Series) -> None:
         st.dataframe(profile, hide_index=True, width="stretch")
 
 
-def _results(ev: Evaluation, chosen: FirmFilter) -> None:
+def _table_rows(ev: Evaluation, chosen: FirmFilter, firm: pd.Series | None) -> pd.DataFrame:
+    """The firms the results table lists: the filtered ones, the firm found first, at most MAX_ROWS_SHOWN."""
+    shown = ev.result[chosen.mask(ev.result)]
+    if firm is not None and firm.name in shown.index:
+        shown = pd.concat([shown.loc[[firm.name]], shown.drop(index=firm.name)])
+    return shown.head(MAX_ROWS_SHOWN)
+
+
+def _selected(ev: Evaluation, chosen: FirmFilter, firm: pd.Series | None) -> tuple:
+    """Row labels of the firms selected in the results table (its last state), for the map."""
+    state_of_table = st.session_state.get("ly_table")
+    rows = list(state_of_table.selection.rows) if state_of_table is not None else []
+    listed = _table_rows(ev, chosen, firm)
+    return tuple(int(listed.index[r]) for r in rows if 0 <= r < len(listed))
+
+
+def _results(ev: Evaluation, chosen: FirmFilter, firm: pd.Series | None) -> None:
     if not ANALYST:
         st.info(t("ly_viewer_note", lang), icon=":material/lock:")
         return
-    res = ev.result
-    shown = res[chosen.mask(res)]
-    table = results_table(shown.head(MAX_ROWS_SHOWN), lang)
+    listed = _table_rows(ev, chosen, firm)
+    table = results_table(listed, lang)
     explained = _score_explained(ev)
     score = result_header("score", lang)
     config = {score: st.column_config.NumberColumn(score, help=explained, format="%.1f")}
-    st.dataframe(table, hide_index=True, width="stretch", height=320, column_config=config)
-    st.caption(t("ly_rows_shown", lang).format(shown=min(len(shown), MAX_ROWS_SHOWN), n=len(shown), total=len(res)))
+    if firm is not None and len(listed) and listed.index[0] == firm.name:  # the firm found or clicked: first, marked
+        table = table.style.apply(lambda row: ["background-color: #fde68a"] * len(row) if row.name == 0 else
+                                  [""] * len(row), axis=1)  # fmt: skip
+    st.dataframe(table, hide_index=True, width="stretch", height=320, column_config=config, key="ly_table",
+                 on_select="rerun", selection_mode="multi-row")  # fmt: skip
+    n = int(chosen.mask(ev.result).sum())
+    st.caption(t("ly_rows_shown", lang).format(shown=len(listed), n=n, total=len(ev.result)) + " " +
+               t("ly_select_rows", lang))  # fmt: skip
     st.caption(explained)
 
 
@@ -370,12 +391,6 @@ except (InputError, ConfigError) as exc:
         _parameter_editor()
     st.stop()
 st.session_state["ly_key"] = key  # the site-selection page overlays this evaluation
-with notices:
-    check_run(key, evaluation.result, lang)  # a run reopened from the workspace: same classes as saved?
-    if evaluation.synthetic:
-        st.warning(t("ly_sample_banner", lang), icon=":material/science:")
-    _validation(evaluation)
-    _class_counts(evaluation)
 with controls:
     left, right, search = st.columns([1, 1, 3])
     with left.popover(t("ly_filter_button", lang), icon=":material/filter_alt:", width="stretch"):
@@ -385,11 +400,20 @@ with controls:
     with search:
         firm, focus = _search(evaluation)  # firms for analysts only; places for everyone
 with map_box:
-    view = replace(view, chosen=firm_filter, focus=focus)
+    view = replace(view, chosen=firm_filter, focus=focus,
+                   selected=_selected(evaluation, firm_filter, firm) if ANALYST else ())  # fmt: skip
     base_url_path = st.get_option("server.baseUrlPath") or ""
     st.iframe(map_html(*key, view, lang, base_url_path), height=MapOptions.height + 10)
     if firm is not None:
         _firm_panel(firm)
+# The notices sit below the map; filled after it, they reach the browser after the map, which then
+# draws while they are laid out (benchmarks/land_yield.py).
+with notices:
+    check_run(key, evaluation.result, lang)  # a run reopened from the workspace: same classes as saved?
+    if evaluation.synthetic:
+        st.warning(t("ly_sample_banner", lang), icon=":material/science:")
+    _validation(evaluation)
+    _class_counts(evaluation)
 chosen_level = view.level
 chosen_areas = areas(*key, chosen_level) if chosen_level != "none" else None
 st.caption(t("ly_intro", lang))
@@ -402,7 +426,7 @@ tabs = dict(zip(names, st.tabs(labels, key="ly_tab", on_change="rerun"), strict=
 st.session_state["_ly_tab_name"] = names[labels.index(st.session_state["ly_tab"])]
 with tabs["results"]:
     if tabs["results"].open:
-        _results(evaluation, firm_filter)
+        _results(evaluation, firm_filter, firm)
 with tabs["charts"]:
     if tabs["charts"].open:
         _charts(evaluation, areas(*key, "clusters"))

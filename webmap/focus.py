@@ -50,20 +50,25 @@ class FocusView(MacroElement):
         self.zoom = zoom
 
 
-def add_focus(m: folium.Map, geometry: shapely.Geometry, drawn_in: str = "wgs84", zoom: int = 14) -> None:
-    """Mark ``geometry`` (WGS84) on ``m`` and open the map on it (call after the map's own view is set)."""
+def add_focus(m: folium.Map, geometry: shapely.Geometry, drawn_in: str = "wgs84", zoom: int = 14,
+              ring: bool = True) -> None:  # fmt: skip
+    """Mark ``geometry`` (WGS84) on ``m`` and open the map on it (call after the map's own view is set).
+
+    ``ring=False`` only opens the map on it (what it is about is marked already).
+    """
     if geometry is None or geometry.is_empty:
         return
     if drawn_in == "gcj02":
         geometry = convert_geometry(np.asarray([geometry]), "wgs84", "gcj02")[0]
     if geometry.geom_type == "Point":
-        ring = folium.CircleMarker([geometry.y, geometry.x], radius=14, color="#111827", weight=3, fill=False,
-                                   interactive=False)  # fmt: skip
-        ring.add_to(m)  # not interactive: a click still reaches what lies below
+        if ring:  # not interactive: a click still reaches what lies below
+            folium.CircleMarker([geometry.y, geometry.x], radius=14, color="#111827", weight=3, fill=False,
+                                interactive=False).add_to(m)  # fmt: skip
         FocusView(geometry.y, geometry.x, zoom=zoom).add_to(m)
         return
-    outline = {"color": "#111827", "weight": 3, "dashArray": "8 5", "fill": False}
-    folium.GeoJson(shapely.geometry.mapping(shapely.boundary(geometry)), style_function=lambda _: outline,
-                   interactive=False, control=False).add_to(m)  # fmt: skip
+    if ring:
+        outline = {"color": "#111827", "weight": 3, "dashArray": "8 5", "fill": False}
+        folium.GeoJson(shapely.geometry.mapping(shapely.boundary(geometry)), style_function=lambda _: outline,
+                       interactive=False, control=False).add_to(m)  # fmt: skip
     west, south, east, north = geometry.bounds
     FocusView(south, west, north, east).add_to(m)

@@ -20,6 +20,7 @@ import shapely
 from analysis.land_yield.config import CLASS_INFO, INDICATORS
 from analysis.land_yield.hotspots import HOTSPOT_LABELS
 from analysis.surface import SURFACE_VALUES, Surface
+from geo.chinacoords import convert
 from i18n import t
 from webmap.basemaps import BASEMAPS
 from webmap.classify import SCHEMES, class_breaks, classify
@@ -61,6 +62,7 @@ class LandYieldOverlays:
     note: str = ""  # e.g. the synthetic-data label, shown in popups and the legend
     filtered: bool = False  # ``firms`` is a filtered selection: the layer and legend say so, with the count
     focus: tuple[str, str] | None = None  # (WKT, name) of the firm or place searched for: the map opens on it
+    selected: gpd.GeoDataFrame | None = None  # firms selected in the results table: ringed, the map fitted to them
 
 
 def _value_label(value: str, lang: str) -> tuple[str, str]:
@@ -89,6 +91,23 @@ def _ramp(n: int) -> list[str]:
         return []
     picks = np.linspace(0, len(RAMP) - 1, n).round().astype(int) if n > 1 else [len(RAMP) - 1]
     return [RAMP[i] for i in picks]
+
+
+MAX_SELECTED_RINGS = 500
+
+
+def _add_selection(m: folium.Map, selected: gpd.GeoDataFrame, opts: MapOptions) -> str:
+    """Ring the firms selected in the results table; returns the legend's line about them."""
+    located = selected[~selected.geometry.is_empty & selected.geometry.notna()].head(MAX_SELECTED_RINGS)
+    lon, lat = located.geometry.x.to_numpy(), located.geometry.y.to_numpy()
+    if BASEMAPS[opts.basemap].drawn_in == "gcj02":
+        lon, lat = convert(lon, lat, "wgs84", "gcj02")
+    group = folium.FeatureGroup(name=t("ly_layer_selected", opts.lang).format(n=len(located)), control=False)
+    for x, y in zip(lon, lat, strict=True):
+        folium.CircleMarker([float(y), float(x)], radius=9, color="#111827", weight=2.5, fill=False,
+                            interactive=False).add_to(group)  # fmt: skip
+    group.add_to(m)
+    return '<p class="qd-q">' + html.escape(t("ly_layer_selected", opts.lang).format(n=len(located))) + "</p>"
 
 
 @dataclass
@@ -206,7 +225,8 @@ def _firm_layer(
     layer = CanvasPoints(
         located.geometry.x.to_numpy(), located.geometry.y.to_numpy(), cat, colours,
         name=name, labels=located["name"].tolist(), columns=columns, note=note,
-        drawn_in=BASEMAPS[opts.basemap].drawn_in,
+        drawn_in=BASEMAPS[opts.basemap].drawn_in, keys=located["credit_code"].fillna("").astype(str).tolist(),
+        select_into=t("ly_search", lang), select_label=t("ly_select_in_table", lang),
     )  # fmt: skip
     return layer, _firm_legend(lang)
 
@@ -266,7 +286,14 @@ def build_land_yield_map(
         district_labels(districts, opts).add_to(m)
     if overlays.note:
         extra += f'<p class="qd-q">{html.escape(overlays.note)}</p>'
+    if overlays.selected is not None and not overlays.selected.empty:
+        extra += _add_selection(m, overlays.selected, opts)
     m = finish_map(m, controls, legend, opts, land, extra_legend=extra)
+    if overlays.selected is not None and overlays.focus is None:
+        located = overlays.selected[~overlays.selected.geometry.is_empty & overlays.selected.geometry.notna()]
+        if not located.empty:
+            add_focus(m, shapely.MultiPoint(list(located.geometry)).envelope if len(located) > 1 else
+                      located.geometry.iloc[0], BASEMAPS[opts.basemap].drawn_in, ring=False)  # fmt: skip
     if overlays.focus is not None:  # after the view on the city: the map opens on the firm or place instead
         add_focus(m, shapely.from_wkt(overlays.focus[0]), BASEMAPS[opts.basemap].drawn_in)
     return m

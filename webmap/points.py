@@ -86,6 +86,9 @@ class CanvasPoints(Layer):
         Shift coordinates to GCJ-02 for Gaode tiles.
     compress : bool
         Send the popup texts zlib-compressed (default); the browser inflates them after the first draw.
+    keys, select_into, select_label : optional
+        A value per point (e.g. a credit code) and the label of a text box of the page the map is on:
+        the popup then has a button ``select_label`` that types the point's key into that box.
     """
 
     _template = Template(
@@ -114,6 +117,9 @@ class CanvasPoints(Layer):
         radius: float = 3.0,
         show: bool = True,
         compress: bool = True,
+        keys: Sequence[str] = (),
+        select_into: str = "",
+        select_label: str = "",
     ):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "CanvasPoints"
@@ -134,6 +140,9 @@ class CanvasPoints(Layer):
             "columns": list(columns),
             "values": [_column(v) for v in columns.values()],
             "title": note,
+            "keys": [str(k) for k in keys],
+            "select_into": select_into,
+            "select_label": select_label,
         }
         options = {
             "xy": encode_points(lon, lat),

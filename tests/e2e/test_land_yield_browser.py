@@ -132,3 +132,46 @@ def test_firms_are_drawn_above_the_area_polygons(app_url, offline_page):
     want = tuple(int(firm["colour"][k : k + 2], 16) for k in (1, 3, 5))
     assert max(abs(a - b) for a, b in zip(seen, want, strict=True)) <= 6, (seen, want)
     assert not errors, errors
+
+
+def test_the_table_and_the_map_select_each_other(app_url, offline_page):
+    """Issue 12 (table ⇄ map): rows ticked in the table are ringed on the map; a firm clicked on the map
+    ("在表中选中") is listed first in the table, marked, with its panel."""
+    page, _, errors = offline_page
+    page.goto(f"{app_url}/land_yield", wait_until="domcontentloaded")
+    frame_el = page.wait_for_selector(MAP_FRAME, timeout=60_000)
+    frame = frame_el.content_frame()
+    frame.wait_for_function("document.querySelector('canvas.qd-points').dataset.drawn > 0", timeout=60_000)
+    frame_el.scroll_into_view_if_needed()
+    box = frame_el.bounding_box()
+    firm = frame.evaluate(FIRM_SPOT_JS)
+    page.mouse.click(box["x"] + firm["x"], box["y"] + firm["y"])
+    frame.wait_for_selector(".qd-pop .qd-select", timeout=30_000)
+    name = frame.inner_text(".qd-pop:has(.qd-select) h4")  # the firm's popup (a cluster's may be fading out)
+    frame.click(".qd-pop .qd-select")
+    page.get_by_text("组内排名").wait_for(timeout=60_000)  # the firm panel of the firm clicked
+    assert name in page.inner_text("[data-testid='stMain']")
+    code = page.get_by_label("搜索企业").input_value()
+    assert len(code) == 18  # its unified social credit code, typed into the search box
+    map_bottom = frame_el.bounding_box()["y"] + frame_el.bounding_box()["height"]
+    panel_top = page.get_by_text("组内排名").bounding_box()["y"]
+    assert panel_top >= map_bottom - 1  # the panel follows the map, not drawn over it
+    page.screenshot(path=str(ARTIFACTS / "land_yield_map_to_table.png"), full_page=False)
+    # Table → map: tick two rows; the map rings them.
+    page.get_by_label("搜索企业").fill("")
+    page.get_by_label("搜索企业").press("Enter")
+    page.get_by_text("组内排名").wait_for(state="detached", timeout=60_000)
+    grid = page.locator("[data-testid='stDataFrame']").last  # the results table (the firm panel's is gone)
+    grid.scroll_into_view_if_needed()
+    grid_box = grid.bounding_box()
+    for row in (1, 2):  # the row-selection checkboxes sit at the left edge, 35 px per row under the header
+        page.mouse.click(grid_box["x"] + 12, grid_box["y"] + 35 * row + 17)
+    page.wait_for_function(
+        """(text) => Array.from(document.querySelectorAll("iframe[title='st.iframe']")).some(f => {
+             try { return f.contentDocument.querySelector('.qd-legend').innerText.includes(text); }
+             catch (e) { return false; } })""",
+        arg="表中选中的企业（黑圈）：2 家",
+        timeout=60_000,
+    )
+    page.screenshot(path=str(ARTIFACTS / "land_yield_table_to_map.png"), full_page=False)
+    assert not errors, errors

@@ -30,7 +30,8 @@ def app(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
-    return at, ws
+    yield at, ws
+    state.workspace.clear()  # later tests open their own (or none): no sign-in left over from this one
 
 
 def _sign_in(at: AppTest, name: str, password: str) -> AppTest:
@@ -55,7 +56,7 @@ def test_sign_in_is_required_once_users_exist(app):
     _sign_in(at, "viewer1", "wrong password")
     assert any("不正确" in e.value for e in at.error)
     _sign_in(at, "viewer1", "viewer password 1")
-    assert not at.exception and not at.text_input  # signed in: the plan map page
+    assert not at.exception and "auth_name" not in [w.key for w in at.text_input]  # signed in: the plan map page
     assert at.title[0].value == "青岛制造业布局规划助手" and any("viewer1" in c.value for c in at.sidebar.caption)
 
 
@@ -78,7 +79,8 @@ def test_a_viewer_never_receives_firm_level_data(app):
     assert [t.label for t in at.tabs] == ["评价结果", "图表", "下载"]  # no validation rows, parameters or saving
     assert any("仅分析员" in i.value for i in open_tab(at, "评价结果").info)
     open_tab(at, "下载")
-    assert [b.proto.label for b in at.get("download_button")] == ["分区统计（GeoJSON）", "栅格面（GeoTIFF，EPSG:4549）"]
+    labels = [b.proto.label for b in at.get("download_button")]  # area figures, the surface and a print without firms
+    assert labels == ["分区统计（GeoJSON）", "栅格面（GeoTIFF，EPSG:4549）", "下载 A4 PDF"]
     at.switch_page("views/siting_page.py").run()
     assert any("需要“分析员”角色" in c.value for c in at.caption)
 

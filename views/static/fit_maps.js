@@ -23,6 +23,10 @@
       var below = W.innerHeight - top - OPTS.margin;
       var h = Math.round(Math.max(OPTS.min, below >= OPTS.share * W.innerHeight ? below : W.innerHeight - 2 * OPTS.margin));
       if (frame.style.height !== h + 'px') { frame.style.height = h + 'px'; frame.setAttribute('height', String(h)); }
+      // Streamlit sizes the frame's container from the height the page asked for: without this, what
+      // follows the map (a firm's panel) was drawn over a map taller than asked, or left a gap.
+      var holder = frame.closest('[data-testid="stElementContainer"]');
+      if (holder && holder.style.height !== h + 'px') { holder.style.height = h + 'px'; }
       var inner;
       try { inner = frame.contentDocument; } catch (e) { inner = null; }
       if (!inner) { return; }

@@ -71,6 +71,7 @@
         this._infoReady = unpack(this._infoOpts).then(function (o) {
           self._labels = o.labels || []; self._columns = o.columns || [];
           self._values = o.values || []; self._title = o.title || "";
+          self._keys = o.keys || []; self._selectInto = o.select_into || ""; self._selectLabel = o.select_label || "";
           self._infoOpts = null;
         });
       }
@@ -191,6 +192,25 @@
       }
       return best;
     },
+    // The page's search box (same origin: the map is the page's own srcdoc frame), found by its label.
+    _searchField: function () {
+      try {
+        var doc = window.parent.document;
+        return doc.querySelector('input[aria-label="' + this._selectInto.replace(/"/g, '\\"') + '"]');
+      } catch (e) { return null; }
+    },
+    // "Select in table": the firm's key typed into the page's search box, which selects it there.
+    _select: function (key) {
+      var field = this._searchField();
+      if (!field) { return; }
+      var setter = Object.getOwnPropertyDescriptor(window.parent.HTMLInputElement.prototype, "value").set;
+      field.focus();
+      setter.call(field, key);
+      field.dispatchEvent(new window.parent.Event("input", {bubbles: true}));
+      field.dispatchEvent(new window.parent.KeyboardEvent("keydown", {key: "Enter", code: "Enter", keyCode: 13,
+                                                                      bubbles: true}));
+      field.blur();
+    },
     _open: function (best) {
       var self = this, map = this._map;
       this._info().then(function () {
@@ -200,10 +220,14 @@
           var v = Array.isArray(col) ? col[best] : (col.codes[best] < 0 ? null : col.dict[col.codes[best]]);
           rows += "<tr><th>" + esc(self._columns[k]) + "</th><td>" + esc(v === null ? "—" : v) + "</td></tr>";
         }
+        var key = self._keys[best], field = key && self._selectInto ? self._searchField() : null;
         var html = '<div class="qd-pop"><h4>' + esc(self._labels[best] || "") + "</h4><table>" + rows +
-          "</table>" + (self._title ? '<p class="qd-q">' + esc(self._title) + "</p>" : "") + "</div>";
+          "</table>" + (field ? '<button type="button" class="qd-select">' + esc(self._selectLabel) + "</button>" : "") +
+          (self._title ? '<p class="qd-q">' + esc(self._title) + "</p>" : "") + "</div>";
         self._popup = L.popup({maxWidth: 380}).setLatLng([self._lat[best], self._lon[best]]).setContent(html);
         self._popup.openOn(map);
+        var button = self._popup.getElement() && self._popup.getElement().querySelector(".qd-select");
+        if (button) { L.DomEvent.on(button, "click", function () { self._select(key); }); }
       }, function (err) {
         L.popup().setLatLng([self._lat[best], self._lon[best]]).setContent(esc(
           "浏览器版本过旧，无法显示企业信息（需 Chrome/Edge 80 以上）/ browser too old to show the firm: " + err.message
