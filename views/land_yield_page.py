@@ -241,7 +241,7 @@ def _table_rows(ev: Evaluation, chosen: FirmFilter, firm: pd.Series | None) -> p
 def _selected(ev: Evaluation, chosen: FirmFilter, firm: pd.Series | None) -> tuple:
     """Row labels of the firms selected in the results table (its last state), for the map."""
     state_of_table = st.session_state.get("ly_table")
-    rows = list(state_of_table.selection.rows) if state_of_table is not None else []
+    rows = list(state_of_table["selection"]["rows"]) if state_of_table is not None else []
     listed = _table_rows(ev, chosen, firm)
     return tuple(int(listed.index[r]) for r in rows if 0 <= r < len(listed))
 

@@ -7,6 +7,7 @@ this module gathers inputs, caches results and lays out widgets.
 from __future__ import annotations
 
 import pandas as pd
+import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -31,6 +32,7 @@ from views.text import md
 from views.workspace_panels import save_study_panel
 from webmap.assets import streamlit_urls
 from webmap.basemaps import BASEMAPS
+from webmap.focus import add_focus
 from webmap.plan_map import MapOptions
 from webmap.siting_map import SitingMapData, build_siting_map
 
@@ -146,8 +148,20 @@ def _suitability(inputs: tuple, plots, exclusion, config_toml: str, use_yield: b
                                cluster_yield=_cluster_yield(yield_key) if use_yield else None)  # fmt: skip
 
 
-def _cluster_table(result: SiteResult) -> None:
-    c = result.clusters
+def _marked(row_is_marked) -> object:
+    """A Styler function: the rows ``row_is_marked`` (by position) in yellow."""
+    return lambda row: ["background-color: #fde68a" if row_is_marked(row.name) else ""] * len(row)
+
+
+def _selected_clusters(result: SiteResult) -> list[str]:
+    """Ids of the clusters ticked in the ranking table (its last state), for the map."""
+    table = st.session_state.get("site_cluster_table")
+    rows = list(table["selection"]["rows"]) if table is not None else []
+    return [str(result.clusters["id"].iloc[r]) for r in rows if 0 <= r < len(result.clusters)]
+
+
+def _cluster_table(result: SiteResult, clicked: str) -> None:
+    c = result.clusters.reset_index(drop=True)
     table = pd.DataFrame({
         t("site_rank", lang): c["rank"],
         t("site_name", lang): c["name"],
@@ -158,7 +172,10 @@ def _cluster_table(result: SiteResult) -> None:
         t("site_free_land", lang): c["free_land_mu"],
         t("site_failed", lang): c["failures"].map(lambda found: "；".join(render_all(found, lang))),
     })  # fmt: skip
-    st.dataframe(table, hide_index=True, width="stretch")
+    shown = table.style.apply(_marked(lambda i: c["name"].iloc[i] == clicked), axis=1) if clicked else table
+    st.dataframe(shown, hide_index=True, width="stretch", key="site_cluster_table", on_select="rerun",
+                 selection_mode="multi-row")  # fmt: skip
+    st.caption(t("site_table_map", lang))
     for row in c.head(3).itertuples():
         with st.expander(f"{row.rank}. {row.name} · {row.score:.1f}", expanded=row.rank == 1):
             for line in render_all([*row.failures, *row.reasons], lang):
@@ -237,15 +254,19 @@ opts = MapOptions(assets=streamlit_urls(st.get_option("server.baseUrlPath") or "
                   tianditu_key=state.tianditu_key())  # fmt: skip
 land, context = state.base_geography()
 fmap = build_siting_map(result, data, opts, land=land, context=context)
+chosen = layers["clusters"][layers["clusters"]["id"].isin(_selected_clusters(result))]
+if not chosen.empty:  # clusters ticked in the ranking table: outlined, and the map opens on them
+    add_focus(fmap, shapely.union_all(chosen.geometry.values), BASEMAPS[basemap].drawn_in)
 map_state = st_folium(fmap, height=opts.height, use_container_width=True, returned_objects=RETURNED, key="site_map")
-location_report(map_state, "site_map", ctx, result.project, result.config, lang, coords=BASEMAPS[basemap].drawn_in,
-                cluster_yield=_cluster_yield(yield_key) if use_yield else None)  # fmt: skip
+report = location_report(map_state, "site_map", ctx, result.project, result.config, lang,
+                         coords=BASEMAPS[basemap].drawn_in,
+                         cluster_yield=_cluster_yield(yield_key) if use_yield else None)  # fmt: skip
 st.caption(t("site_intro", lang))
 check_study(inputs, config_toml, result.clusters, lang)  # a study reopened from the workspace: same ranking?
 for note in result.notes:
     (st.warning if note.severity != "info" else st.info)(md(render(note, lang)))
 st.subheader(t("site_clusters", lang))
-_cluster_table(result)
+_cluster_table(result, report.cluster if report is not None else "")  # the cluster clicked on the map: marked
 _plot_table(result, inputs["top"])
 _downloads(result, key, inputs["top"])
 if st.session_state["auth_user"].has("analyst"):

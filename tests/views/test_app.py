@@ -304,3 +304,31 @@ def test_a_viewer_on_the_land_yield_page_finds_places_but_never_firms(monkeypatc
     assert not at.exception and not any(code in m.value for m in at.markdown)
     at.text_input(key="ly_search").set_value("董家口").run()
     assert "fitBounds" in _map_view(at) or "setView" in _map_view(at)
+
+
+def _marked_rows(frame) -> set[int]:
+    """Rows of a styled table shown in yellow (Styler CSS sent with the table)."""
+    styles = frame.proto.arrow_data.styler.styles
+    return {int(r) for r in re.findall(r"_row(\d+)_col0\b", styles)} if "#fde68a" in styles else set()
+
+
+def test_the_siting_table_and_map_select_each_other():
+    """Issue 12 (table ⇄ map): ticking clusters outlines them on the map; a cluster clicked is marked in the table."""
+    from views import state
+
+    at = _siting_page()
+    ranking = at.dataframe[0].value
+    assert _marked_rows(at.dataframe[0]) == set()
+    clusters = state.plan_layers()["clusters"]
+    second = ranking.iloc[1]["名称"]
+    spot = clusters[clusters["name"] == second].geometry.iloc[0].representative_point()
+    at.session_state["site_map_event"] = ("point", (spot.x, spot.y), "wgs84")  # what a click on the map stores
+    at.run()
+    assert not at.exception and _marked_rows(at.dataframe[0]) == {1}
+    at.session_state["site_cluster_table"] = {"selection": {"rows": [2], "columns": []}}  # the third row ticked
+    at.run()
+    view = _map_view(at)
+    south, west, north, east = (float(v) for v in re.search(r"fitBounds\(\[\[([\d.]+), ([\d.]+)\], \[([\d.]+), "
+                                                                  r"([\d.]+)\]\]", view).groups())  # fmt: skip
+    third = clusters[clusters["name"] == ranking.iloc[2]["名称"]].geometry.iloc[0]
+    assert (west, south, east, north) == pytest.approx(third.bounds, abs=1e-5)
