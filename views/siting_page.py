@@ -139,6 +139,12 @@ def _cluster_yield(key) -> pd.DataFrame | None:
     return aggregate_zones(ev.result, state.plan_layers()["clusters"], "id")
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _exclusion_wgs84(plots, exclusion):
+    """The context's exclusion zones in WGS84 for the map (reprojected once per data set, not per rerun)."""
+    return to_wgs84(state.siting_context(plots, exclusion).exclusion)
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
 def _suitability(inputs: tuple, plots, exclusion, config_toml: str, use_yield: bool, yield_key):
     ctx = state.siting_context(plots, exclusion)
@@ -246,8 +252,9 @@ except (ProjectError, SitingConfigError, GeoIOError, InputError, ValueError) as 
 show_suitability = st.toggle(t("site_show_suitability", lang), value=False, key="site_suit")
 layers = state.plan_layers()
 ctx = state.siting_context(plots, exclusion)
-data = SitingMapData(layers["clusters"], layers["axes"], to_wgs84(ctx.exclusion), layers["transport_nodes"],
-                     layers["districts"], _suitability(*key) if show_suitability else None, inputs["top"])  # fmt: skip
+data = SitingMapData(layers["clusters"], layers["axes"], _exclusion_wgs84(plots, exclusion),
+                     layers["transport_nodes"], layers["districts"], _suitability(*key) if show_suitability else None,
+                     inputs["top"])  # fmt: skip
 basemap = str(state.kept_value("basemap", "offline"))  # the base map chosen on the plan map
 basemap = basemap if basemap in BASEMAPS and (basemap != "tianditu" or state.tianditu_key()) else "offline"
 opts = MapOptions(assets=streamlit_urls(st.get_option("server.baseUrlPath") or ""), lang=lang, basemap=basemap,

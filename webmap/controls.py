@@ -12,10 +12,10 @@ import json
 from functools import cache
 from pathlib import Path
 
-from branca.element import MacroElement
 from jinja2 import Template
 
 from i18n import t
+from webmap.fast_render import FastMacro
 
 __all__ = ["LegendEntry", "PlannerControls", "legend_html"]
 
@@ -27,7 +27,7 @@ def _read(name: str) -> str:
     return (_STATIC / name).read_text(encoding="utf-8")
 
 
-class PlannerControls(MacroElement):
+class PlannerControls(FastMacro):
     """Metric scale bar, full screen, measure (distance, area in 亩), cursor coordinates, legend.
 
     Parameters

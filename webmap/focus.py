@@ -11,15 +11,15 @@ from __future__ import annotations
 import folium
 import numpy as np
 import shapely
-from branca.element import MacroElement
 from jinja2 import Template
 
 from geo.chinacoords import convert_geometry
+from webmap.fast_render import FastMacro
 
 __all__ = ["FocusView", "add_focus"]
 
 
-class FocusView(MacroElement):
+class FocusView(FastMacro):
     """Open the map on a point at ``zoom``, or on the box (south, west, north, east) fitted."""
 
     _template = Template(

@@ -23,6 +23,7 @@ from folium.map import Layer
 from jinja2 import Template
 
 from geo.chinacoords import convert
+from webmap.fast_render import FastMacro
 
 __all__ = ["CanvasPoints", "encode_points", "pack"]
 
@@ -63,7 +64,7 @@ def pack(options: dict) -> str:
     return base64.b64encode(zlib.compress(raw, ZLIB_LEVEL)).decode("ascii")
 
 
-class CanvasPoints(Layer):
+class CanvasPoints(Layer, FastMacro):
     """A folium layer drawing points coloured by category on one canvas, with click popups.
 
     Parameters
