@@ -225,7 +225,7 @@ def _firm_layer(
     layer = CanvasPoints(
         located.geometry.x.to_numpy(), located.geometry.y.to_numpy(), cat, colours,
         name=name, labels=located["name"].tolist(), columns=columns, note=note,
-        drawn_in=BASEMAPS[opts.basemap].drawn_in, keys=located["credit_code"].fillna("").astype(str).tolist(),
+        drawn_in=BASEMAPS[opts.basemap].drawn_in,  # "select in table" types the firm's name (its label) into the search
         select_into=t("ly_search", lang), select_label=t("ly_select_in_table", lang),
     )  # fmt: skip
     return layer, _firm_legend(lang)

@@ -88,8 +88,8 @@ class CanvasPoints(Layer, FastMacro):
     compress : bool
         Send the popup texts zlib-compressed (default); the browser inflates them after the first draw.
     keys, select_into, select_label : optional
-        A value per point (e.g. a credit code) and the label of a text box of the page the map is on:
-        the popup then has a button ``select_label`` that types the point's key into that box.
+        A value per point (its label when empty) and the label of a text box of the page the map is
+        on: the popup then has a button ``select_label`` that types the point's key into that box.
     """
 
     _template = Template(

@@ -151,8 +151,7 @@ def test_the_table_and_the_map_select_each_other(app_url, offline_page):
     frame.click(".qd-pop .qd-select")
     page.get_by_text("组内排名").wait_for(timeout=60_000)  # the firm panel of the firm clicked
     assert name in page.inner_text("[data-testid='stMain']")
-    code = page.get_by_label("搜索企业").input_value()
-    assert len(code) == 18  # its unified social credit code, typed into the search box
+    assert page.get_by_label("搜索企业").input_value() == name  # its name, typed into the search box
     map_bottom = frame_el.bounding_box()["y"] + frame_el.bounding_box()["height"]
     panel_top = page.get_by_text("组内排名").bounding_box()["y"]
     assert panel_top >= map_bottom - 1  # the panel follows the map, not drawn over it

@@ -220,7 +220,8 @@
           var v = Array.isArray(col) ? col[best] : (col.codes[best] < 0 ? null : col.dict[col.codes[best]]);
           rows += "<tr><th>" + esc(self._columns[k]) + "</th><td>" + esc(v === null ? "—" : v) + "</td></tr>";
         }
-        var key = self._keys[best], field = key && self._selectInto ? self._searchField() : null;
+        var key = self._keys.length ? self._keys[best] : self._labels[best];  // the label when no keys were sent
+        var field = key && self._selectInto ? self._searchField() : null;
         var html = '<div class="qd-pop"><h4>' + esc(self._labels[best] || "") + "</h4><table>" + rows +
           "</table>" + (field ? '<button type="button" class="qd-select">' + esc(self._selectLabel) + "</button>" : "") +
           (self._title ? '<p class="qd-q">' + esc(self._title) + "</p>" : "") + "</div>";
