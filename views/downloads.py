@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import streamlit as st
 
 from geo.crs import EXPORT_CRS
 from geo.io import GeoIOError
 from i18n import t
-from layers.export import FORMATS, export_zip_bytes
+from layers.export import FORMATS, ExportFormat, export_zip_bytes
 from views import state
 from views.text import md
 
@@ -17,7 +19,7 @@ _FORMAT_LABELS = {"geojson": "GeoJSON", "gpkg": "GeoPackage", "shp": "Shapefile"
 @st.cache_data(show_spinner=False, max_entries=16)
 def _export(layer_ids: tuple[str, ...], fmt: str, crs: str, corridor_half_width_m: float) -> bytes:
     layers = state.plan_layers(corridor_half_width_m)
-    return export_zip_bytes({i: layers[i] for i in layer_ids}, fmt, crs)
+    return export_zip_bytes({i: layers[i] for i in layer_ids}, cast(ExportFormat, fmt), crs)  # checked there
 
 
 def download_panel(layer_ids: list[str], corridor_half_width_m: float, key: str) -> None:

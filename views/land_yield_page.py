@@ -114,10 +114,10 @@ def _parameter_editor() -> None:
             for col, (k, ind) in zip(cols, INDICATORS.items(), strict=True)
         }  # fmt: skip
         st.caption(t("ly_shares", lang))
-        cols = st.columns(4)
+        share_cols = st.columns(4)
         shares = {
             c: col.number_input(c, 0.0, 100.0, config.shares[c] * 100, 1.0, key=f"ly_s_{c}") / 100
-            for col, c in zip(cols, "ABCD", strict=True)
+            for col, c in zip(share_cols, "ABCD", strict=True)
         }
         c1, c2, c3 = st.columns(3)
         benchmark = c1.radio(

@@ -12,7 +12,7 @@ import numpy as np
 import shapely
 import streamlit as st
 
-from geo.chinacoords import CHINA_CRS, convert
+from geo.chinacoords import CHINA_CRS, china_crs, convert
 from geo.coordinates import parse_position
 from i18n import t
 from layers import spec
@@ -50,8 +50,10 @@ def place_search(key: str, lang: str, query: str | None = None) -> tuple[str, st
         lon, lat = position.lon, position.lat
         read_as = position.system
         if position.system == "degrees":
-            system = st.selectbox(t("place_system", lang), CHINA_CRS, key=f"{key}_system",
-                                  help=t("place_system_help", lang), format_func=_SYSTEM_LABELS.get)  # fmt: skip
+            label = _SYSTEM_LABELS.__getitem__
+            chosen = st.selectbox(t("place_system", lang), list(CHINA_CRS), key=f"{key}_system",
+                                  help=t("place_system_help", lang), format_func=label)  # fmt: skip
+            system = china_crs(str(chosen))
             if system != "wgs84":
                 xs, ys = convert(np.array([lon]), np.array([lat]), system, "wgs84")
                 lon, lat = float(xs[0]), float(ys[0])

@@ -37,7 +37,7 @@ def print_panel(layers: Callable[[], Sequence[PrintLayer]], title: str, notes: S
     def sheet() -> bytes:
         land, context = state.base_geography()
         page = PrintSheet(heading.strip() or title, date, tuple(notes), lang, paper)
-        return print_map(list(layers()), page, land, context, fmt=fmt, dpi=200)
+        return print_map(list(layers()), page, land, context, fmt="png" if fmt == "png" else "pdf", dpi=200)
 
     st.download_button(t("print_download", lang).format(fmt=fmt.upper(), paper=paper), data=sheet,
                        file_name=f"{heading.strip() or title}_{paper}.{fmt}", mime=_MIME[fmt], key=f"{key}_button",

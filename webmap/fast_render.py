@@ -41,7 +41,7 @@ class RawElement(Element):
 class FastMacro(MacroElement):
     """``MacroElement.render`` with the rendered parts kept as raw text."""
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> str:
         figure = self.get_root()
         module = self._template.module.__dict__
         for part, target in (("header", "header"), ("html", "html"), ("script", "script")):
@@ -50,3 +50,4 @@ class FastMacro(MacroElement):
                 getattr(figure, target).add_child(RawElement(macro(self, kwargs)), name=self.get_name())
         for element in self._children.values():
             element.render(**kwargs)
+        return ""  # what it draws went into the figure's parts

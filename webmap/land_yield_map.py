@@ -277,11 +277,11 @@ def build_land_yield_map(
             legend.append(LegendEntry(HOTSPOT_LABELS[cat][0 if lang == "zh" else 1],
                                       {"color": colour, "fillColor": colour, "fillOpacity": 0.55}))  # fmt: skip
     if overlays.firms is not None:
-        layer, entries = _firm_layer(overlays.firms, opts, overlays.note, overlays.filtered)
-        layer.add_to(m)
+        points, entries = _firm_layer(overlays.firms, opts, overlays.note, overlays.filtered)
+        points.add_to(m)
         legend.extend(entries)
         if overlays.filtered:  # the legend says the points are a selection, and how many
-            extra += '<p class="qd-q">' + html.escape(layer.layer_name) + "</p>"
+            extra += '<p class="qd-q">' + html.escape(points.layer_name) + "</p>"
     if districts is not None:
         district_labels(districts, opts).add_to(m)
     if overlays.note:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -93,7 +94,7 @@ def build_siting_map(
     specs = layer_specs()
     m, controls, legend = start_map(opts, land, context)
     extra = ""
-    common = {"precision": opts.precision, "drawn_in": drawn_in}
+    common: dict[str, Any] = {"precision": opts.precision, "drawn_in": drawn_in}
     if data.suitability is not None:
         extra += add_raster_overlay(m, data.suitability, t("site_layer_suitability", lang), drawn_in, lang)
     for layer_id in ("exclusion_zones",):
