@@ -71,6 +71,8 @@ class PlannerControls(FastMacro):
                 "area": t("measure_area", lang),
                 "clear": t("measure_clear", lang),
                 "hint": t("measure_hint", lang),
+                "mu": t("unit_mu", lang),
+                "tenThousandMu": t("unit_10k_mu", lang),
             },
             ensure_ascii=False,
         )

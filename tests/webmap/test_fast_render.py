@@ -45,3 +45,14 @@ def test_compacted_geometries_are_computed_once_per_content():
     assert compact_geometries(b, simplify_m=50) is not first  # other parameters: computed
     moved = gpd.GeoSeries([shapely.box(120, 36, 120.1, 36.2)], crs=4326)
     assert compact_geometries(moved, simplify_m=20)[0].bounds[3] == 36.2
+
+
+def test_the_measured_area_is_read_in_the_page_language():
+    """Issue 12: the area read-out said 亩 in English mode."""
+    import json
+
+    zh, en = (json.loads(PlannerControls(lang).measure_opts) for lang in ("zh", "en"))
+    assert (zh["mu"], zh["tenThousandMu"]) == ("亩", "万亩")
+    assert en["mu"] == "mu" and "亩" not in en["tenThousandMu"]
+    page = _page(PlannerControls("en"))
+    assert "units.mu" in page and "' 亩'" not in page  # the script takes the word from the options

@@ -51,10 +51,10 @@
   function fmtDistance(m) {
     return m >= 1000 ? (m / 1000).toFixed(2) + ' km' : m.toFixed(0) + ' m';
   }
-  function fmtArea(m2) {
+  function fmtArea(m2, units) {  // units: the words for 亩 and 万亩 in the page's language
     var mu = m2 / M2_PER_MU;
     var main = m2 >= 1e6 ? (m2 / 1e6).toFixed(3) + ' km²' : m2.toFixed(0) + ' m²';
-    var muText = mu >= 10000 ? (mu / 10000).toFixed(2) + ' 万亩' : mu.toFixed(1) + ' 亩';
+    var muText = mu >= 10000 ? (mu / 10000).toFixed(2) + ' ' + units.tenThousandMu : mu.toFixed(1) + ' ' + units.mu;
     return main + ' ≈ ' + muText;
   }
   function sphericalArea(latlngs) {
@@ -100,7 +100,7 @@
       var style = {color: '#111827', weight: 2, dashArray: '4 4', interactive: false};
       if (mode === 'area' && points.length > 2) {
         shape = L.polygon(points, L.extend({fillOpacity: 0.1}, style));
-        out.textContent = fmtArea(sphericalArea(points));
+        out.textContent = fmtArea(sphericalArea(points), opts);
       } else {
         shape = L.polyline(points, style);
         var d = 0;
