@@ -23,8 +23,10 @@ reaper.start()  # frees closed sessions after their reconnect time (views/reaper
 lang = state.language_switch()
 widget_language.apply(lang)  # Streamlit's own English widget texts in Chinese in zh mode
 layout.apply()  # compact header; maps fill the window
-st.sidebar.caption(t("app_subtitle", lang))
 user = auth.current_user(lang)
+single = user is auth.LOCAL_ADMIN
+st.sidebar.caption(t("app_subtitle", lang) + (" · " + t("auth_single_user_short", lang) if single else ""),
+                   help=t("auth_single_user", lang) if single else None)  # fmt: skip
 if user is None:  # the sign-in form is on screen
     st.stop()
 st.session_state["auth_user"] = user

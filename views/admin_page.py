@@ -18,6 +18,14 @@ if not admin.has("admin"):
     st.stop()
 
 
+def _table(frame: pd.DataFrame) -> None:
+    """A table with headers in the page's language; "暂无记录" for an empty one (the grid says "empty" in English)."""
+    if frame.empty:
+        st.caption(t("ws_empty", lang))
+        return
+    st.dataframe(_headed(frame), hide_index=True, width="stretch", placeholder="—")
+
+
 def _headed(frame: pd.DataFrame) -> pd.DataFrame:
     """The table with its column headers in the page's language (strings.toml ``col_<name>``)."""
     frame = frame.copy()
@@ -31,13 +39,13 @@ st.title(t("page_admin", lang))
 ws = state.workspace()
 try:
     st.subheader(t("adm_users", lang))
-    st.dataframe(_headed(list_users(ws)), hide_index=True, width="stretch")
+    _table(list_users(ws))
     with st.form("adm_add", clear_on_submit=True):
         st.caption(t("adm_add", lang))
         c1, c2, c3, c4 = st.columns(4)
         name = c1.text_input(t("auth_user", lang))
         role = c2.selectbox(t("adm_role", lang), ROLES, format_func=lambda r: t(f"role_{r}", lang))
-        email = c3.text_input("E-mail")
+        email = c3.text_input(t("col_email", lang))
         password = c4.text_input(t("auth_password", lang), type="password")
         if st.form_submit_button(t("adm_add_button", lang), icon=":material/person_add:"):
             try:
@@ -73,8 +81,8 @@ try:
             st.error(md(exc))
 
     st.subheader(t("adm_datasets", lang))
-    st.dataframe(_headed(ws.datasets()), hide_index=True, width="stretch")
+    _table(ws.datasets())
     st.subheader(t("adm_audit", lang))
-    st.dataframe(_headed(ws.audit_log().head(500)), hide_index=True, width="stretch")
+    _table(ws.audit_log().head(500))
 except WorkspaceError as exc:
     st.error(md(exc))

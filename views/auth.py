@@ -87,8 +87,7 @@ def _oidc(lang: str) -> User | None:
 
 def current_user(lang: str) -> User | None:
     """The user of this session, or ``None`` after drawing the sign-in form (then stop the script)."""
-    if not _has_users():
-        st.sidebar.caption(t("auth_single_user", lang))
+    if not _has_users():  # said on hover of the sidebar's subtitle (app.py): the form below it stays in view
         return LOCAL_ADMIN
     if auth_mode() == "oidc":
         return _oidc(lang)

@@ -30,11 +30,11 @@ for layer_id in LAYER_IDS:
         }
     )
 st.subheader(t("layer_table", lang))
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", placeholder="—")
 
 st.subheader(t("download", lang))
 download_panel(list(LAYER_IDS), 5000.0, key="data_dl")
 
 for layer_id in LAYER_IDS:
     with st.expander(f"{spec(layer_id).label(lang)} · {layer_id}"):
-        st.dataframe(layers[layer_id].drop(columns="geometry"), hide_index=True, width="stretch")
+        st.dataframe(layers[layer_id].drop(columns="geometry"), hide_index=True, width="stretch", placeholder="—")

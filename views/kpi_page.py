@@ -26,7 +26,7 @@ view = pd.DataFrame(
         ("Type" if en else "指标属性"): table["attribute_en" if en else "attribute"],
     }
 )
-st.dataframe(view, hide_index=True, width="stretch")
+st.dataframe(view, hide_index=True, width="stretch", placeholder="—")
 binding = int((table["attribute"] == "约束性").sum())
 c1, c2 = st.columns(2)
 c1.metric(t("kpi_expected", lang), len(table) - binding)
@@ -45,6 +45,7 @@ st.dataframe(
     ),
     hide_index=True,
     width="stretch",
+    placeholder="—",
 )
 
 st.subheader(t("directives", lang))
@@ -61,4 +62,5 @@ st.dataframe(
     ),
     hide_index=True,
     width="stretch",
+    placeholder="—",
 )

@@ -163,7 +163,7 @@ def _validation_messages(ev: Evaluation) -> None:
         st.success(t("ly_validation_ok", lang).format(n=ev.prepared.n_input), icon=":material/check_circle:")
         return
     shown = ev.issues[["row", "severity", "message_zh" if lang == "zh" else "message_en"]]
-    st.dataframe(shown, hide_index=True, width="stretch", height=320)
+    st.dataframe(shown, hide_index=True, width="stretch", placeholder="—", height=320)
 
 
 def _class_counts(ev: Evaluation) -> None:
@@ -227,7 +227,7 @@ def _firm_panel(firm: pd.Series) -> None:
     c3.metric(t("ly_rank", lang), rank)
     profile = firm_profile(firm, lang)
     if not profile.empty:
-        st.dataframe(profile, hide_index=True, width="stretch")
+        st.dataframe(profile, hide_index=True, width="stretch", placeholder="—")
 
 
 def _table_rows(ev: Evaluation, chosen: FirmFilter, firm: pd.Series | None) -> pd.DataFrame:
@@ -258,8 +258,8 @@ def _results(ev: Evaluation, chosen: FirmFilter, firm: pd.Series | None) -> None
     if firm is not None and len(listed) and listed.index[0] == firm.name:  # the firm found or clicked: first, marked
         table = table.style.apply(lambda row: ["background-color: #fde68a"] * len(row) if row.name == 0 else
                                   [""] * len(row), axis=1)  # fmt: skip
-    st.dataframe(table, hide_index=True, width="stretch", height=320, column_config=config, key="ly_table",
-                 on_select="rerun", selection_mode="multi-row")  # fmt: skip
+    st.dataframe(table, hide_index=True, width="stretch", placeholder="—", height=320, column_config=config,
+                 key="ly_table", on_select="rerun", selection_mode="multi-row")  # fmt: skip
     n = int(chosen.mask(ev.result).sum())
     st.caption(t("ly_rows_shown", lang).format(shown=len(listed), n=n, total=len(ev.result)) + " " +
                t("ly_select_rows", lang))  # fmt: skip
@@ -348,7 +348,7 @@ def _downloads(ev: Evaluation, key: tuple, shown: pd.DataFrame | None, level: st
         c3.download_button(t("ly_dl_areas", lang), lambda: _geojson(shown), file_name=f"areas_{level}.geojson",
                            mime="application/geo+json", key="ly_dl_areas", on_click="ignore")  # fmt: skip
         st.dataframe(area_table(shown, lang=lang) if "name" in shown else shown.drop(columns="geometry"),
-                     hide_index=True, width="stretch")  # fmt: skip
+                     hide_index=True, width="stretch", placeholder="—")  # fmt: skip
     c4.download_button(
         t("ly_dl_tif", lang), lambda: _tif(ev, key),
         file_name="tax_per_mu_250m_EPSG4549.tif", mime="image/tiff", key="ly_dl_tif",

@@ -179,7 +179,7 @@ def _cluster_table(result: SiteResult, clicked: str) -> None:
         t("site_failed", lang): c["failures"].map(lambda found: "；".join(render_all(found, lang))),
     })  # fmt: skip
     shown = table.style.apply(_marked(lambda i: c["name"].iloc[i] == clicked), axis=1) if clicked else table
-    st.dataframe(shown, hide_index=True, width="stretch", key="site_cluster_table", on_select="rerun",
+    st.dataframe(shown, hide_index=True, width="stretch", placeholder="—", key="site_cluster_table", on_select="rerun",
                  selection_mode="multi-row")  # fmt: skip
     st.caption(t("site_table_map", lang))
     for row in c.head(3).itertuples():
@@ -199,7 +199,7 @@ def _plot_table(result: SiteResult, top: int) -> None:
         t("site_verdict", lang): p["compliant"].map({True: "✓", False: "✗"}),
         t("site_reasons", lang): (p["failures"] + p["reasons"]).map(lambda f: "；".join(render_all(f[:4], lang))),
     })  # fmt: skip
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch", placeholder="—")
 
 
 def _geojson_bytes(result: SiteResult, top: int) -> bytes:

@@ -61,7 +61,7 @@ try:
             shown = candidates.drop(columns="geometry")
             for col in ("failed", "reasons"):  # stored as findings: shown in the language of the page
                 shown[col] = shown[col].map(lambda found: "\n".join(render_all(found, lang)))
-            st.dataframe(shown, hide_index=True, width="stretch")
+            st.dataframe(shown, hide_index=True, width="stretch", placeholder="—")
             c0, c1, c2 = st.columns(3)
             if c0.button(t("ws_reopen_study", lang), key=f"ws_open_s_{row.fid}", icon=":material/open_in_new:"):
                 reopen_study(ws, row)

@@ -332,3 +332,20 @@ def test_the_siting_table_and_map_select_each_other():
                                                                   r"([\d.]+)\]\]", view).groups())  # fmt: skip
     third = clusters[clusters["name"] == ranking.iloc[2]["名称"]].geometry.iloc[0]
     assert (west, south, east, north) == pytest.approx(third.bounds, abs=1e-5)
+
+
+def test_tables_in_chinese_show_no_english_placeholders(tmp_path, monkeypatch):
+    """Screenshots at 1366×768: "None" in the targets table, "empty" grids and an "E-mail" label on the admin page."""
+    monkeypatch.setenv("QDP_WORKSPACE", str(tmp_path / "ws.gpkg"))
+    from views import state
+
+    state.workspace.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("views/kpi_page.py").run()
+    assert at.dataframe and all(d.proto.placeholder == "—" for d in at.dataframe)  # a missing 2020 value: —
+    at.switch_page("views/admin_page.py").run()
+    labels = [w.label for w in at.text_input]
+    assert "电子邮箱" in labels and "E-mail" not in labels
+    assert not at.dataframe and any(c.value == "暂无记录" for c in at.caption)  # no users, datasets or audit rows yet
+    state.workspace.clear()
