@@ -260,11 +260,14 @@ basemap = basemap if basemap in BASEMAPS and (basemap != "tianditu" or state.tia
 opts = MapOptions(assets=streamlit_urls(st.get_option("server.baseUrlPath") or ""), lang=lang, basemap=basemap,
                   tianditu_key=state.tianditu_key())  # fmt: skip
 land, context = state.base_geography()
-fmap = build_siting_map(result, data, opts, land=land, context=context)
+parts = build_siting_map(result, data, opts, land=land, context=context, split=True)
 chosen = layers["clusters"][layers["clusters"]["id"].isin(_selected_clusters(result))]
 if not chosen.empty:  # clusters ticked in the ranking table: outlined, and the map opens on them
-    add_focus(fmap, shapely.union_all(chosen.geometry.values), BASEMAPS[basemap].drawn_in)
-map_state = st_folium(fmap, height=opts.height, use_container_width=True, returned_objects=RETURNED, key="site_map")
+    add_focus(parts.base, shapely.union_all(chosen.geometry.values), BASEMAPS[basemap].drawn_in)
+# The project's layers go to the map as groups: a new submission swaps them in the browser's map
+# instead of building the whole map again (webmap.siting_map.SitingMapParts).
+map_state = st_folium(parts.base, height=opts.height, use_container_width=True, returned_objects=RETURNED,
+                      key="site_map", feature_group_to_add=parts.groups, layer_control=parts.control)  # fmt: skip
 report = location_report(map_state, "site_map", ctx, result.project, result.config, lang,
                          coords=BASEMAPS[basemap].drawn_in,
                          cluster_yield=_cluster_yield(yield_key) if use_yield else None)  # fmt: skip

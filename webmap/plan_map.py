@@ -241,10 +241,12 @@ def finish_map(
     opts: MapOptions,
     land: shapely.Geometry | None,
     extra_legend: str = "",
+    layer_control: bool = True,
 ) -> folium.Map:
-    """Legend, layer control and the view on the city (after all overlays were added)."""
+    """Legend, layer control (unless the caller adds its own) and the view on the city (after all overlays)."""
     controls.set_legend(legend_html(t("legend_title", opts.lang), legend_entries) + extra_legend)
-    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    if layer_control:
+        folium.LayerControl(collapsed=False, position="topright").add_to(m)
     bounds = (land or shapely.box(119.3, 35.6, 121.0, 37.1)).bounds
     m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     return m

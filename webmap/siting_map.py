@@ -17,6 +17,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from jinja2 import Template
 
 from analysis.siting.rank import SiteResult
 from analysis.surface import Surface
@@ -25,11 +26,12 @@ from i18n.render import render_all
 from layers.catalogue import layer_specs
 from webmap.basemaps import BASEMAPS
 from webmap.controls import LegendEntry
+from webmap.fast_render import FastMacro
 from webmap.geojson import circle_marker, geojson_layer, info_table
 from webmap.plan_map import MapOptions, district_labels, finish_map, label_markers, start_map
 from webmap.raster_overlay import RAMP, add_raster_overlay
 
-__all__ = ["SCORE_BINS", "SitingMapData", "build_siting_map"]
+__all__ = ["SCORE_BINS", "SitingMapData", "SitingMapParts", "build_siting_map"]
 
 SCORE_BINS = (40.0, 55.0, 70.0, 85.0)  # score classes: < 40, 40–55, 55–70, 70–85, ≥ 85 points
 FAILED_STYLE = {"color": "#b91c1c", "weight": 1.5, "fillColor": "#d1d5db", "fillOpacity": 0.45, "dashArray": "4 3"}
@@ -81,18 +83,94 @@ def _tooltip(row: pd.Series, lang: str) -> str:
     return info_table(f"{int(row['rank'])}. {row['name']}", rows, css_class="qd-tip")
 
 
+class _ProjectLine(FastMacro):
+    """Writes the project into the legend's project line when its layer group is added to the map."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function () {
+          var line = document.querySelector('.qd-project');
+          if (line) { line.textContent = {{ this.text|tojson }}; }
+        })();
+        {% endmacro %}"""
+    )
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "ProjectLine"
+        self.text = text
+
+
+@dataclass
+class SitingMapParts:
+    """The siting map split for ``st_folium``: a new submission changes only ``groups``.
+
+    ``base`` holds what does not depend on the project (base map, exclusion zones, axes, nodes,
+    districts, the suitability raster and the legend); ``groups`` the project's clusters by score,
+    other plots, recommended plots with their ranks, and its line in the legend; ``control`` the
+    layer control over both. Passed as ``st_folium(base, feature_group_to_add=groups,
+    layer_control=control)``, the browser keeps the map and swaps the groups (a whole new map took
+    most of a 1.6 s submission, ``benchmarks/siting_page.py``).
+    """
+
+    base: folium.Map
+    groups: list[folium.FeatureGroup]
+    control: folium.LayerControl
+
+
+def _project_text(result: SiteResult, lang: str) -> str:
+    project = result.project
+    return f"{t('site_project', lang)}：{project.term} · {project.land_mu:,.0f} {t('unit_mu', lang)}"
+
+
+def _result_layers(result: SiteResult, data: SitingMapData, opts: MapOptions, parents: list) -> None:
+    """The project's clusters, other plots and recommended plots, each into its parent (map or group)."""
+    lang, drawn_in = opts.lang, BASEMAPS[opts.basemap].drawn_in
+    common: dict[str, Any] = {"precision": opts.precision, "drawn_in": drawn_in}
+    clusters_parent, others_parent, top_parent = parents
+    clusters = data.clusters.merge(result.clusters.drop(columns="name"), on="id", how="inner")
+    geojson_layer(
+        clusters, name=t("site_layer_clusters", lang), style=_candidate_style, keep=("id",),
+        tooltip=lambda r: _tooltip(r, lang), popup=lambda r: _popup(r, result, lang, "cluster"),
+        simplify_m=opts.simplify_m, **common,
+    ).add_to(clusters_parent)  # fmt: skip
+    plots = result.plots
+    if not len(plots):
+        return
+    top = plots.head(data.top_plots)
+    others = plots.iloc[data.top_plots : data.top_plots + MAX_OTHER_PLOTS]
+    if len(others):
+        geojson_layer(
+            others, name=t("site_layer_other_plots", lang), keep=(),
+            style=lambda r: {"color": "#92400e" if r["compliant"] else "#9ca3af", "weight": 0.6,
+                             "fillColor": "#fcd34d" if r["compliant"] else "#e5e7eb", "fillOpacity": 0.5},
+            tooltip=lambda r: _tooltip(r, lang), **common,
+        ).add_to(others_parent)  # fmt: skip
+    geojson_layer(
+        top, name=t("site_layer_top_plots", lang).format(k=len(top)), style=_candidate_style, keep=("id",),
+        tooltip=lambda r: _tooltip(r, lang), popup=lambda r: _popup(r, result, lang, "plot"), **common,
+    ).add_to(top_parent)  # fmt: skip
+    ranks = [f'<div class="qd-rank">{int(r)}</div>' for r in top["rank"]]
+    label_markers(top, ranks, "rank", drawn_in, icon_size=(22, 22), control=False).add_to(top_parent)
+
+
 def build_siting_map(
     result: SiteResult,
     data: SitingMapData,
     opts: MapOptions,
     land: shapely.Geometry | None = None,
     context: gpd.GeoDataFrame | None = None,
-) -> folium.Map:
-    """The site-selection map for ``result`` (see the module docstring)."""
+    split: bool = False,
+) -> Any:
+    """The site-selection map for ``result`` (see the module docstring).
+
+    Returns a :class:`folium.Map`, or with ``split`` a :class:`SitingMapParts` for ``st_folium``.
+    """
     lang = opts.lang
     drawn_in = BASEMAPS[opts.basemap].drawn_in
     specs = layer_specs()
     m, controls, legend = start_map(opts, land, context)
+    folium.map.CustomPane("qdAbove", z_index=450).add_to(m)  # axes and nodes over the scored areas
     extra = ""
     common: dict[str, Any] = {"precision": opts.precision, "drawn_in": drawn_in}
     if data.suitability is not None:
@@ -104,32 +182,17 @@ def build_siting_map(
             tip = lambda r: info_table(str(r["name"]), [(t("source", lang), r.get("source", ""))], "qd-tip")  # noqa: E731
             geojson_layer(frame, name=spec.label(lang), style=spec.style, tooltip=tip, keep=(), **common).add_to(m)
             legend.append(LegendEntry(spec.label(lang), spec.style))
-    clusters = data.clusters.merge(result.clusters.drop(columns="name"), on="id", how="inner")
-    geojson_layer(
-        clusters, name=t("site_layer_clusters", lang), style=_candidate_style, keep=("id",),
-        tooltip=lambda r: _tooltip(r, lang), popup=lambda r: _popup(r, result, lang, "cluster"),
-        simplify_m=opts.simplify_m, **common,
-    ).add_to(m)  # fmt: skip
-    plots = result.plots
-    if len(plots):
-        top = plots.head(data.top_plots)
-        others = plots.iloc[data.top_plots : data.top_plots + MAX_OTHER_PLOTS]
-        if len(others):
-            geojson_layer(
-                others, name=t("site_layer_other_plots", lang), keep=(),
-                style=lambda r: {"color": "#92400e" if r["compliant"] else "#9ca3af", "weight": 0.6,
-                                 "fillColor": "#fcd34d" if r["compliant"] else "#e5e7eb", "fillOpacity": 0.5},
-                tooltip=lambda r: _tooltip(r, lang), **common,
-            ).add_to(m)  # fmt: skip
-        geojson_layer(
-            top, name=t("site_layer_top_plots", lang).format(k=len(top)), style=_candidate_style, keep=("id",),
-            tooltip=lambda r: _tooltip(r, lang), popup=lambda r: _popup(r, result, lang, "plot"), **common,
-        ).add_to(m)  # fmt: skip
-        ranks = [f'<div class="qd-rank">{int(r)}</div>' for r in top["rank"]]
-        label_markers(top, ranks, "rank", drawn_in, icon_size=(22, 22), control=False).add_to(m)
+    groups: list[folium.FeatureGroup] = []
+    if split:
+        names = ("site_layer_clusters", "site_layer_other_plots", "site_layer_top_plots")
+        groups = [folium.FeatureGroup(name=t(n, lang).format(k=data.top_plots)) for n in names]
+        _ProjectLine(_project_text(result, lang)).add_to(groups[0])
+        _result_layers(result, data, opts, groups)
+    else:
+        _result_layers(result, data, opts, [m, m, m])
     axes = specs["axes"]
     geojson_layer(data.axes, name=axes.label(lang), style=axes.style, keep=(), interactive=False,
-                  simplify_m=opts.simplify_m, **common).add_to(m)  # fmt: skip
+                  simplify_m=opts.simplify_m, pane="qdAbove", **common).add_to(m)  # fmt: skip
     legend.append(LegendEntry(axes.label(lang), axes.style, line=True))
     nodes = specs["transport_nodes"]
     if len(data.transport_nodes):
@@ -142,7 +205,7 @@ def build_siting_map(
             return info_table(str(r["name"]), rows, "qd-tip")
 
         geojson_layer(data.transport_nodes, name=nodes.label(lang), style=nodes.style, tooltip=tip, keep=(),
-                      marker=circle_marker(nodes.style), **common).add_to(m)  # fmt: skip
+                      marker=circle_marker(nodes.style), pane="qdAbove", **common).add_to(m)  # fmt: skip
         legend.append(LegendEntry(nodes.label(lang), nodes.style))
     if data.districts is not None:
         district_labels(data.districts, opts).add_to(m)
@@ -151,9 +214,11 @@ def build_siting_map(
                                                                    "fillOpacity": 0.75})
                   for label, colour in zip(lows, RAMP, strict=True))  # fmt: skip
     legend.append(LegendEntry(t("site_not_compliant", lang), FAILED_STYLE))
-    project = result.project
-    extra = (f'<p class="qd-project">{html.escape(t("site_project", lang))}：{html.escape(project.term)} · '
-             f"{project.land_mu:,.0f} {html.escape(t('unit_mu', lang))}</p>") + extra  # fmt: skip
+    line = "" if split else _project_text(result, lang)  # split: written by the groups (_ProjectLine)
+    extra = f'<p class="qd-project">{html.escape(line)}</p>' + extra
     for note in render_all(result.samples, lang):
         extra += f'<p class="qd-q">{html.escape(note)}</p>'
-    return finish_map(m, controls, legend, opts, land, extra_legend=extra)
+    m = finish_map(m, controls, legend, opts, land, extra_legend=extra, layer_control=not split)
+    if not split:
+        return m
+    return SitingMapParts(m, groups, folium.LayerControl(collapsed=False, position="topright"))
