@@ -32,8 +32,9 @@ def _summary(ev: Evaluation) -> str:
     counts = class_summary(ev.result)
     by_district = class_summary(ev.result, "district")
     lines = [
-        f"输入 {ev.prepared.n_input} 行，有效 {len(ev.result)} 行，因错误排除 {ev.prepared.n_errors} 行 / "
-        f"{ev.prepared.n_input} rows read, {len(ev.result)} valid, {ev.prepared.n_errors} left out",
+        "输入 {input} 行 = 参评 {rated} + T 类 {new} + 不在评价范围 {out_of_scope} + 数据错误 {errors} + "
+        "合并 {merged} / {input} rows = {rated} rated + {new} new (T) + {out_of_scope} out of scope + "
+        "{errors} data errors + {merged} merged".format(**ev.accounting()),
         f"参数：{ev.config.title} / {ev.config.title_en}",
         "类别 / class: " + "  ".join(f"{c} {n}" for c, n in counts.iloc[0].items()),
         "",

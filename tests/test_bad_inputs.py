@@ -139,7 +139,8 @@ def test_enterprise_tables_report_rows_or_refuse_clearly(name):
         assert expected[1] in str(err.value) and _bilingual(str(err.value)), str(err.value)
         return
     ev = evaluate_table(read_enterprises(BAD / name), default_config(), districts)
-    assert len(ev.result) == expected[1]
+    assert (ev.result["status"] != "data_error").sum() == expected[1]  # evaluated …
+    assert len(ev.result) == ev.prepared.n_input  # … and every other row listed with its errors (issue 13, 1)
     messages = "\n".join(ev.issues["message_zh"])
     for text in expected[2]:
         assert text in messages, messages
@@ -205,7 +206,10 @@ def test_decimal_commas_are_read_as_decimals_not_thousands():
 def test_invisible_characters_neither_hide_columns_nor_split_firms():
     ev = _evaluate("firms_zero_width.csv")
     assert ev.result["lon"].notna().all()  # 经度\u200b is 经度: the firm is located
-    assert ev.result["credit_code"].tolist() == ["91370200MA3C4FEG2K"]
+    evaluated = ev.result[ev.result["status"] != "data_error"]
+    assert evaluated["credit_code"].tolist() == ["91370200MA3C4FEG2K"]  # one firm, not three
+    repeats = ev.result[ev.result["status"] == "data_error"]  # the same code again: listed, saying so
+    assert len(repeats) == 2 and repeats["problems_zh"].str.contains("统一社会信用代码 与第 2 行重复").all()
 
 
 def test_control_and_bidi_characters_are_removed_from_names():
@@ -252,10 +256,8 @@ def test_table_uploads_of_the_corpus_get_the_same_answer_as_files(name):
         with pytest.raises(InputError, match=re.escape(expected[1])):
             evaluate_table(read_enterprises(*upload), default_config(), load_layer("districts"))
     else:
-        assert (
-            len(evaluate_table(read_enterprises(*upload), default_config(), load_layer("districts")).result)
-            == expected[1]
-        )
+        result = evaluate_table(read_enterprises(*upload), default_config(), load_layer("districts")).result
+        assert (result["status"] != "data_error").sum() == expected[1]
 
 
 def test_plots_of_implausible_size_are_left_out_and_named():

@@ -167,7 +167,8 @@ def _validation_messages(ev: Evaluation) -> None:
 
 
 def _class_counts(ev: Evaluation) -> None:
-    """Firms per class as a row of figures, with each class's policy meaning on hover."""
+    """Firms per class as a row of figures, with each class's policy meaning on hover, and every row accounted for."""
+    st.caption(t("ly_accounting", lang).format(**{k: f"{v:,}" for k, v in ev.accounting().items()}))
     counts = class_summary(ev.result).iloc[0]
     for col, (cls, n) in zip(st.columns(len(counts)), counts.items(), strict=True):
         info = CLASS_INFO.get(cls)

@@ -110,12 +110,16 @@ class EnterpriseTable:
         Rows read from the source.
     columns : dict
         How the source headers were matched to fields (with unit conversion factors).
+    rejected : GeoDataFrame
+        The rows with at least one error, as read (same columns as ``data``): reported in the
+        result with their reasons, never silently dropped (issue 13).
     """
 
     data: gpd.GeoDataFrame
     issues: pd.DataFrame
     n_input: int
     columns: dict[str, ColumnMatch]
+    rejected: gpd.GeoDataFrame | None = None
 
     @property
     def n_errors(self) -> int:
@@ -314,7 +318,8 @@ def prepare_enterprises(
 
     keep = ~p.bad.to_numpy()
     data = gpd.GeoDataFrame(out.loc[keep].reset_index(drop=True), geometry=points[keep], crs=WGS84)
-    return EnterpriseTable(data=data, issues=log.table(), n_input=len(frame), columns=matches)
+    rejected = gpd.GeoDataFrame(out.loc[~keep].reset_index(drop=True), geometry=points[~keep], crs=WGS84)
+    return EnterpriseTable(data=data, issues=log.table(), n_input=len(frame), columns=matches, rejected=rejected)
 
 
 def _vector_geometry(table: gpd.GeoDataFrame, out: pd.DataFrame, p: _Preparer) -> np.ndarray:

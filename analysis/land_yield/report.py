@@ -32,6 +32,7 @@ _RESULT_EXTRA = {
     "class_name": ("类别名称", "class name"),
     "policy": ("政策导向", "policy"),
     "synthetic": ("数据性质", "data_nature"),
+    "problems": ("问题", "problems"),
 }
 _AREA_HEADERS = {
     "n_firms": ("企业数", "firms"),
@@ -79,6 +80,8 @@ def results_table(result: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     headers.update({f.id: (f.zh if lang == "zh" else f.en) for f in FIELDS})
     headers.update({i: _indicator_header(i, lang) for i in INDICATORS})
     headers.update({k: v[0] if lang == "zh" else v[1] for k, v in _RESULT_EXTRA.items()})
+    if f"problems_{lang}" in result.columns:  # a firm's errors and warnings, in the page's language
+        result = result.assign(problems=result[f"problems_{lang}"])
     table = pd.DataFrame(result[[c for c in headers if c in result.columns]]).copy()
     table["status"] = table["status"].map(lambda s: STATUS[s][0 if lang == "zh" else 1])
     if lang == "en":

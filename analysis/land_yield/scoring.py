@@ -34,6 +34,7 @@ STATUS: dict[str, tuple[str, str]] = {
     "excluded_utility": ("电力、热力、燃气及水生产和供应业（44–46），不参评", "utility (divisions 44–46), not rated"),
     "excluded_small": ("规下且用地不足 3 亩，不参评", "below scale on less than 3 mu, not rated"),
     "excluded_scale": ("规模未知，不参评", "unknown scale, not rated"),
+    "data_error": ("数据错误，未参评（原因见“问题”）", "data error, not rated (see the problems)"),
 }
 
 

@@ -61,4 +61,9 @@ def test_rows_with_errors_are_reported_and_the_rest_evaluated(tmp_path):
     proc = run("--input", str(path), "--out", str(tmp_path / "r.xlsx"))
     assert proc.returncode == 0
     assert "第 12 行：用地面积(亩) 必须大于 0" in proc.stderr
-    assert len(pd.read_excel(tmp_path / "r.xlsx", sheet_name="评价结果")) == 49
+    result = pd.read_excel(tmp_path / "r.xlsx", sheet_name="评价结果")
+    assert len(result) == 50  # every firm of the input, the one with an error too (issue 13, 1)
+    bad = result[result["源文件行号"] == 12].iloc[0]
+    assert bad["评价状态"].startswith("数据错误") and bad["问题"] == "用地面积(亩) 必须大于 0" and pd.isna(bad["类别"])
+    assert (result["评价状态"] == "参评").sum() + (result["评价状态"] != "参评").sum() == 50
+    assert "输入 50 行 = 参评" in proc.stdout and "数据错误 1" in proc.stdout
