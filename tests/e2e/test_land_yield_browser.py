@@ -111,6 +111,16 @@ FIRM_ON_POLYGON_JS = """() => {
 }"""
 
 
+def _open_drawn_map(page, app_url: str):
+    """The 亩产效益 page with its firms drawn, the map scrolled into view: (frame element, frame)."""
+    page.goto(f"{app_url}/land_yield", wait_until="domcontentloaded")
+    frame_el = page.wait_for_selector(MAP_FRAME, timeout=60_000)
+    frame = frame_el.content_frame()
+    frame.wait_for_function("document.querySelector('canvas.qd-points').dataset.drawn > 0", timeout=60_000)
+    frame_el.scroll_into_view_if_needed()
+    return frame_el, frame
+
+
 def test_firms_are_drawn_above_the_area_polygons(app_url, offline_page):
     """Leaflet puts a pane's canvas (z-index 100) under its SVG (200): the cluster fill hid the firms."""
     import io
@@ -118,11 +128,7 @@ def test_firms_are_drawn_above_the_area_polygons(app_url, offline_page):
     from PIL import Image
 
     page, _, errors = offline_page
-    page.goto(f"{app_url}/land_yield", wait_until="domcontentloaded")
-    frame_el = page.wait_for_selector(MAP_FRAME, timeout=60_000)
-    frame = frame_el.content_frame()
-    frame.wait_for_function("document.querySelector('canvas.qd-points').dataset.drawn > 0", timeout=60_000)
-    frame_el.scroll_into_view_if_needed()
+    frame_el, frame = _open_drawn_map(page, app_url)
     firm = frame.evaluate(FIRM_ON_POLYGON_JS)
     assert firm is not None
     frame.wait_for_function("document.querySelector('canvas.qd-points').dataset.drawn > 0", timeout=30_000)
@@ -138,11 +144,7 @@ def test_the_table_and_the_map_select_each_other(app_url, offline_page):
     """Issue 12 (table ⇄ map): rows ticked in the table are ringed on the map; a firm clicked on the map
     ("在表中选中") is listed first in the table, marked, with its panel."""
     page, _, errors = offline_page
-    page.goto(f"{app_url}/land_yield", wait_until="domcontentloaded")
-    frame_el = page.wait_for_selector(MAP_FRAME, timeout=60_000)
-    frame = frame_el.content_frame()
-    frame.wait_for_function("document.querySelector('canvas.qd-points').dataset.drawn > 0", timeout=60_000)
-    frame_el.scroll_into_view_if_needed()
+    frame_el, frame = _open_drawn_map(page, app_url)
     box = frame_el.bounding_box()
     firm = frame.evaluate(FIRM_SPOT_JS)
     page.mouse.click(box["x"] + firm["x"], box["y"] + firm["y"])
