@@ -3,6 +3,13 @@
 Command line::
 
     python -m analysis.land_yield --input firms.xlsx [--config my.toml] --out results.xlsx
+    python -m analysis.land_yield --input 税务.xlsx --input 能耗.csv --input 地块.gpkg \
+        [--prefer 税收=税务] [--columns 表头映射.json] [--year 2025] --out results.xlsx
+
+Several ``--input`` are departments' tables joined by 统一社会信用代码 (named by their file
+names; ``NAME=FILE`` names one explicitly); ``--prefer FIELD=SOURCE`` says which source wins a
+field when values conflict (default: the order of ``--input``); ``--columns`` maps headers the
+schema does not know to fields (a JSON object ``{"纳税总额": "tax"}``, as the page saves it).
 
 ``--out`` by extension: ``.xlsx`` (sheets 评价结果, 问题清单, 区市汇总, 集聚区汇总, 评价参数),
 ``.csv`` (results, UTF-8 with BOM) or ``.geojson`` (located firms, RFC 7946). A summary (firms
@@ -17,9 +24,10 @@ from pathlib import Path
 
 from analysis.land_yield.config import ConfigError, load_config
 from analysis.land_yield.enterprises import COORD_SYSTEMS
-from analysis.land_yield.pipeline import Evaluation, InputError, evaluate_table
+from analysis.land_yield.pipeline import Evaluation, InputError, Source, evaluate_sources, join_sheets
 from analysis.land_yield.report import class_summary
 from analysis.land_yield.schema import SAMPLE_LABEL
+from cli.sources import named_inputs, preferences, read_header_map, with_year
 from files.enterprises import read_enterprises
 from files.results import write_results
 from geo.atomic import SameFileError, refuse_same_file
@@ -40,6 +48,11 @@ def _summary(ev: Evaluation) -> str:
         "",
         by_district.to_string(),
     ]
+    if ev.joined is not None:
+        sources = join_sheets(ev.joined)["数据来源"].drop(columns="提供字段")
+        lines[1:1] = ["来源 / sources:", sources.to_string(index=False),
+                      f"取值冲突 / conflicting values: {len(ev.joined.conflicts)}；仅见于一个来源的代码 / codes in one "
+                      f"source only: {len(ev.joined.unmatched)}（详见输出文件 / see the output file）"]  # fmt: skip
     lines.extend(f"注意 / note: {n}" for n in ev.config.notes)
     if ev.synthetic:
         lines.insert(0, f"注意：{SAMPLE_LABEL} / note: synthetic sample data, not real enterprises")
@@ -51,7 +64,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m analysis.land_yield", description="亩产效益评价 / land-use efficiency evaluation"
     )
-    parser.add_argument("--input", required=True, type=Path, help="企业表 .csv/.xlsx/.geojson/.gpkg")
+    parser.add_argument(
+        "--input",
+        required=True,
+        action="append",
+        help="企业表 .csv/.xlsx/.geojson/.gpkg；可重复（多部门数据按统一社会信用代码合并），可写 名称=文件",
+    )
+    parser.add_argument(
+        "--prefer",
+        action="append",
+        default=[],
+        metavar="FIELD=SOURCE",
+        help="字段取值冲突时优先的来源，如 税收=税务（默认按 --input 顺序）",
+    )
+    parser.add_argument("--columns", type=Path, help='表头映射 JSON：{"纳税总额": "tax"}')
+    parser.add_argument("--year", type=int, help="评价年度（默认取参数文件的 evaluation_year）")
     parser.add_argument("--config", type=Path, help="参数文件 TOML（默认：非官方默认参数）")
     parser.add_argument("--coords", choices=COORD_SYSTEMS, default="auto",
                         help="经纬度坐标系（默认 auto：按表头识别 百度/高德，否则 WGS84）")  # fmt: skip
@@ -61,13 +88,20 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         config = load_config(args.config)
+        if args.year is not None:
+            config = with_year(config, args.year)
         if args.out.suffix.lower() not in (".xlsx", ".csv", ".geojson"):
             raise InputError("输出格式须为 .xlsx、.csv 或 .geojson / --out must end in .xlsx, .csv or .geojson")
         if not args.out.parent.is_dir():
             raise InputError(f"输出目录不存在 / output folder does not exist: {args.out.parent}")
-        refuse_same_file(args.input, args.out)
+        inputs = named_inputs(args.input)
+        for path in inputs.values():
+            refuse_same_file(path, args.out)
+        header_map = read_header_map(args.columns) if args.columns else {}
+        prefer = preferences(args.prefer)
         layers = load_layers(["districts", "clusters"])
-        ev = evaluate_table(read_enterprises(args.input), config, layers["districts"], args.coords)
+        sources = [Source(name, read_enterprises(path), header_map, args.coords) for name, path in inputs.items()]
+        ev = evaluate_sources(sources, config, layers["districts"], prefer)
         write_results(ev, args.out, layers)
     except (InputError, ConfigError, GeoIOError, SameFileError, OSError) as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)

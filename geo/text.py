@@ -25,14 +25,19 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["clean_frame_text", "clean_series", "clean_text"]
+__all__ = ["clean_array", "clean_frame_text", "clean_series", "clean_text"]
 
 _FORMAT = r"\p{Cf}+"
 _CONTROL = r"[\p{Cc}\x{2028}\x{2029}]+"
 _NOT_PRINTABLE_ASCII = r"[^\x20-\x7E]"
 
 
-def _clean_array(arr: pa.Array, fold: bool) -> pa.Array:
+def clean_array(arr: pa.Array, fold: bool = True) -> pa.Array:
+    """An Arrow string array, normalised as :func:`clean_series` does (nulls stay null).
+
+    >>> clean_array(pa.array(["Ａ １ ", None])).to_pylist()
+    ['A 1', None]
+    """
     if not pc.any(pc.match_substring_regex(arr, _NOT_PRINTABLE_ASCII)).as_py():
         return pc.utf8_trim_whitespace(arr)  # printable ASCII only: nothing to fold or remove
     arr = pc.replace_substring_regex(arr, _FORMAT, "")
@@ -43,7 +48,7 @@ def _clean_array(arr: pa.Array, fold: bool) -> pa.Array:
 
 def clean_text(value: str, fold: bool = True) -> str:
     """One string, normalised (see the module docstring); ``fold=False`` keeps compatibility forms (NFC)."""
-    return str(_clean_array(pa.array([value], type=pa.large_string()), fold)[0].as_py())
+    return str(clean_array(pa.array([value], type=pa.large_string()), fold)[0].as_py())
 
 
 def clean_series(values: pd.Series, fold: bool = True) -> pd.Series:
@@ -59,7 +64,7 @@ def clean_series(values: pd.Series, fold: bool = True) -> pd.Series:
     ['A1', None, 'b']
     """
     arr = pa.array(values.astype(object).where(values.notna(), None), type=pa.large_string(), from_pandas=True)
-    out = _clean_array(arr, fold).to_pandas()
+    out = clean_array(arr, fold).to_pandas()
     out.index = values.index
     return out.astype(object).where(out.notna(), None) if values.isna().any() else out.astype(values.dtype)
 

@@ -27,7 +27,15 @@ import shapely
 from analysis.land_yield import credit_code
 from analysis.land_yield.config import INDICATORS
 from analysis.land_yield.issues import IssueLog
-from analysis.land_yield.schema import FIELDS, ColumnMatch, coords_hint, field, match_columns, match_header
+from analysis.land_yield.schema import (
+    FIELDS,
+    ColumnMatch,
+    SchemaError,
+    coords_hint,
+    field,
+    match_columns,
+    match_header,
+)
 from geo.checks import QINGDAO_BBOX, swapped_everywhere
 from geo.chinacoords import china_crs, convert
 from geo.crs import WGS84, to_wgs84
@@ -42,6 +50,7 @@ __all__ = [
     "COORD_SYSTEMS",
     "QINGDAO_BBOX",
     "EnterpriseTable",
+    "check_table_year",
     "find_header_row",
     "prepare_enterprises",
 ]
@@ -251,6 +260,7 @@ def prepare_enterprises(
     districts: gpd.GeoDataFrame | None = None,
     coords: str = "auto",
     evaluation_year: int | None = None,
+    row_label: str | None = None,
 ) -> EnterpriseTable:
     """Validate an enterprise table and convert it to canonical columns and units.
 
@@ -268,7 +278,10 @@ def prepare_enterprises(
         to WGS84. ``"auto"`` reads it from the headers (``经度(百度)``, ``高德经度``, ``gcj_lng`` …)
         and otherwise takes WGS84; a conversion is always reported in the issue table.
     evaluation_year : int, optional
-        Year evaluated; 投产年份 after it is an error.
+        Year evaluated; 投产年份 after it is an error, and so is a 年度 naming another year.
+    row_label : str, optional
+        How messages name a row (see :class:`analysis.land_yield.issues.IssueLog`); by default
+        ``"行"``, or ``"个要素"`` for a vector file.
 
     Returns
     -------
@@ -290,7 +303,7 @@ def prepare_enterprises(
     parcels = is_vector and bool((shapely.get_type_id(table.geometry.to_numpy()) >= 3).any())
     matches = match_columns([c for c in frame.columns if c != ROW_COLUMN], optional=("land_mu",) if parcels else ())
     frame = frame.reset_index(drop=True)
-    log = IssueLog(row_label="个要素" if is_vector else "行")
+    log = IssueLog(row_label=row_label or ("个要素" if is_vector else "行"))
     p = _Preparer(frame, log)
     out = pd.DataFrame({ROW_COLUMN: frame[ROW_COLUMN].astype(int)})
 
@@ -422,6 +435,48 @@ def _check_values(out: pd.DataFrame, p: _Preparer, evaluation_year: int | None) 
     )
     out["start_year"] = year.astype("Int64")
     out["employees"] = out["employees"].round().astype("Int64")
+    if evaluation_year is not None:
+        check_table_year(out["year"], evaluation_year)
+        stated = out["year"]
+        p.error(
+            stated.notna() & (stated != evaluation_year),
+            "year",
+            f"年度 为 {{value}}，与评价年度 {evaluation_year} 不一致",
+            f"year is {{value}}, not the evaluation year {evaluation_year}",
+            stated.map(lambda v: f"{v:g}", na_action="ignore"),
+        )
+    out["year"] = out["year"].where(out["year"] % 1 == 0).astype("Int64")
+
+
+def check_table_year(years: pd.Series, evaluation_year: int, source: str | None = None) -> None:
+    """Refuse a table (or a source of a join) whose 年度 column names one other year throughout.
+
+    A table of another year is the wrong file, not a table with some wrong rows: the evaluation
+    year comes from the parameters (``evaluation_year`` or ``--year``).
+
+    Raises
+    ------
+    SchemaError
+        Every filled 年度 cell names the same year, and it is not ``evaluation_year``.
+
+    Examples
+    --------
+    >>> check_table_year(pd.Series([2024.0, None]), 2024)
+    >>> check_table_year(pd.Series([2023.0, 2023.0]), 2024, "能耗")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    analysis.land_yield.schema.SchemaError: 来源“能耗”的年度为 2023，评价年度为 2024；...
+    """
+    distinct = pd.unique(years.dropna())
+    if len(distinct) != 1 or distinct[0] == evaluation_year:
+        return
+    which_zh = f"来源“{source}”的" if source else "表中"
+    which_en = f"source {source!r} is" if source else "the table is"
+    raise SchemaError(
+        f"{which_zh}年度为 {distinct[0]:g}，评价年度为 {evaluation_year}；请换用 {evaluation_year} 年度的数据，"
+        f"或在参数中改评价年度 / {which_en} for {distinct[0]:g}, the evaluation year is {evaluation_year}: "
+        f"use {evaluation_year} data or change evaluation_year"
+    )
 
 
 def _check_codes(out: pd.DataFrame, p: _Preparer) -> None:

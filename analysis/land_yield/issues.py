@@ -10,6 +10,7 @@ import pandas as pd
 __all__ = ["ISSUE_COLUMNS", "IssueLog"]
 
 ISSUE_COLUMNS = ("row", "column", "severity", "message_zh", "message_en")
+_EN_LABELS = {"行": "row", "个要素": "feature", "家企业": "firm"}  # how rows are named in messages
 
 
 @dataclass
@@ -17,7 +18,8 @@ class IssueLog:
     """Collects validation issues for rows of a table.
 
     ``row_label`` is how rows are named in messages: ``"行"`` for spreadsheet rows (numbered as
-    Excel shows them) and ``"个要素"`` for features of a vector file.
+    Excel shows them), ``"个要素"`` for features of a vector file and ``"家企业"`` for the firms of
+    tables joined by credit code.
     """
 
     row_label: str = "行"
@@ -31,22 +33,25 @@ class IssueLog:
         zh: str,
         en: str,
         values: pd.Series | None = None,
+        values_en: pd.Series | None = None,
     ) -> None:
         """Record one issue for each row number in ``rows`` (row 0: the file as a whole).
 
-        ``zh``/``en`` may contain ``{value}``, filled from ``values`` (aligned with ``rows``).
+        ``zh``/``en`` may contain ``{value}``, filled from ``values`` (aligned with ``rows``), in
+        English from ``values_en`` when given.
         """
         rows = np.asarray(rows)
         if rows.size == 0:
             return
         if severity not in ("error", "warning"):
             raise ValueError(f"severity must be 'error' or 'warning', got {severity!r}")
-        label = "个要素" if self.row_label != "行" else "行"
-        en_label = "feature" if label == "个要素" else "row"
+        label = self.row_label if self.row_label in _EN_LABELS else "行"
+        en_label = _EN_LABELS[label]
         if values is not None and "{value}" in zh + en:
             texts = [str(v) for v in np.asarray(values)]
+            texts_en = texts if values_en is None else [str(v) for v in np.asarray(values_en)]
             zh_body = [zh.format(value=v) for v in texts]
-            en_body = [en.format(value=v) for v in texts]
+            en_body = [en.format(value=v) for v in texts_en]
         else:
             zh_body, en_body = [zh] * rows.size, [en] * rows.size
         self._parts.append(

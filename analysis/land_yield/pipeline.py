@@ -7,6 +7,7 @@ command line ``python -m analysis.land_yield`` is :mod:`cli.land_yield`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -15,12 +16,13 @@ import pandas as pd
 from analysis.land_yield.aggregate import aggregate_zones
 from analysis.land_yield.config import ScoringConfig
 from analysis.land_yield.enterprises import EnterpriseTable, prepare_enterprises
-from analysis.land_yield.report import area_table, results_table
-from analysis.land_yield.schema import SAMPLE_LABEL, SYNTHETIC_COLUMN, SchemaError
+from analysis.land_yield.report import ORIGIN_PREFIX, area_table, results_table
+from analysis.land_yield.schema import SAMPLE_LABEL, SYNTHETIC_COLUMN, SchemaError, header_label
 from analysis.land_yield.scoring import evaluate
+from analysis.land_yield.sources import JOIN_ROW_LABEL, Joined, Source, join_sources
 from geo.tables import ROW_COLUMN
 
-__all__ = ["Evaluation", "InputError", "evaluate_table", "result_sheets"]
+__all__ = ["Evaluation", "InputError", "Source", "evaluate_sources", "evaluate_table", "join_sheets", "result_sheets"]
 
 
 class InputError(ValueError):
@@ -35,6 +37,7 @@ class Evaluation:
     result: gpd.GeoDataFrame
     config: ScoringConfig
     synthetic: bool = False
+    joined: Joined | None = None  # several tables joined by credit code: what the join did
 
     @property
     def issues(self) -> pd.DataFrame:
@@ -44,16 +47,17 @@ class Evaluation:
         """Every input row accounted for: ``input`` = the sum of the other counts (issue 13, 1).
 
         ``rated`` (classes A–D), ``new`` (class T), ``out_of_scope`` (by the scope rules), ``errors``
-        (data errors, not rated) and ``merged`` (rows merged into another firm's; none for one table).
+        (data errors, not rated) and ``merged`` (rows merged into another firm's: rows of joined
+        tables with a code already seen, parcels of one firm; none for one table).
         """
         status = self.result["status"]
         counts = {
-            "input": self.prepared.n_input,
+            "input": self.joined.n_input if self.joined else self.prepared.n_input,
             "rated": int((status == "rated").sum()),
             "new": int((status == "new").sum()),
             "out_of_scope": int(status.str.startswith("excluded").sum()),
             "errors": int((status == "data_error").sum()),
-            "merged": 0,
+            "merged": self.joined.merged if self.joined else 0,
         }
         listed = sum(v for k, v in counts.items() if k != "input")
         if listed != counts["input"]:  # a bug, not bad input: the numbers must reconcile
@@ -66,8 +70,11 @@ def evaluate_table(
     config: ScoringConfig,
     districts: gpd.GeoDataFrame | None = None,
     coords: str = "auto",
+    joined: Joined | None = None,
 ) -> Evaluation:
     """Validate ``raw`` and evaluate the valid rows (see :func:`analysis.land_yield.scoring.evaluate`).
+
+    ``joined`` is given by :func:`evaluate_sources` when ``raw`` is several tables joined.
 
     Raises
     ------
@@ -77,14 +84,53 @@ def evaluate_table(
     if len(raw) == 0:
         raise InputError("表格只有表头，没有数据行 / the table has a header but no data rows")
     try:
-        prepared = prepare_enterprises(raw, districts, coords=coords, evaluation_year=config.evaluation_year)
+        prepared = prepare_enterprises(raw, districts, coords=coords, evaluation_year=config.evaluation_year,
+                                       row_label=JOIN_ROW_LABEL if joined else None)  # fmt: skip
     except SchemaError as exc:
         raise InputError(str(exc)) from exc
+    if joined is not None:  # what the join said about each firm goes with the firm's own problems
+        both = pd.concat([joined.issues, prepared.issues], ignore_index=True)
+        prepared.issues = both.sort_values("row", kind="stable").reset_index(drop=True)
     result = _with_rejected(evaluate(prepared.data, config), prepared)
+    if joined is not None:
+        rows = joined.origin.reindex(result[ROW_COLUMN].to_numpy())
+        for name in joined.origin.columns:  # the firm's row in each source (<NA>: not there)
+            result[f"{ORIGIN_PREFIX}{name}"] = rows[name].to_numpy()
     synthetic = _is_synthetic(raw)
     if synthetic:
         result["synthetic"] = SAMPLE_LABEL
-    return Evaluation(prepared, result, config, synthetic)
+    return Evaluation(prepared, result, config, synthetic, joined)
+
+
+def evaluate_sources(
+    sources: Sequence[Source],
+    config: ScoringConfig,
+    districts: gpd.GeoDataFrame | None = None,
+    prefer: Mapping[str, str] | None = None,
+) -> Evaluation:
+    """Join several departments' tables by 统一社会信用代码 and evaluate the firms (issue 13, 2).
+
+    One source is evaluated as :func:`evaluate_table` does (no code column needed). With several,
+    :func:`analysis.land_yield.sources.join_sources` makes one row per firm; its messages (conflicts,
+    duplicates, codes found in one source only) join the firm's own problems, and the result gains
+    a column ``origin:<source>`` per source (the firm's row there).
+
+    Raises
+    ------
+    InputError
+        A source cannot be joined or evaluated (no code column, another year, unknown unit …).
+    """
+    if len(sources) == 1 and not sources[0].header_map:
+        return evaluate_table(sources[0].table, config, districts, sources[0].coords)
+    try:
+        joined = join_sources(sources, config.evaluation_year, prefer)
+    except SchemaError as exc:
+        raise InputError(str(exc)) from exc
+    ev = evaluate_table(joined.table, config, districts, "wgs84", joined=joined)
+    ev.synthetic = any(_is_synthetic(s.table) for s in sources)
+    if ev.synthetic:
+        ev.result["synthetic"] = SAMPLE_LABEL
+    return ev
 
 
 def _with_rejected(result: gpd.GeoDataFrame, prepared: EnterpriseTable) -> gpd.GeoDataFrame:
@@ -127,5 +173,31 @@ def result_sheets(ev: Evaluation, layers: dict[str, gpd.GeoDataFrame], lang: str
         sheets["区市汇总"] = area_table(aggregate_zones(ev.result, layers["districts"], "adcode"), lang=lang)
     if "clusters" in layers:
         sheets["集聚区汇总"] = area_table(aggregate_zones(ev.result, layers["clusters"], "id"), lang=lang)
+    if ev.joined is not None:
+        sheets.update(join_sheets(ev.joined, lang))
     sheets["评价参数"] = pd.DataFrame({"参数 / parameters (TOML)": ev.config.to_toml().splitlines()})
     return sheets
+
+
+_JOIN_HEADERS = {
+    "source": ("来源", "source"), "rows": ("行数", "rows"), "firms": ("企业数", "firms"),
+    "only_here": ("仅见于此来源的企业", "firms found only here"), "missing": ("此来源缺少的企业", "firms missing here"),
+    "no_code": ("无代码行", "rows without a code"),
+    "duplicate_rows": ("重复代码行（已并入）", "duplicate rows (merged)"),
+    "parcels": ("地块表（面积相加）", "parcels (areas added)"), "fields": ("提供字段", "fields"),
+    "row": ("企业序号", "firm no."), "credit_code": ("统一社会信用代码", "credit code"), "field": ("字段", "field"),
+    "value": ("该来源的值", "value there"), "winner": ("采用来源", "source used"),
+    "winner_value": ("采用的值", "value used"), "source_row": ("来源行号", "source row"), "name": ("企业名称", "name"),
+}  # fmt: skip
+
+
+def join_sheets(joined: Joined, lang: str = "zh") -> dict[str, pd.DataFrame]:
+    """The join report as sheets: per source, conflicting values, codes found in one source only."""
+    i = 0 if lang == "zh" else 1
+    headers = {k: v[i] for k, v in _JOIN_HEADERS.items()}
+    conflicts = joined.conflicts.assign(field=joined.conflicts["field"].map(lambda f: header_label(f, lang)))
+    return {
+        "数据来源" if i == 0 else "sources": joined.sources.rename(columns=headers),
+        "来源冲突" if i == 0 else "conflicts": conflicts.rename(columns=headers),
+        "未匹配代码" if i == 0 else "unmatched": joined.unmatched.rename(columns=headers),
+    }

@@ -13,6 +13,7 @@ from analysis.land_yield.scoring import STATUS
 from geo.text import clean_series, clean_text
 
 __all__ = [
+    "ORIGIN_PREFIX",
     "FirmFilter",
     "area_table",
     "class_counts",
@@ -23,6 +24,7 @@ __all__ = [
     "results_table",
 ]
 
+ORIGIN_PREFIX = "origin:"  # result columns "origin:<source>": a joined firm's row in each source
 _RESULT_EXTRA = {
     "status": ("评价状态", "status"),
     "score": ("综合得分", "score"),
@@ -76,10 +78,14 @@ def result_header(column: str, lang: str = "zh") -> str:
 
 def results_table(result: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """Per-firm results with user-facing headers (input fields, indicators, score, class, policy)."""
-    headers: dict[str, str] = {"_row": "源文件行号" if lang == "zh" else "source row"}
+    origin = [c for c in result.columns if str(c).startswith(ORIGIN_PREFIX)]
+    joined = bool(origin)  # several tables joined by credit code: _row numbers the firms
+    row_header = ("企业序号", "firm no.") if joined else ("源文件行号", "source row")
+    headers: dict[str, str] = {"_row": row_header[0] if lang == "zh" else row_header[1]}
     headers.update({f.id: (f.zh if lang == "zh" else f.en) for f in FIELDS})
     headers.update({i: _indicator_header(i, lang) for i in INDICATORS})
     headers.update({k: v[0] if lang == "zh" else v[1] for k, v in _RESULT_EXTRA.items()})
+    headers.update({c: f"{'来源行号：' if lang == 'zh' else 'row in '}{c[len(ORIGIN_PREFIX) :]}" for c in origin})
     if f"problems_{lang}" in result.columns:  # a firm's errors and warnings, in the page's language
         result = result.assign(problems=result[f"problems_{lang}"])
     table = pd.DataFrame(result[[c for c in headers if c in result.columns]]).copy()

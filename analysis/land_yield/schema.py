@@ -120,6 +120,8 @@ FIELDS: tuple[Field, ...] = (
           units=_PEOPLE),
     Field("start_year", "投产年份", "start_year", kind="integer",
           aliases=("投产时间", "建成投产年份", "开业年份", "投产年度", "start_year", "opened")),
+    Field("year", "年度", "year", kind="integer",
+          aliases=("评价年度", "数据年度", "统计年度", "所属年度", "报告年度", "年份", "fiscal_year", "data_year")),
     Field("lon", "经度", "lon", "°", aliases=("longitude", "lng", "lon", "x", "东经", *_COORD_ALIASES["lon"]),
           units=_DEGREES),
     Field("lat", "纬度", "lat", "°", aliases=("latitude", "y", "北纬", *_COORD_ALIASES["lat"]), units=_DEGREES),

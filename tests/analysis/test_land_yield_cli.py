@@ -67,3 +67,56 @@ def test_rows_with_errors_are_reported_and_the_rest_evaluated(tmp_path):
     assert bad["评价状态"].startswith("数据错误") and bad["问题"] == "用地面积(亩) 必须大于 0" and pd.isna(bad["类别"])
     assert (result["评价状态"] == "参评").sum() + (result["评价状态"] != "参评").sum() == 50
     assert "输入 50 行 = 参评" in proc.stdout and "数据错误 1" in proc.stdout
+
+
+def _department_files(tmp_path):
+    """The sample split as three departments would send it: tax, statistics (shuffled), land parcels."""
+    frame = pd.read_csv(SAMPLE, skiprows=1, dtype=str, keep_default_na=False).head(40)
+    tax = ["统一社会信用代码", "企业名称", "区市", "规模", "行业代码", "投产年份", "经度", "纬度", "税收(万元)",
+           "数据性质"]  # fmt: skip
+    stats = ["统一社会信用代码", "企业名称", "营业收入(万元)", "工业增加值(万元)", "研发经费(万元)", "从业人员(人)",
+             "综合能耗(吨标准煤)", "主要污染物排放量(吨)"]  # fmt: skip
+    frame[tax].to_csv(tmp_path / "税务.csv", index=False)
+    frame[stats].sample(frac=1, random_state=3).to_csv(tmp_path / "统计.csv", index=False)
+    land = frame[["统一社会信用代码", "用地面积(亩)"]].rename(columns={"用地面积(亩)": "宗地面积"})
+    land.to_excel(tmp_path / "parcels.xlsx", index=False)
+    (tmp_path / "map.json").write_text('{"宗地面积": "用地面积(亩)"}', encoding="utf-8")
+    return frame
+
+
+def test_several_inputs_are_joined_by_credit_code(tmp_path):
+    frame = _department_files(tmp_path)
+    out = tmp_path / "r.xlsx"
+    proc = run("--input", str(tmp_path / "税务.csv"), "--input", str(tmp_path / "统计.csv"),
+               "--input", f"自然资源={tmp_path / 'parcels.xlsx'}", "--columns", str(tmp_path / "map.json"),
+               "--prefer", "企业名称=统计", "--year", "2025", "--out", str(out))  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "输入 120 行 = 参评" in proc.stdout and "合并 80" in proc.stdout and "自然资源" in proc.stdout
+    book = pd.read_excel(out, sheet_name=None)
+    assert {"数据来源", "来源冲突", "未匹配代码"} <= set(book)
+    results = book["评价结果"]
+    assert len(results) == 40 and {"来源行号：税务", "来源行号：统计", "来源行号：自然资源"} <= set(results.columns)
+    single = tmp_path / "one.xlsx"
+    frame.to_excel(single, index=False)
+    assert run("--input", str(single), "--out", str(tmp_path / "one_r.xlsx")).returncode == 0
+    alone = pd.read_excel(tmp_path / "one_r.xlsx", sheet_name="评价结果").set_index("统一社会信用代码")["类别"]
+    assert (results.set_index("统一社会信用代码")["类别"].reindex(alone.index).fillna("") == alone.fillna("")).all()
+
+
+def test_join_arguments_that_cannot_work_exit_2_with_a_message(tmp_path):
+    _department_files(tmp_path)
+    base = ["--input", str(tmp_path / "税务.csv"), "--out", str(tmp_path / "r.xlsx")]
+    no_code = tmp_path / "nocode.csv"
+    no_code.write_text("企业名称,用地面积(亩)\n甲,3\n", encoding="utf-8")
+    cases = {
+        ("--input", str(no_code)): "没有 统一社会信用代码 列",
+        ("--input", str(tmp_path / "统计.csv"), "--prefer", "税收"): "--prefer",
+        ("--input", str(tmp_path / "统计.csv"), "--prefer", "税收=海关"): "优先来源“海关”不在输入表中",
+        ("--input", str(tmp_path / "统计.csv"), "--prefer", "利润=税务"): "未知字段",
+        ("--input", str(tmp_path / "统计.csv"), "--columns", str(tmp_path / "税务.csv")): "表头映射",
+        ("--input", str(tmp_path / "parcels.xlsx"), "--year", "1800"): "--year",
+    }
+    for extra, message in cases.items():
+        proc = run(*base, *extra)
+        assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr, (extra, proc.stderr)
+    assert not (tmp_path / "r.xlsx").exists()
