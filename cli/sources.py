@@ -9,6 +9,7 @@ from pathlib import Path
 from analysis.land_yield.config import ScoringConfig
 from analysis.land_yield.pipeline import InputError
 from analysis.land_yield.schema import FIELDS, SchemaError, match_header
+from files.bundle import unique_names
 
 __all__ = ["named_inputs", "preferences", "read_header_map", "with_year"]
 
@@ -23,18 +24,12 @@ def named_inputs(values: list[str]) -> dict[str, Path]:
     >>> named_inputs(["a/税务.xlsx", "能耗=b/energy.csv", "c/税务.csv"])
     {'税务': PosixPath('a/税务.xlsx'), '能耗': PosixPath('b/energy.csv'), '税务 (2)': PosixPath('c/税务.csv')}
     """
-    named: dict[str, Path] = {}
+    pairs = []
     for value in values:
         name, sep, rest = value.partition("=")
-        if sep and name and rest and not Path(value).exists():
-            path = Path(rest)
-        else:
-            name, path = Path(value).stem, Path(value)
-        unique, k = name, 2
-        while unique in named:
-            unique, k = f"{name} ({k})", k + 1
-        named[unique] = path
-    return named
+        explicit = sep and name and rest and not Path(value).exists()
+        pairs.append((name, Path(rest)) if explicit else (Path(value).stem, Path(value)))
+    return dict(zip(unique_names([n for n, _ in pairs]), (p for _, p in pairs), strict=True))
 
 
 def _field_id(text: str) -> str:

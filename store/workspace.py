@@ -53,7 +53,7 @@ __all__ = [
     "open_workspace",
 ]
 
-_DATASET_KINDS = ("enterprises", "plots", "exclusion_zones", "layer", "config")
+_DATASET_KINDS = ("enterprises", "plots", "exclusion_zones", "layer", "config", "header_map")
 
 
 class WorkspaceError(RuntimeError):

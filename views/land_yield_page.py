@@ -36,6 +36,7 @@ from views.land_yield_cache import surface as surface_of
 from views.place_search import place_search
 from views.print_panel import print_panel
 from views.reopen import check_run
+from views.sources_panel import header_map_panel, join_report, keep_uploads, page_input, sources_caption, too_many
 from views.text import md
 from views.workspace_panels import save_evaluation_panel
 from webmap.land_yield_map import SCHEMES
@@ -52,36 +53,23 @@ _evaluate = state.evaluation
 
 
 def _input() -> tuple[bytes, str]:
+    """The enterprise data evaluated: the default data set, or the analyst's uploads (several are joined)."""
+    path = state.enterprise_file()
     if not ANALYST:
-        path = state.enterprise_file()
         return path.read_bytes(), path.name
     with st.sidebar:
         st.subheader(t("ly_data_source", lang))
         st.file_uploader(t("ly_upload", lang), type=["csv", "xlsx", "geojson", "json", "gpkg", "zip"],
-                         key="ly_upload", on_change=_keep_upload)  # fmt: skip
-        kept = st.session_state.get("ly_upload_kept")
-        if kept is not None and st.session_state.get("ly_upload") is None:
-            st.caption(t("ly_upload_kept", lang).format(name=md(kept[1])))  # still in use after a page change
-            if st.button(t("ly_upload_forget", lang), key="ly_upload_forget"):
-                st.session_state.pop("ly_upload_kept", None)
-                st.rerun()
+                         key="ly_upload", on_change=keep_uploads, accept_multiple_files=True,
+                         help=t("ly_upload_help", lang))  # fmt: skip
+        sources_caption(lang)
+        if too_many(lang):
+            st.stop()
+        header_map_panel(lang)
         st.selectbox(t("ly_coords", lang), COORD_SYSTEMS, key=state.kept("ly_coords", "auto"),
                      format_func=lambda c: t("coords_auto", lang) if c == "auto" else c.upper(),
                      on_change=state.keep, args=("ly_coords",))  # fmt: skip
-    kept = st.session_state.get("ly_upload_kept")
-    if kept is not None:
-        return kept
-    path = state.enterprise_file()
-    return path.read_bytes(), path.name
-
-
-def _keep_upload() -> None:
-    """The uploaded table stays in use on coming back from another page; removing it restores the default."""
-    file = st.session_state.get("ly_upload")
-    if file is None:
-        st.session_state.pop("ly_upload_kept", None)
-    else:
-        st.session_state["ly_upload_kept"] = (file.getvalue(), file.name)
+    return page_input((path.read_bytes(), path.name))
 
 
 def _config_toml() -> str:
@@ -418,7 +406,7 @@ with notices:
 chosen_level = view.level
 chosen_areas = areas(*key, chosen_level) if chosen_level != "none" else None
 st.caption(t("ly_intro", lang))
-names = ["results", "charts", "downloads"] + (["validation", "params", "save"] if ANALYST else [])
+names = ["results", "charts", "downloads"] + (["validation", "sources", "params", "save"] if ANALYST else [])
 labels = [t(f"ly_tab_{n}", lang) for n in names]
 if st.session_state.get("ly_tab") not in labels:  # back from another page, or the language changed
     kept_tab = st.session_state.get("_ly_tab_name", "results")
@@ -438,6 +426,9 @@ if ANALYST:
     with tabs["validation"]:
         if tabs["validation"].open:
             _validation_messages(evaluation)
+    with tabs["sources"]:
+        if tabs["sources"].open:
+            join_report(evaluation, lang)
     with tabs["params"]:
         if tabs["params"].open:
             _parameter_editor()

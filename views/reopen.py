@@ -20,6 +20,7 @@ from analysis.land_yield.report import class_counts
 from i18n import t
 from store import WorkspaceError
 from views import state
+from views.sources_panel import reopen_input
 from views.text import local_time, md
 
 __all__ = ["check_run", "check_study", "reopen_run", "reopen_study"]
@@ -35,7 +36,7 @@ def reopen_run(ws: Any, row: Any) -> None:
     filename, data = ws.dataset_content(int(row.dataset_fid))
     summary = json.loads(row.summary_json)
     coords = str(summary.get("coords", "auto"))
-    st.session_state["ly_upload_kept"] = (data, filename)
+    reopen_input(data, filename)  # several tables come back as tables, with their header map
     st.session_state["ly_config"] = str(row.config_toml)
     st.session_state["ly_coords"] = st.session_state["_kept_ly_coords"] = coords
     st.session_state[RUN_KEY] = {

@@ -147,11 +147,16 @@ def evaluation(data: bytes, filename: str, config_toml: str, coords: str):
     :class:`analysis.land_yield.config.ConfigError` for input that cannot be evaluated.
     """
     from analysis.land_yield.config import load_config
-    from analysis.land_yield.pipeline import evaluate_table
+    from analysis.land_yield.pipeline import evaluate_sources, evaluate_table
+    from files.bundle import is_bundle, read_sources, unpack
     from files.enterprises import read_enterprises
 
     config = load_config(config_toml.encode("utf-8"))
-    return evaluate_table(read_enterprises(data, filename), config, plan_layers()["districts"], coords)
+    districts = plan_layers()["districts"]
+    if is_bundle(data):  # several departments' tables (or a header map): joined by credit code
+        bundle = unpack(data)
+        return evaluate_sources(read_sources(bundle, coords), config, districts, bundle.prefer)
+    return evaluate_table(read_enterprises(data, filename), config, districts, coords)
 
 
 def evaluation_key() -> tuple[bytes, str, str, str]:

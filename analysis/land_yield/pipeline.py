@@ -19,7 +19,7 @@ from analysis.land_yield.enterprises import EnterpriseTable, prepare_enterprises
 from analysis.land_yield.report import ORIGIN_PREFIX, area_table, results_table
 from analysis.land_yield.schema import SAMPLE_LABEL, SYNTHETIC_COLUMN, SchemaError, header_label
 from analysis.land_yield.scoring import evaluate
-from analysis.land_yield.sources import JOIN_ROW_LABEL, Joined, Source, join_sources
+from analysis.land_yield.sources import JOIN_ROW_LABEL, Joined, Source, apply_header_map, join_sources
 from geo.tables import ROW_COLUMN
 
 __all__ = ["Evaluation", "InputError", "Source", "evaluate_sources", "evaluate_table", "join_sheets", "result_sheets"]
@@ -120,9 +120,10 @@ def evaluate_sources(
     InputError
         A source cannot be joined or evaluated (no code column, another year, unknown unit …).
     """
-    if len(sources) == 1 and not sources[0].header_map:
-        return evaluate_table(sources[0].table, config, districts, sources[0].coords)
     try:
+        if len(sources) == 1:  # one table: no code column needed, duplicate codes are errors as always
+            only = sources[0]
+            return evaluate_table(apply_header_map(only.table, only.header_map), config, districts, only.coords)
         joined = join_sources(sources, config.evaluation_year, prefer)
     except SchemaError as exc:
         raise InputError(str(exc)) from exc

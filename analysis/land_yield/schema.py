@@ -31,6 +31,7 @@ __all__ = [
     "header_label",
     "match_columns",
     "match_header",
+    "unknown_headers",
 ]
 
 M2_PER_MU = 10000.0 / 15.0
@@ -207,6 +208,25 @@ def match_header(header: str) -> ColumnMatch | None:
         f"列“{header}”的单位“{unit}”无法识别，可用单位：{accepted} / "
         f"column {header!r}: unknown unit {unit!r}; accepted units: {accepted}"
     )
+
+
+def unknown_headers(headers: Iterable[str]) -> list[str]:
+    """Headers that name no field (candidates for a header mapping); ``_row`` and 数据性质 are known.
+
+    >>> unknown_headers(["企业名称", "纳税总额", "_row", "数据性质", "用地(亩)"])
+    ['纳税总额']
+    """
+    unknown = []
+    for header in headers:
+        if str(header) in ("_row", SYNTHETIC_COLUMN, "data_nature", "synthetic"):
+            continue
+        try:
+            known = match_header(str(header)) is not None
+        except SchemaError:
+            known = True  # a known header with an unknown unit: said when the table is read
+        if not known:
+            unknown.append(str(header))
+    return unknown
 
 
 def match_columns(headers: Iterable[str], optional: Iterable[str] = ()) -> dict[str, ColumnMatch]:

@@ -43,7 +43,7 @@ from geo.measure import area_mu
 from geo.tables import ROW_COLUMN
 from geo.text import clean_array
 
-__all__ = ["JOIN_ROW_LABEL", "Joined", "Source", "join_sources", "normalise_codes"]
+__all__ = ["JOIN_ROW_LABEL", "Joined", "Source", "apply_header_map", "join_sources", "normalise_codes"]
 
 JOIN_ROW_LABEL = "家企业"  # messages about a joined firm: "第 12 家企业：…"
 _IDENTITY = ("name", "credit_code", "industry_code", "industry", "district", "scale", "lon", "lat", "start_year",
@@ -113,6 +113,26 @@ class Joined:
     merged: int
 
 
+def apply_header_map(frame: pd.DataFrame, header_map: Mapping[str, str]) -> pd.DataFrame:
+    """``frame`` with the mapped headers renamed to their fields' headers (``纳税总额`` → ``税收(万元)``).
+
+    Raises
+    ------
+    SchemaError
+        A mapping names a field that does not exist.
+
+    Examples
+    --------
+    >>> apply_header_map(pd.DataFrame({"纳税总额": [1]}), {"纳税总额": "tax", "别的": "name"}).columns.tolist()
+    ['税收(万元)']
+    """
+    ids = {f.id for f in FIELDS}
+    unknown = sorted(fid for fid in header_map.values() if fid not in ids)
+    if unknown:
+        raise SchemaError(f"表头映射到未知字段 {unknown} / unknown fields {unknown} in the header mapping")
+    return frame.rename(columns={h: field_of(fid).zh for h, fid in header_map.items() if h in frame.columns})
+
+
 def normalise_codes(codes: pd.Series) -> pd.Series:
     """统一社会信用代码 as matched: NFKC, no invisible characters, upper case, no spaces or dashes.
 
@@ -163,11 +183,10 @@ def _parse(src: Source, log: IssueLog, evaluation_year: int | None) -> _Parsed:
     is_vector = isinstance(table, gpd.GeoDataFrame) and table.geometry.notna().any()
     frame = pd.DataFrame(table.drop(columns=table.geometry.name) if is_vector else table).reset_index(drop=True)
     rows = (frame[ROW_COLUMN] if ROW_COLUMN in frame else pd.Series(np.arange(len(frame)) + 2)).to_numpy(int)
-    unknown = [fid for fid in src.header_map.values() if fid not in {f.id for f in FIELDS}]
-    if unknown:
-        raise SchemaError(f"来源“{src.name}”：表头映射到未知字段 {unknown} / source {src.name!r}: unknown fields "
-                          f"{unknown} in the header mapping")  # fmt: skip
-    renamed = frame.rename(columns={h: field_of(fid).zh for h, fid in src.header_map.items() if h in frame})
+    try:
+        renamed = apply_header_map(frame, src.header_map)
+    except SchemaError as exc:
+        raise SchemaError(f"来源“{src.name}”：{exc}") from exc
     headers = [c for c in renamed.columns if c != ROW_COLUMN]
     try:
         matches: dict[str, ColumnMatch] = match_columns(headers, optional=_REQUIRED)
@@ -290,7 +309,8 @@ def join_sources(
 
     Examples
     --------
-    >>> tax = pd.DataFrame({"统一社会信用代码": ["A1", "B2"], "企业名称": ["甲", "乙"], "税收(万元)": ["10", "5"]})
+    >>> tax = pd.DataFrame({"统一社会信用代码": ["A1", "B2"], "企业名称": ["甲", "乙"], "规模": ["规下", "规下"],
+    ...                     "税收(万元)": ["10", "5"]})
     >>> land = pd.DataFrame({"信用代码": ["A1", "A1", "B2"], "用地面积(亩)": ["3", "4", "2"]})
     >>> j = join_sources([Source("税务", tax), Source("自然资源", land)])
     >>> j.table[["企业名称", "税收(万元)", "用地面积(亩)"]].values.tolist()

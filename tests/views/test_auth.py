@@ -228,3 +228,45 @@ def test_a_saved_evaluation_reopens_in_its_page_as_saved(app):
     assert not at.exception
     assert at.selectbox(key="ly_coords").value == "gcj02" and [m.value for m in at.metric] == counts
     assert any("已打开保存的评价" in s.value and "与保存时一致" in s.value for s in at.success)
+
+
+def test_a_joined_run_and_its_header_map_are_saved_and_come_back(app):
+    """Issue 13 (2): several departments' tables saved as one run reopen as those tables; a header map is a preset."""
+    import io
+
+    import pandas as pd
+
+    at, ws = app
+    _sign_in(at, "analyst1", "analyst password 1")
+    frame = pd.read_csv(ROOT / "data" / "sample_enterprises.csv", skiprows=1, dtype=str).head(40)
+    tax = frame[["统一社会信用代码", "企业名称", "区市", "规模", "税收(万元)"]]
+    land = frame[["统一社会信用代码", "用地面积(亩)"]]
+
+    def csv(table: pd.DataFrame) -> bytes:
+        buffer = io.StringIO()
+        table.to_csv(buffer, index=False)
+        return buffer.getvalue().encode("utf-8")
+
+    tax = tax.rename(columns={"税收(万元)": "纳税总额"})  # a header the schema does not know
+    files = (("税务", "税务.csv", csv(tax)), ("自然资源", "地.csv", csv(land)))
+    at.session_state["ly_sources_kept"] = files
+    at.switch_page("views/land_yield_page.py").run()
+    at.sidebar.selectbox(key="ly_map_0").set_value("tax").run()
+    at.sidebar.text_input(key="ly_map_name").set_value("税务局表头 2025").run()
+    at.sidebar.button(key="ly_map_save").click().run()
+    assert ws.datasets("header_map")["name"].tolist() == ["税务局表头 2025"]
+    counts = [m.value for m in at.metric]
+    open_tab(at, "保存到工作空间")
+    _submit(at, "保存")
+    at.session_state["ly_header_map"] = {}  # a new session would start without them
+    at.session_state["ly_sources_kept"] = files[:1]
+    at.switch_page("views/workspace_page.py").run()
+    at.button(key=next(b.key for b in at.button if b.key.startswith("ws_open_r_"))).click().run()
+    assert not at.exception and [m.value for m in at.metric] == counts
+    assert at.session_state["ly_header_map"] == {"纳税总额": "tax"} and len(at.session_state["ly_sources_kept"]) == 2
+    assert any("与保存时一致" in s.value for s in at.success)
+    at.session_state["ly_header_map"] = {}
+    at.switch_page("views/land_yield_page.py").run()
+    assert any("缺少必填列" in e.value for e in at.error)
+    at.sidebar.button(key="ly_map_apply").click().run()  # next year: the saved header map applied
+    assert at.session_state["ly_header_map"] == {"纳税总额": "tax"} and not at.error
