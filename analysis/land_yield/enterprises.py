@@ -65,7 +65,8 @@ _SCALE_LOOKUP = {v: k for k, values in _SCALE_VALUES.items() for v in values}
 _DISTRICT_ALIASES = {"西海岸新区": "黄岛区", "青岛西海岸新区": "黄岛区", "西海岸": "黄岛区"}
 _INDUSTRY_CODE = re.compile(r"^[A-Za-z]?(\d{2})(\d{1,2})?$")
 _ABOVE_REQUIRED = ("revenue", "value_added", "energy_tce", "emissions_t", "employees")
-_NON_NEGATIVE = ("tax", "revenue", "value_added", "energy_tce", "emissions_t", "rd", "employees")
+_NON_NEGATIVE = ("tax", "revenue", "value_added", "energy_tce", "emissions_t", "rd", "employees", "power_kwh", "gas_m3",
+                 "water_t")  # fmt: skip
 # Upper bounds of plausible values for one firm: beyond them the unit is almost surely wrong
 # (元 for 万元, 平方米 for 亩) or the cell is corrupt (1e15).
 PLAUSIBLE_MAX = {
@@ -77,6 +78,9 @@ PLAUSIBLE_MAX = {
     "emissions_t": 1e7,
     "rd": 1e7,
     "employees": 1e6,
+    "power_kwh": 1e11,  # 1 000 亿千瓦时: more than the whole city uses
+    "gas_m3": 1e10,
+    "water_t": 1e10,
 }
 # Smallest plausible non-zero value: below it a unit is wrong (亩 given in 万亩, tce in 万吨) or the
 # cell is corrupt (1.5e-320). Too small is as wrong as too large: a firm on 0.0001 亩 tops every
