@@ -156,7 +156,7 @@ def department_tables(firms: pd.DataFrame, seed: int = 0) -> dict[str, pd.DataFr
                     "用电量(万千瓦时)": (get("power_kwh") / 1e4).round(2), "用气量(立方米)": get("gas_m3"),
                     "用水量(吨)": get("water_t")}, get("energy_tce").notna().to_numpy() | get("power_kwh").notna()
                    .to_numpy())  # fmt: skip
-    no_code = rng.choice(len(energy), min(2, len(energy)), replace=False) if len(energy) > 50 else []
+    no_code = rng.choice(len(energy), 2, replace=False) if len(energy) > 50 else np.zeros(0, dtype=int)
     energy.loc[no_code, "统一社会信用代码"] = ""  # rows the grid company could not match
     emissions = table({"统一社会信用代码": codes, "主要污染物排放量(吨)": get("emissions_t")}, above)
     parts = rng.choice([1, 1, 1, 2, 3], n)  # parcels per firm
