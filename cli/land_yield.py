@@ -4,12 +4,14 @@ Command line::
 
     python -m analysis.land_yield --input firms.xlsx [--config my.toml] --out results.xlsx
     python -m analysis.land_yield --input 税务.xlsx --input 能耗.csv --input 地块.gpkg \
-        [--prefer 税收=税务] [--columns 表头映射.json] [--year 2025] --out results.xlsx
+        [--prefer 税收=税务] [--columns 表头映射.json] [--year 2025] [--previous 2024结果.xlsx] --out results.xlsx
 
 Several ``--input`` are departments' tables joined by 统一社会信用代码 (named by their file
 names; ``NAME=FILE`` names one explicitly); ``--prefer FIELD=SOURCE`` says which source wins a
 field when values conflict (default: the order of ``--input``); ``--columns`` maps headers the
 schema does not know to fields (a JSON object ``{"纳税总额": "tax"}``, as the page saves it).
+``--previous`` compares with an earlier year's result (a file this command wrote): 上年类别,
+类别变化, 连续D类年数 and each indicator's change are added, with a class transition matrix.
 
 ``--out`` by extension: ``.xlsx`` (sheets 评价结果, 问题清单, 区市汇总, 集聚区汇总, 评价参数),
 ``.csv`` (results, UTF-8 with BOM) or ``.geojson`` (located firms, RFC 7946). A summary (firms
@@ -24,12 +26,19 @@ from pathlib import Path
 
 from analysis.land_yield.config import ConfigError, load_config
 from analysis.land_yield.enterprises import COORD_SYSTEMS
-from analysis.land_yield.pipeline import Evaluation, InputError, Source, evaluate_sources, join_sheets
+from analysis.land_yield.pipeline import (
+    Evaluation,
+    InputError,
+    Source,
+    compare_previous,
+    evaluate_sources,
+    join_sheets,
+)
 from analysis.land_yield.report import class_summary
 from analysis.land_yield.schema import SAMPLE_LABEL
 from cli.sources import named_inputs, preferences, read_header_map, with_year
 from files.enterprises import read_enterprises
-from files.results import write_results
+from files.results import read_result, write_results
 from geo.atomic import SameFileError, refuse_same_file
 from geo.io import GeoIOError
 
@@ -53,6 +62,12 @@ def _summary(ev: Evaluation) -> str:
         lines[1:1] = ["来源 / sources:", sources.to_string(index=False),
                       f"取值冲突 / conflicting values: {len(ev.joined.conflicts)}；仅见于一个来源的代码 / codes in one "
                       f"source only: {len(ev.joined.unmatched)}（详见输出文件 / see the output file）"]  # fmt: skip
+    if ev.previous is not None:
+        lines[1:1] = [f"与上年（{ev.previous.year or '年度未知'}）比较 / compared with {ev.previous.year or 'an earlier year'}:",
+                      ev.previous.matrix.to_string()]  # fmt: skip
+        lines.extend(f"注意 / note: {zh} / {en}" for zh, en in ev.previous.warnings)
+        flagged = int((ev.result["consecutive_d"] >= 2).sum())
+        lines.append(f"连续两年及以上 D 类 / rated D two or more years in a row: {flagged}")
     lines.extend(f"注意 / note: {n}" for n in ev.config.notes)
     if ev.synthetic:
         lines.insert(0, f"注意：{SAMPLE_LABEL} / note: synthetic sample data, not real enterprises")
@@ -79,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--columns", type=Path, help='表头映射 JSON：{"纳税总额": "tax"}')
     parser.add_argument("--year", type=int, help="评价年度（默认取参数文件的 evaluation_year）")
+    parser.add_argument("--previous", type=Path,
+                        help="上年评价结果（本程序输出的 .xlsx/.csv）：增加 上年类别、类别变化、连续D类年数、指标变化")
     parser.add_argument("--config", type=Path, help="参数文件 TOML（默认：非官方默认参数）")
     parser.add_argument("--coords", choices=COORD_SYSTEMS, default="auto",
                         help="经纬度坐标系（默认 auto：按表头识别 百度/高德，否则 WGS84）")  # fmt: skip
@@ -101,7 +118,13 @@ def main(argv: list[str] | None = None) -> int:
         prefer = preferences(args.prefer)
         layers = load_layers(["districts", "clusters"])
         sources = [Source(name, read_enterprises(path), header_map, args.coords) for name, path in inputs.items()]
+        previous = None
+        if args.previous is not None:
+            refuse_same_file(args.previous, args.out)
+            previous = read_result(args.previous)
         ev = evaluate_sources(sources, config, layers["districts"], prefer)
+        if previous is not None:
+            ev = compare_previous(ev, previous.firms, previous.config, previous.year)
         write_results(ev, args.out, layers)
     except (InputError, ConfigError, GeoIOError, SameFileError, OSError) as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)

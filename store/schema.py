@@ -113,7 +113,23 @@ def _v2(conn: Connection, d: Dialect) -> None:
         _run(conn, gpkg.register_table("audit_log", None))
 
 
-MIGRATIONS: tuple[tuple[int, Callable[[Connection, Dialect], None]], ...] = ((1, _v1), (2, _v2))
+# Per firm and year, what the yearly work reads back (issue 13, 3): the year of a run, and each firm's
+# revenue, rank in its group, indicators and the cohort medians they were scored against.
+YEARLY_FIRM_COLUMNS = ("revenue", "rank", "group_size", "tax_per_mu_bench", "revenue_per_energy",
+                       "revenue_per_energy_bench", "revenue_per_emission", "revenue_per_emission_bench",
+                       "rd_intensity", "rd_intensity_bench", "labour_productivity", "labour_productivity_bench")  # fmt: skip
+
+
+def _v3(conn: Connection, d: Dialect) -> None:
+    """The evaluation year of each run; per firm its revenue, rank, indicators and cohort medians."""
+    statements = ["ALTER TABLE evaluation_runs ADD COLUMN evaluation_year INTEGER"]
+    statements += [f"ALTER TABLE evaluation_firms ADD COLUMN {c} {'INTEGER' if c in ('rank', 'group_size') else d.real}"
+                   for c in YEARLY_FIRM_COLUMNS]  # fmt: skip
+    statements.append("CREATE INDEX evaluation_runs_year ON evaluation_runs(evaluation_year)")
+    _run(conn, statements)
+
+
+MIGRATIONS: tuple[tuple[int, Callable[[Connection, Dialect], None]], ...] = ((1, _v1), (2, _v2), (3, _v3))
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 

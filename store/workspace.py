@@ -42,7 +42,7 @@ import sqlalchemy
 from sqlalchemy import Connection, event, text
 
 from analysis.land_yield.report import class_counts
-from store.schema import Dialect, migrate, schema_version
+from store.schema import YEARLY_FIRM_COLUMNS, Dialect, migrate, schema_version
 
 __all__ = [
     "Workspace",
@@ -53,6 +53,9 @@ __all__ = [
     "open_workspace",
 ]
 
+_FIRM_COLUMNS = ("name", "credit_code", "district", "industry", "scale", "status", "class", "score", "tax_per_mu",
+                 "land_mu", "tax", *YEARLY_FIRM_COLUMNS)  # fmt: skip
+_BENCH_TO_STORED = {f"bench_{c.removesuffix('_bench')}": c for c in YEARLY_FIRM_COLUMNS if c.endswith("_bench")}
 _DATASET_KINDS = ("enterprises", "plots", "exclusion_zones", "layer", "config", "header_map")
 
 
@@ -278,10 +281,13 @@ class Workspace:
         summary = {"classes": class_counts(result), "coords": coords}
         run = {"name": name, "dataset_fid": dataset_fid, "config_toml": config_toml, "n_firms": len(result),
                "summary_json": json.dumps(summary, ensure_ascii=False),
-               "synthetic": int(bool(evaluation.synthetic)), "created_by": user, "created_at": now_utc()}  # fmt: skip
-        columns = ("name", "credit_code", "district", "industry", "scale", "status", "class", "score", "tax_per_mu",
-                   "land_mu", "tax")  # fmt: skip
-        frame = pd.DataFrame(result[list(columns)]).astype(object).where(result[list(columns)].notna(), None)
+               "synthetic": int(bool(evaluation.synthetic)), "created_by": user, "created_at": now_utc(),
+               "evaluation_year": int(evaluation.config.evaluation_year)}  # fmt: skip
+        source = result.rename(columns=_BENCH_TO_STORED)
+        columns = _FIRM_COLUMNS
+        present = [c for c in columns if c in source.columns]
+        frame = pd.DataFrame(source[present]).astype(object).where(source[present].notna(), None)
+        frame = frame.reindex(columns=list(columns))
         geoms = [None if g is None or g.is_empty else self.dialect.encode(g) for g in result.geometry]
         with self.transaction() as conn:
             fid = self._insert(conn, "evaluation_runs", run)
@@ -293,18 +299,26 @@ class Workspace:
 
     def evaluations(self) -> pd.DataFrame:
         return self.query(
-            "SELECT fid, name, n_firms, synthetic, summary_json, created_by, created_at, dataset_fid, config_toml "
-            "FROM evaluation_runs ORDER BY fid DESC"
+            "SELECT fid, name, n_firms, synthetic, summary_json, created_by, created_at, dataset_fid, config_toml, "
+            "evaluation_year FROM evaluation_runs ORDER BY fid DESC"
         )
 
+    def yearly_runs(self) -> pd.DataFrame:
+        """The run that stands for each evaluation year: the latest one saved for that year, oldest year first."""
+        runs = self.evaluations()
+        runs = runs[runs["evaluation_year"].notna()]
+        latest = runs.sort_values("fid").groupby("evaluation_year").tail(1)
+        return latest.sort_values("evaluation_year").reset_index(drop=True)
+
     def evaluation_firms(self, run_fid: int) -> gpd.GeoDataFrame:
-        """The firms of a stored run (EPSG:4326)."""
+        """The firms of a stored run (EPSG:4326), benchmarks as ``bench_<indicator>`` as in a result."""
         frame = self.query(
-            f"SELECT fid, name, credit_code, district, industry, scale, status, class, score, tax_per_mu, land_mu, "
-            f"tax, {self.dialect.geom_out('geom')} FROM evaluation_firms WHERE run_fid = :r ORDER BY fid",
+            f"SELECT fid, {', '.join(_FIRM_COLUMNS)}, {self.dialect.geom_out('geom')} FROM evaluation_firms "
+            f"WHERE run_fid = :r ORDER BY fid",
             {"r": run_fid},
         )
         geoms = [self.dialect.decode(g) for g in frame.pop("geom")] if len(frame) else []
+        frame = frame.rename(columns={v: k for k, v in _BENCH_TO_STORED.items()})
         return gpd.GeoDataFrame(frame, geometry=geoms, crs=4326)
 
     # ---- site studies ------------------------------------------------------------------------

@@ -7,6 +7,7 @@ command line ``python -m analysis.land_yield`` is :mod:`cli.land_yield`.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -16,13 +17,15 @@ import pandas as pd
 from analysis.land_yield.aggregate import aggregate_zones
 from analysis.land_yield.config import ScoringConfig
 from analysis.land_yield.enterprises import EnterpriseTable, prepare_enterprises
+from analysis.land_yield.history import CHANGE_COLUMNS, class_changes, config_differences, transition_matrix
 from analysis.land_yield.report import ORIGIN_PREFIX, area_table, results_table
 from analysis.land_yield.schema import SAMPLE_LABEL, SYNTHETIC_COLUMN, SchemaError, header_label
 from analysis.land_yield.scoring import evaluate
 from analysis.land_yield.sources import JOIN_ROW_LABEL, Joined, Source, apply_header_map, join_sources
 from geo.tables import ROW_COLUMN
 
-__all__ = ["Evaluation", "InputError", "Source", "evaluate_sources", "evaluate_table", "join_sheets", "result_sheets"]
+__all__ = ["Evaluation", "InputError", "Source", "YearOnYear", "compare_previous", "evaluate_sources", "evaluate_table",
+           "join_sheets", "result_sheets"]  # fmt: skip
 
 
 class InputError(ValueError):
@@ -38,6 +41,7 @@ class Evaluation:
     config: ScoringConfig
     synthetic: bool = False
     joined: Joined | None = None  # several tables joined by credit code: what the join did
+    previous: YearOnYear | None = None  # compared with an earlier year's result
 
     @property
     def issues(self) -> pd.DataFrame:
@@ -134,6 +138,55 @@ def evaluate_sources(
     return ev
 
 
+@dataclass(frozen=True)
+class YearOnYear:
+    """What comparing with an earlier result found (issue 13, 3).
+
+    Attributes
+    ----------
+    year : int or None
+        The earlier result's evaluation year (from its parameters or its 年度 column).
+    matrix : DataFrame
+        Firms by the earlier class (rows) and this year's (columns), firms new and gone included.
+    warnings : tuple of (str, str)
+        Chinese and English: parameters that differ (the year aside), an earlier result without
+        parameters, a year that is not earlier.
+    """
+
+    year: int | None
+    matrix: pd.DataFrame
+    warnings: tuple[tuple[str, str], ...]
+
+
+def compare_previous(
+    ev: Evaluation, previous: pd.DataFrame, previous_config: ScoringConfig | None, previous_year: int | None = None
+) -> Evaluation:
+    """``ev`` with the earlier result compared: 上年类别, 类别变化, 连续D类年数 and indicator changes added.
+
+    ``previous`` is a result (``credit_code``, ``name``, ``class``, indicators; ``consecutive_d`` if it
+    was itself compared). Firms are matched by credit code (by name where there is none).
+    """
+    warnings: list[tuple[str, str]] = []
+    year = previous_year if previous_year is not None else (previous_config.evaluation_year if previous_config else None)
+    if previous_config is None:
+        warnings.append(("上年结果未附评价参数，无法核对两年是否按相同的权重和比例评价",
+                         "the earlier result carries no parameters: whether both years were scored alike cannot be "
+                         "checked"))  # fmt: skip
+    else:
+        for name, before, now in config_differences(previous_config, ev.config):
+            warnings.append((f"参数“{name}”与上年不同（上年 {before}，本年 {now}），类别变化可能由此引起",
+                             f"parameter {name!r} differs from the earlier result ({before} → {now}); class changes "
+                             "may come from it"))  # fmt: skip
+    if year is not None and year >= ev.config.evaluation_year:
+        warnings.append((f"上年结果的年度 {year} 不早于本次评价年度 {ev.config.evaluation_year}",
+                         f"the earlier result's year {year} is not before this evaluation's "
+                         f"{ev.config.evaluation_year}"))  # fmt: skip
+    changes = class_changes(ev.result, previous)
+    result = ev.result.drop(columns=[c for c in CHANGE_COLUMNS if c in ev.result.columns]).join(changes)
+    matrix = transition_matrix(ev.result, previous)
+    return dataclasses.replace(ev, result=result, previous=YearOnYear(year, matrix, tuple(warnings)))
+
+
 def _with_rejected(result: gpd.GeoDataFrame, prepared: EnterpriseTable) -> gpd.GeoDataFrame:
     """The evaluated firms and the rows with data errors, in the order of the input.
 
@@ -176,6 +229,12 @@ def result_sheets(ev: Evaluation, layers: dict[str, gpd.GeoDataFrame], lang: str
         sheets["集聚区汇总"] = area_table(aggregate_zones(ev.result, layers["clusters"], "id"), lang=lang)
     if ev.joined is not None:
         sheets.update(join_sheets(ev.joined, lang))
+    if ev.previous is not None:
+        sheets["类别变化矩阵" if lang == "zh" else "class transitions"] = ev.previous.matrix.reset_index()
+        if ev.previous.warnings:
+            sheets["与上年比较说明" if lang == "zh" else "comparison notes"] = pd.DataFrame(
+                {"说明" if lang == "zh" else "note": [w[0 if lang == "zh" else 1] for w in ev.previous.warnings]}
+            )
     sheets["评价参数"] = pd.DataFrame({"参数 / parameters (TOML)": ev.config.to_toml().splitlines()})
     return sheets
 

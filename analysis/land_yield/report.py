@@ -20,6 +20,7 @@ __all__ = [
     "class_summary",
     "find_firms",
     "firm_profile",
+    "result_columns",
     "result_header",
     "results_table",
 ]
@@ -35,6 +36,9 @@ _RESULT_EXTRA = {
     "policy": ("政策导向", "policy"),
     "synthetic": ("数据性质", "data_nature"),
     "problems": ("问题", "problems"),
+    "prev_class": ("上年类别", "previous class"),
+    "class_change": ("类别变化", "class change"),
+    "consecutive_d": ("连续D类年数", "years in a row rated D"),
 }
 _AREA_HEADERS = {
     "n_firms": ("企业数", "firms"),
@@ -76,6 +80,28 @@ def result_header(column: str, lang: str = "zh") -> str:
     return zh if lang == "zh" else en
 
 
+def _change_header(ind_id: str, lang: str) -> str:
+    ind = INDICATORS[ind_id]
+    return f"{ind.zh}较上年(%)" if lang == "zh" else f"{ind.en} vs previous year (%)"
+
+
+def result_columns(headers: list[str]) -> dict[str, str]:
+    """Headers of a result file written by :func:`results_table` (either language) → result column ids.
+
+    Examples
+    --------
+    >>> result_columns(["统一社会信用代码", "类别", "单位用地税收(万元/亩)", "备注"])
+    {'统一社会信用代码': 'credit_code', '类别': 'class', '单位用地税收(万元/亩)': 'tax_per_mu'}
+    """
+    known: dict[str, str] = {}
+    for lang in ("zh", "en"):
+        known.update({f.zh if lang == "zh" else f.en: f.id for f in FIELDS})
+        known.update({_indicator_header(i, lang): i for i in INDICATORS})
+        known.update({v[0] if lang == "zh" else v[1]: k for k, v in _RESULT_EXTRA.items()})
+        known.update({_change_header(i, lang): f"change_{i}" for i in INDICATORS})
+    return {h: known[h] for h in headers if h in known}
+
+
 def results_table(result: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """Per-firm results with user-facing headers (input fields, indicators, score, class, policy)."""
     origin = [c for c in result.columns if str(c).startswith(ORIGIN_PREFIX)]
@@ -85,6 +111,7 @@ def results_table(result: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     headers.update({f.id: (f.zh if lang == "zh" else f.en) for f in FIELDS})
     headers.update({i: _indicator_header(i, lang) for i in INDICATORS})
     headers.update({k: v[0] if lang == "zh" else v[1] for k, v in _RESULT_EXTRA.items()})
+    headers.update({f"change_{i}": _change_header(i, lang) for i in INDICATORS})
     headers.update({c: f"{'来源行号：' if lang == 'zh' else 'row in '}{c[len(ORIGIN_PREFIX) :]}" for c in origin})
     if f"problems_{lang}" in result.columns:  # a firm's errors and warnings, in the page's language
         result = result.assign(problems=result[f"problems_{lang}"])

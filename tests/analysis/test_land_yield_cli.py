@@ -120,3 +120,20 @@ def test_join_arguments_that_cannot_work_exit_2_with_a_message(tmp_path):
         proc = run(*base, *extra)
         assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr, (extra, proc.stderr)
     assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_previous_year_result_adds_class_changes_and_a_transition_matrix(tmp_path):
+    first = tmp_path / "2024.xlsx"
+    assert run("--input", str(SAMPLE), "--year", "2024", "--out", str(first)).returncode == 0
+    out = tmp_path / "2025.xlsx"
+    proc = run("--input", str(SAMPLE), "--previous", str(first), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "与上年（2024）比较" in proc.stdout and "连续两年及以上 D 类" in proc.stdout
+    book = pd.read_excel(out, sheet_name=None)
+    results = book["评价结果"]
+    assert {"上年类别", "类别变化", "连续D类年数", "单位用地税收较上年(%)"} <= set(results.columns)
+    rated_d = results["类别"] == "D"
+    assert (results.loc[rated_d & (results["上年类别"] == "D"), "连续D类年数"] == 2).all()
+    assert "类别变化矩阵" in book
+    bad = run("--input", str(SAMPLE), "--previous", str(SAMPLE), "--out", str(tmp_path / "x.xlsx"))
+    assert bad.returncode == 2 and "不是亩产效益评价结果文件" in bad.stderr and not (tmp_path / "x.xlsx").exists()

@@ -1,0 +1,223 @@
+"""Year on year (issue 13, 3): class changes, transitions, trends, consecutive D years, a firm over the years.
+
+Pure functions over evaluation results (as :func:`analysis.land_yield.scoring.evaluate` gives them, or
+as the workspace stores them): firms are matched across years by 统一社会信用代码, and by name where
+a firm has no code. Classes are ordered A (best) > B > C > D; T (new firms) and "" (not rated) have
+no order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from analysis.land_yield.config import INDICATORS, ScoringConfig
+
+__all__ = [
+    "CHANGE_COLUMNS",
+    "NEW_FIRM",
+    "class_changes",
+    "config_differences",
+    "consecutive_d",
+    "firm_years",
+    "transition_matrix",
+    "trends",
+]
+
+NEW_FIRM = ("新进入", "new")  # not in the previous year's result
+GONE = ("已退出", "gone")  # in the previous year's result, not in this one
+_RANK = {"A": 0, "B": 1, "C": 2, "D": 3}
+_ORDER = ["A", "B", "C", "D", "T", "—"]
+CHANGE_COLUMNS = ("prev_class", "class_change", "class_trend", "consecutive_d",
+                  *(f"change_{i}" for i in INDICATORS))  # fmt: skip
+
+
+def _firm_key(frame: pd.DataFrame) -> pd.Series:
+    """The key a firm is matched by across years: its code, else its name (marked as such)."""
+    if frame.empty:
+        return pd.Series([], index=frame.index, dtype=object)
+    code = frame["credit_code"].fillna("").astype(str).str.strip().str.upper()
+    name = "name:" + frame["name"].fillna("").astype(str).str.strip()
+    return code.where(code != "", name)
+
+
+def _unique_by_key(frame: pd.DataFrame) -> pd.DataFrame:
+    classes = frame["class"].astype(object)
+    keyed = frame.assign(_key=_firm_key(frame), **{"class": classes.where(classes.notna(), "")})
+    return keyed.drop_duplicates("_key").set_index("_key")
+
+
+def class_changes(current: pd.DataFrame, previous: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Each current firm's class last year, its change and the change of each indicator.
+
+    Parameters
+    ----------
+    current, previous : DataFrame
+        Results with ``credit_code``, ``name``, ``class`` and the indicator columns; ``previous`` may
+        carry ``consecutive_d`` (years in a row rated D up to its year).
+    lang : {"zh", "en"}
+        Language of the texts in ``class_change``.
+
+    Returns
+    -------
+    DataFrame
+        Index of ``current``: ``prev_class`` (``""`` not rated, ``None`` not there), ``class_change``
+        (``"B→A"``, ``"新进入"``), ``class_trend`` (+1 up, −1 down, 0 same, NaN otherwise),
+        ``consecutive_d`` (years in a row rated D, this one included) and ``change_<indicator>`` (%).
+
+    Examples
+    --------
+    >>> prev = pd.DataFrame({"credit_code": ["A1", "B2"], "name": ["甲", "乙"], "class": ["B", "D"]})
+    >>> cur = pd.DataFrame({"credit_code": ["A1", "B2", "C3"], "name": ["甲", "乙", "丙"], "class": ["A", "D", "C"]})
+    >>> class_changes(cur, prev)[["prev_class", "class_change", "class_trend", "consecutive_d"]].values.tolist()
+    [['B', 'B→A', 1.0, 0], ['D', 'D→D', 0.0, 2], [None, '新进入', nan, 0]]
+    """
+    i = 0 if lang == "zh" else 1
+    before = _unique_by_key(previous)
+    keys = _firm_key(current)
+    found = keys.isin(before.index).to_numpy()
+    last_class = before["class"].reindex(keys).fillna("").to_numpy(object)
+    prev_class = pd.Series(np.where(found, last_class, None), index=current.index, dtype=object)
+    cur_class = current["class"].astype(object).fillna("")
+    shown = prev_class.fillna("").replace("", "—") + "→" + cur_class.replace("", "—")
+    change = shown.where(found, NEW_FIRM[i])
+    trend = prev_class.map(_RANK).astype(float) - cur_class.map(_RANK).astype(float)
+    out = pd.DataFrame({"prev_class": prev_class, "class_change": change, "class_trend": np.sign(trend)},
+                       index=current.index)  # fmt: skip
+    prev_streak = pd.Series(before.get("consecutive_d", (before["class"] == "D").astype(int)).reindex(keys).to_numpy(),
+                            index=current.index).fillna(0)  # fmt: skip
+    out["consecutive_d"] = np.where(cur_class == "D", prev_streak.where(prev_class == "D", 0) + 1, 0).astype(int)
+    for ind in INDICATORS:
+        if ind in current.columns and ind in before.columns:
+            last = pd.Series(before[ind].reindex(keys).to_numpy(float), index=current.index)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                out[f"change_{ind}"] = ((current[ind].astype(float) / last - 1) * 100).where(last > 0).round(1)
+    return out
+
+
+def transition_matrix(current: pd.DataFrame, previous: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Firms by last year's class (rows) and this year's (columns), with firms new and gone.
+
+    Examples
+    --------
+    >>> prev = pd.DataFrame({"credit_code": ["A1", "B2", "D4"], "name": ["甲", "乙", "丁"], "class": ["B", "D", "A"]})
+    >>> cur = pd.DataFrame({"credit_code": ["A1", "B2", "C3"], "name": ["甲", "乙", "丙"], "class": ["A", "D", "C"]})
+    >>> m = transition_matrix(cur, prev)
+    >>> int(m.loc["B", "A"]), int(m.loc["D", "D"]), int(m.loc["新进入", "C"]), int(m.loc["A", "已退出"])
+    (1, 1, 1, 1)
+    """
+    i = 0 if lang == "zh" else 1
+    before, after = _unique_by_key(previous), _unique_by_key(current)
+    keys = before.index.union(after.index, sort=False)
+    rows = before["class"].reindex(keys).fillna("").replace("", "—").where(keys.isin(before.index), NEW_FIRM[i])
+    cols = after["class"].reindex(keys).fillna("").replace("", "—").where(keys.isin(after.index), GONE[i])
+    matrix = pd.crosstab(pd.Series(rows.to_numpy(), name="上年" if i == 0 else "previous"),
+                         pd.Series(cols.to_numpy(), name="本年" if i == 0 else "current"))  # fmt: skip
+    return matrix.reindex(index=[*_ORDER, NEW_FIRM[i]], columns=[*_ORDER, GONE[i]], fill_value=0)
+
+
+def consecutive_d(history: Mapping[int, pd.DataFrame]) -> pd.Series:
+    """Years in a row each firm of the latest year has been rated D, up to that year (0: not D then).
+
+    ``history`` maps consecutive years to their results; a year missing in between breaks a streak.
+
+    Examples
+    --------
+    >>> y = {2023: pd.DataFrame({"credit_code": ["A1"], "name": ["甲"], "class": ["D"]}),
+    ...      2024: pd.DataFrame({"credit_code": ["A1", "B2"], "name": ["甲", "乙"], "class": ["D", "D"]}),
+    ...      2025: pd.DataFrame({"credit_code": ["A1", "B2"], "name": ["甲", "乙"], "class": ["D", "C"]})}
+    >>> consecutive_d(y).tolist()
+    [3, 0]
+    """
+    years = sorted(history)
+    latest = history[years[-1]]
+    streak = pd.Series((latest["class"] == "D").astype(int).to_numpy(), index=_firm_key(latest).to_numpy())
+    alive = streak > 0
+    for year in reversed(years[:-1]):
+        if year != years[years.index(year) + 1] - 1:  # a gap: no evidence for earlier years
+            break
+        before = _unique_by_key(history[year])["class"]
+        was_d = before.reindex(streak.index).eq("D").to_numpy()
+        alive &= was_d
+        if not alive.any():
+            break
+        streak[alive] += 1
+    return pd.Series(streak.to_numpy(), index=latest.index)
+
+
+def trends(history: Mapping[int, pd.DataFrame], by: str = "district") -> pd.DataFrame:
+    """Per year and area (``by``: a column such as ``district`` or ``cluster``): the figures of rated firms.
+
+    Returns
+    -------
+    DataFrame
+        ``year, <by>, n_rated, land_mu (亩), tax (万元), tax_per_mu (万元/亩), revenue_per_mu (万元/亩),
+        share_A … share_D (0–1)``; 亩均 figures are totals over totals (not means of ratios).
+
+    Examples
+    --------
+    >>> y = {2024: pd.DataFrame({"district": ["黄岛区"] * 2, "status": ["rated"] * 2, "class": ["A", "D"],
+    ...                          "land_mu": [10.0, 30.0], "tax": [100.0, 20.0], "revenue": [500.0, 300.0]})}
+    >>> trends(y)[["year", "district", "tax_per_mu", "revenue_per_mu", "share_A"]].values.tolist()
+    [[2024, '黄岛区', 3.0, 20.0, 0.5]]
+    """
+    parts = []
+    for year, result in sorted(history.items()):
+        rated = result[result["status"] == "rated"]
+        if by not in rated.columns or rated.empty:
+            continue
+        groups = rated.groupby(by, sort=True)
+        frame = pd.DataFrame({"n_rated": groups.size(), "land_mu": groups["land_mu"].sum(), "tax": groups["tax"].sum()})
+        revenue = groups["revenue"].sum(min_count=1) if "revenue" in rated.columns else np.nan
+        frame["tax_per_mu"] = (frame["tax"] / frame["land_mu"]).round(3)
+        frame["revenue_per_mu"] = (revenue / frame["land_mu"]).round(3)
+        shares = pd.crosstab(rated[by], rated["class"], normalize="index")
+        for cls in "ABCD":
+            frame[f"share_{cls}"] = shares[cls] if cls in shares.columns else 0.0
+        parts.append(frame.reset_index().assign(year=year))
+    if not parts:
+        return pd.DataFrame(columns=["year", by, "n_rated", "land_mu", "tax", "tax_per_mu", "revenue_per_mu",
+                                     *(f"share_{c}" for c in "ABCD")])  # fmt: skip
+    out = pd.concat(parts, ignore_index=True)
+    return out[["year", by, *[c for c in out.columns if c not in ("year", by)]]]
+
+
+def firm_years(history: Mapping[int, pd.DataFrame], credit_code: str) -> pd.DataFrame:
+    """One firm over the years: class, score, rank in its group, and each indicator with its cohort median.
+
+    Examples
+    --------
+    >>> y = {2024: pd.DataFrame({"credit_code": ["A1"], "name": ["甲"], "class": ["B"], "score": [98.0],
+    ...                          "tax_per_mu": [3.0], "bench_tax_per_mu": [2.5]})}
+    >>> firm_years(y, "a1")[["year", "class", "tax_per_mu", "bench_tax_per_mu"]].values.tolist()
+    [[2024, 'B', 3.0, 2.5]]
+    """
+    wanted = credit_code.strip().upper()
+    columns = ["class", "score", "rank", "group_size", *(c for i in INDICATORS for c in (i, f"bench_{i}"))]
+    rows = []
+    for year, result in sorted(history.items()):
+        hit = result[result["credit_code"].fillna("").astype(str).str.upper() == wanted]
+        if len(hit):
+            row = hit.iloc[0]
+            rows.append({"year": year, **{c: row.get(c) for c in columns if c in hit.columns}})
+    return pd.DataFrame(rows)
+
+
+_NOT_COMPARED = ("evaluation_year", "title", "title_en", "official")
+
+
+def config_differences(previous: ScoringConfig, current: ScoringConfig) -> list[tuple[str, str, str]]:
+    """Parameters by which two evaluations differ, but the year: ``(name, previous, current)`` each.
+
+    A class change between two years means something only when both were scored alike; the
+    evaluation year itself is expected to differ and is not listed.
+    """
+    out = []
+    for f in dataclasses.fields(current):
+        a, b = getattr(previous, f.name), getattr(current, f.name)
+        if f.name not in _NOT_COMPARED and a != b:
+            out.append((f.name, str(a), str(b)))
+    return out
