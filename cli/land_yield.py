@@ -21,6 +21,7 @@ per class, per district) is printed; invalid input gives a one-line message and 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
@@ -30,10 +31,12 @@ from analysis.land_yield.pipeline import (
     Evaluation,
     InputError,
     Source,
+    apply_policy_to,
     compare_previous,
     evaluate_sources,
     join_sheets,
 )
+from analysis.land_yield.policy import PolicyError, load_policy, policy_totals
 from analysis.land_yield.report import class_summary
 from analysis.land_yield.schema import SAMPLE_LABEL
 from cli.sources import named_inputs, preferences, read_header_map, with_year
@@ -63,11 +66,18 @@ def _summary(ev: Evaluation) -> str:
                       f"取值冲突 / conflicting values: {len(ev.joined.conflicts)}；仅见于一个来源的代码 / codes in one "
                       f"source only: {len(ev.joined.unmatched)}（详见输出文件 / see the output file）"]  # fmt: skip
     if ev.previous is not None:
-        lines[1:1] = [f"与上年（{ev.previous.year or '年度未知'}）比较 / compared with {ev.previous.year or 'an earlier year'}:",
-                      ev.previous.matrix.to_string()]  # fmt: skip
+        year = ev.previous.year or "?"
+        lines[1:1] = [f"与上年（{year}）比较 / compared with {year}:", ev.previous.matrix.to_string()]
         lines.extend(f"注意 / note: {zh} / {en}" for zh, en in ev.previous.warnings)
         flagged = int((ev.result["consecutive_d"] >= 2).sum())
         lines.append(f"连续两年及以上 D 类 / rated D two or more years in a row: {flagged}")
+    if ev.policy is not None:
+        totals = policy_totals(ev.result, "class").set_index("class")["diff_total"]
+        shown = "  ".join(f"{c} {v:,.0f} 元" if not math.isnan(v) else f"{c} —" for c, v in totals.items())
+        lines.append(f"差别化价格（{ev.policy.title}）合计 / differentiated amounts (CNY): {shown}")
+        missing = int((ev.result["policy_note_zh"] != "").sum())
+        if missing:
+            lines.append(f"注意 / note: {missing} 家企业缺少用电、用气或用水量，相应金额未计算（见“差别化说明”）")
     lines.extend(f"注意 / note: {n}" for n in ev.config.notes)
     if ev.synthetic:
         lines.insert(0, f"注意：{SAMPLE_LABEL} / note: synthetic sample data, not real enterprises")
@@ -94,8 +104,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--columns", type=Path, help='表头映射 JSON：{"纳税总额": "tax"}')
     parser.add_argument("--year", type=int, help="评价年度（默认取参数文件的 evaluation_year）")
-    parser.add_argument("--previous", type=Path,
-                        help="上年评价结果（本程序输出的 .xlsx/.csv）：增加 上年类别、类别变化、连续D类年数、指标变化")
+    parser.add_argument(
+        "--policy",
+        help="差别化价格参数 TOML，或 default（内置示例，非官方）：按类别计算每家企业的差别化电费、气费、水费",
+    )
+    parser.add_argument(
+        "--previous",
+        type=Path,
+        help="上年评价结果（本程序输出的 .xlsx/.csv）：增加 上年类别、类别变化、连续D类年数、指标变化",
+    )
     parser.add_argument("--config", type=Path, help="参数文件 TOML（默认：非官方默认参数）")
     parser.add_argument("--coords", choices=COORD_SYSTEMS, default="auto",
                         help="经纬度坐标系（默认 auto：按表头识别 百度/高德，否则 WGS84）")  # fmt: skip
@@ -118,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         prefer = preferences(args.prefer)
         layers = load_layers(["districts", "clusters"])
         sources = [Source(name, read_enterprises(path), header_map, args.coords) for name, path in inputs.items()]
+        policy = None if args.policy is None else load_policy(None if args.policy == "default" else Path(args.policy))
         previous = None
         if args.previous is not None:
             refuse_same_file(args.previous, args.out)
@@ -125,8 +143,10 @@ def main(argv: list[str] | None = None) -> int:
         ev = evaluate_sources(sources, config, layers["districts"], prefer)
         if previous is not None:
             ev = compare_previous(ev, previous.firms, previous.config, previous.year)
+        if policy is not None:
+            ev = apply_policy_to(ev, policy)
         write_results(ev, args.out, layers)
-    except (InputError, ConfigError, GeoIOError, SameFileError, OSError) as exc:
+    except (InputError, ConfigError, PolicyError, GeoIOError, SameFileError, OSError) as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
     print(_summary(ev))

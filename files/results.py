@@ -67,8 +67,8 @@ class PreviousResult:
 
 
 def _not_a_result(name: str, why: str) -> InputError:
-    return InputError(f"“{name}”不是亩产效益评价结果文件（{why}）；请给出本程序输出的 .xlsx 或 .csv / {name!r} is not a "
-                      f"result of this program ({why}); give an .xlsx or .csv it wrote")  # fmt: skip
+    return InputError(f"“{name}”不是亩产效益评价结果文件（{why}）；请给出本程序输出的 .xlsx 或 .csv / {name!r} is "
+                      f"not a result of this program ({why}); give an .xlsx or .csv it wrote")  # fmt: skip
 
 
 def _sheet(data: bytes, name: str, sheets: tuple[str, ...]) -> pd.DataFrame | None:

@@ -117,7 +117,8 @@ def _v2(conn: Connection, d: Dialect) -> None:
 # revenue, rank in its group, indicators and the cohort medians they were scored against.
 YEARLY_FIRM_COLUMNS = ("revenue", "rank", "group_size", "tax_per_mu_bench", "revenue_per_energy",
                        "revenue_per_energy_bench", "revenue_per_emission", "revenue_per_emission_bench",
-                       "rd_intensity", "rd_intensity_bench", "labour_productivity", "labour_productivity_bench")  # fmt: skip
+                       "rd_intensity", "rd_intensity_bench", "labour_productivity",
+                       "labour_productivity_bench")  # fmt: skip
 
 
 def _v3(conn: Connection, d: Dialect) -> None:

@@ -18,14 +18,25 @@ from analysis.land_yield.aggregate import aggregate_zones
 from analysis.land_yield.config import ScoringConfig
 from analysis.land_yield.enterprises import EnterpriseTable, prepare_enterprises
 from analysis.land_yield.history import CHANGE_COLUMNS, class_changes, config_differences, transition_matrix
+from analysis.land_yield.policy import POLICY_COLUMNS, Policy, apply_policy, policy_totals
 from analysis.land_yield.report import ORIGIN_PREFIX, area_table, results_table
 from analysis.land_yield.schema import SAMPLE_LABEL, SYNTHETIC_COLUMN, SchemaError, header_label
 from analysis.land_yield.scoring import evaluate
 from analysis.land_yield.sources import JOIN_ROW_LABEL, Joined, Source, apply_header_map, join_sources
 from geo.tables import ROW_COLUMN
 
-__all__ = ["Evaluation", "InputError", "Source", "YearOnYear", "compare_previous", "evaluate_sources", "evaluate_table",
-           "join_sheets", "result_sheets"]  # fmt: skip
+__all__ = [
+    "Evaluation",
+    "InputError",
+    "Source",
+    "YearOnYear",
+    "apply_policy_to",
+    "compare_previous",
+    "evaluate_sources",
+    "evaluate_table",
+    "join_sheets",
+    "result_sheets",
+]
 
 
 class InputError(ValueError):
@@ -42,6 +53,7 @@ class Evaluation:
     synthetic: bool = False
     joined: Joined | None = None  # several tables joined by credit code: what the join did
     previous: YearOnYear | None = None  # compared with an earlier year's result
+    policy: Policy | None = None  # differentiated prices applied (diff_* columns)
 
     @property
     def issues(self) -> pd.DataFrame:
@@ -167,7 +179,9 @@ def compare_previous(
     was itself compared). Firms are matched by credit code (by name where there is none).
     """
     warnings: list[tuple[str, str]] = []
-    year = previous_year if previous_year is not None else (previous_config.evaluation_year if previous_config else None)
+    year = (
+        previous_year if previous_year is not None else (previous_config.evaluation_year if previous_config else None)
+    )
     if previous_config is None:
         warnings.append(("上年结果未附评价参数，无法核对两年是否按相同的权重和比例评价",
                          "the earlier result carries no parameters: whether both years were scored alike cannot be "
@@ -185,6 +199,12 @@ def compare_previous(
     result = ev.result.drop(columns=[c for c in CHANGE_COLUMNS if c in ev.result.columns]).join(changes)
     matrix = transition_matrix(ev.result, previous)
     return dataclasses.replace(ev, result=result, previous=YearOnYear(year, matrix, tuple(warnings)))
+
+
+def apply_policy_to(ev: Evaluation, policy: Policy) -> Evaluation:
+    """``ev`` with the policy applied: per firm the rule and the amounts (元) in ``diff_*`` columns (issue 13, 4)."""
+    result = ev.result.drop(columns=[c for c in POLICY_COLUMNS if c in ev.result.columns])
+    return dataclasses.replace(ev, result=result.join(apply_policy(result, policy)), policy=policy)
 
 
 def _with_rejected(result: gpd.GeoDataFrame, prepared: EnterpriseTable) -> gpd.GeoDataFrame:
@@ -235,10 +255,25 @@ def result_sheets(ev: Evaluation, layers: dict[str, gpd.GeoDataFrame], lang: str
             sheets["与上年比较说明" if lang == "zh" else "comparison notes"] = pd.DataFrame(
                 {"说明" if lang == "zh" else "note": [w[0 if lang == "zh" else 1] for w in ev.previous.warnings]}
             )
+    if ev.policy is not None:
+        label = ev.policy.title if lang == "zh" else ev.policy.title_en
+        for by, zh, en in (("class", "差别化汇总（类别）", "differentiated by class"),
+                           ("district", "差别化汇总（区市）", "differentiated by district")):  # fmt: skip
+            totals = policy_totals(ev.result, by).rename(columns=lambda c: _POLICY_HEADERS.get(c, (c, c))[lang == "en"])
+            sheets[zh if lang == "zh" else en] = totals.assign(**{"政策参数" if lang == "zh" else "policy": label})
     sheets["评价参数"] = pd.DataFrame({"参数 / parameters (TOML)": ev.config.to_toml().splitlines()})
     return sheets
 
 
+_POLICY_HEADERS = {
+    "class": ("类别", "class"),
+    "district": ("区市", "district"),
+    "firms": ("企业数", "firms"),
+    "diff_power_kwh": ("差别化电费(元)", "power (CNY)"),
+    "diff_gas_m3": ("差别化气费(元)", "gas (CNY)"),
+    "diff_water_t": ("差别化水费(元)", "water (CNY)"),
+    "diff_total": ("差别化合计(元)", "total (CNY)"),
+}
 _JOIN_HEADERS = {
     "source": ("来源", "source"), "rows": ("行数", "rows"), "firms": ("企业数", "firms"),
     "only_here": ("仅见于此来源的企业", "firms found only here"), "missing": ("此来源缺少的企业", "firms missing here"),

@@ -39,6 +39,12 @@ _RESULT_EXTRA = {
     "prev_class": ("上年类别", "previous class"),
     "class_change": ("类别变化", "class change"),
     "consecutive_d": ("连续D类年数", "years in a row rated D"),
+    "policy_rule": ("差别化规则", "differentiated rule"),
+    "diff_power_kwh": ("差别化电费(元)", "differentiated power (CNY)"),
+    "diff_gas_m3": ("差别化气费(元)", "differentiated gas (CNY)"),
+    "diff_water_t": ("差别化水费(元)", "differentiated water (CNY)"),
+    "diff_total": ("差别化合计(元)", "differentiated total (CNY)"),
+    "policy_note": ("差别化说明", "differentiated note"),
 }
 _AREA_HEADERS = {
     "n_firms": ("企业数", "firms"),
@@ -115,6 +121,8 @@ def results_table(result: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     headers.update({c: f"{'来源行号：' if lang == 'zh' else 'row in '}{c[len(ORIGIN_PREFIX) :]}" for c in origin})
     if f"problems_{lang}" in result.columns:  # a firm's errors and warnings, in the page's language
         result = result.assign(problems=result[f"problems_{lang}"])
+    if f"policy_note_{lang}" in result.columns:
+        result = result.assign(policy_note=result[f"policy_note_{lang}"])
     table = pd.DataFrame(result[[c for c in headers if c in result.columns]]).copy()
     table["status"] = table["status"].map(lambda s: STATUS[s][0 if lang == "zh" else 1])
     if lang == "en":

@@ -51,8 +51,9 @@ def test_consecutive_d_years_carry_through_results_and_are_broken_by_a_gap():
 
 
 def test_trends_are_totals_over_totals_per_area_and_year():
-    firms = pd.DataFrame({"district": ["甲", "甲", "乙"], "status": ["rated", "rated", "rated"], "class": ["A", "D", "B"],
-                          "land_mu": [10.0, 30.0, 5.0], "tax": [100.0, 20.0, 10.0], "revenue": [1.0, 3.0, 1.0]})  # fmt: skip
+    firms = pd.DataFrame({"district": ["甲", "甲", "乙"], "status": ["rated"] * 3, "class": ["A", "D", "B"],
+                          "land_mu": [10.0, 30.0, 5.0], "tax": [100.0, 20.0, 10.0],
+                          "revenue": [1.0, 3.0, 1.0]})  # fmt: skip
     later = firms.assign(tax=firms["tax"] * 2)
     t = trends({2024: firms, 2025: later}).set_index(["year", "district"])
     assert t.loc[(2024, "甲"), "tax_per_mu"] == 3.0 and t.loc[(2025, "甲"), "tax_per_mu"] == 6.0
