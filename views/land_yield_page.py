@@ -39,6 +39,7 @@ from views.reopen import check_run
 from views.sources_panel import header_map_panel, join_report, keep_uploads, page_input, sources_caption, too_many
 from views.text import md
 from views.workspace_panels import save_evaluation_panel
+from views.yearly_panel import firm_history, policy_tab, with_extras, yearly_tab
 from webmap.land_yield_map import SCHEMES
 from webmap.plan_map import MapOptions
 
@@ -380,6 +381,8 @@ except (InputError, ConfigError) as exc:
         _parameter_editor()
     st.stop()
 st.session_state["ly_key"] = key  # the site-selection page overlays this evaluation
+if ANALYST:  # an earlier year compared, a policy applied (chosen in their tabs)
+    evaluation = with_extras(key, evaluation)
 with controls:
     left, right, search = st.columns([1, 1, 3])
     with left.popover(t("ly_filter_button", lang), icon=":material/filter_alt:", width="stretch"):
@@ -395,6 +398,7 @@ with map_box:
     st.iframe(map_html(*key, view, lang, base_url_path), height=MapOptions.height + 10)
     if firm is not None:
         _firm_panel(firm)
+        firm_history(evaluation, firm, lang)
 # The notices sit below the map; filled after it, they reach the browser after the map, which then
 # draws while they are laid out (benchmarks/land_yield.py).
 with notices:
@@ -406,7 +410,8 @@ with notices:
 chosen_level = view.level
 chosen_areas = areas(*key, chosen_level) if chosen_level != "none" else None
 st.caption(t("ly_intro", lang))
-names = ["results", "charts", "downloads"] + (["validation", "sources", "params", "save"] if ANALYST else [])
+names = ["results", "charts", "downloads"]
+names += ["validation", "sources", "years", "policy", "params", "save"] if ANALYST else []
 labels = [t(f"ly_tab_{n}", lang) for n in names]
 if st.session_state.get("ly_tab") not in labels:  # back from another page, or the language changed
     kept_tab = st.session_state.get("_ly_tab_name", "results")
@@ -429,6 +434,12 @@ if ANALYST:
     with tabs["sources"]:
         if tabs["sources"].open:
             join_report(evaluation, lang)
+    with tabs["years"]:
+        if tabs["years"].open:
+            yearly_tab(evaluation, lang)
+    with tabs["policy"]:
+        if tabs["policy"].open:
+            policy_tab(evaluation, lang)
     with tabs["params"]:
         if tabs["params"].open:
             _parameter_editor()

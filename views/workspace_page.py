@@ -13,6 +13,7 @@ from store import WorkspaceError
 from views import state
 from views.reopen import reopen_run, reopen_study
 from views.text import local_time, md
+from views.yearly_panel import save_sample_years
 
 lang = state.lang()
 user = st.session_state["auth_user"]
@@ -72,6 +73,10 @@ try:
             _delete_with_confirmation(c2, "site_studies", int(row.fid), row.name)
 
     st.subheader(t("ws_runs", lang))
+    if st.button(t("ws_sample_years", lang), key="ws_sample_years", icon=":material/science:"):
+        with st.spinner(t("ly_working", lang)):
+            fids = save_sample_years(user.username)
+        st.success(t("ws_sample_years_done", lang).format(n=len(fids), fids="、".join(map(str, fids))))
     runs = ws.evaluations()
     if runs.empty:
         st.caption(t("ws_empty", lang))

@@ -1,0 +1,53 @@
+"""Year on year and differentiated prices on the 亩产效益 page (issue 13, 3 and 4), from five sample years saved."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from store import open_workspace
+from tests.conftest import ROOT
+from tests.views.tabs import open_tab
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("QDP_WORKSPACE", str(tmp_path / "ws.gpkg"))
+    open_workspace(tmp_path / "ws.gpkg")
+    from views import state
+
+    state.workspace.clear()
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.run()
+    yield at
+    state.workspace.clear()
+
+
+def test_five_sample_years_compare_trend_and_price(app):
+    at = app
+    at.switch_page("views/workspace_page.py").run()
+    at.button(key="ws_sample_years").click().run()
+    assert not at.exception and any("已保存 5 个年度" in s.value for s in at.success)
+    at.switch_page("views/land_yield_page.py").run()
+    at = open_tab(at, "历年对比")  # the bundled sample is evaluated for 2025: 2021–2024 are earlier years
+    picker = at.selectbox(key="ly_previous_pick")
+    assert picker.options[1].startswith("2024 · 合成样例 2024")  # the latest earlier year first
+    picker.select_index(1).run()
+    assert not at.exception
+    matrix = at.dataframe[0].value
+    assert "新进入" in matrix.index and "已退出" in matrix.columns
+    assert any("类别变化矩阵（2024 年 → 2025 年" in m.value for m in at.markdown)
+    trends = at.dataframe[-1].value
+    assert sorted(set(trends["year"])) == [2021, 2022, 2023, 2024, 2025]
+    at.radio(key="ly_years_by").set_value("cluster").run()
+    assert "cluster" in at.dataframe[-1].value.columns and not at.exception
+    at = open_tab(at, "评价结果")
+    assert {"上年类别", "类别变化"} <= set(at.dataframe[0].value.columns)
+    at = open_tab(at, "差别化政策")
+    at.radio(key="ly_policy_mode").set_value("example").run()
+    assert any("内置" in w.value or "非官方" in w.value for w in at.warning)
+    by_class = at.dataframe[0].value
+    assert set(by_class["class"]) <= {"A", "D"}
+    at = open_tab(at, "评价结果")
+    assert "差别化合计(元)" in at.dataframe[0].value.columns
