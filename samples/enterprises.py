@@ -30,7 +30,8 @@ from geo.atomic import atomic_path
 from geo.crs import METRIC, WGS84, to_metric, to_wgs84
 from geo.pointquery import random_points_in
 
-__all__ = ["SAMPLE_LABEL", "SAMPLE_LABEL_EN", "SYNTHETIC_COLUMN", "synthetic_enterprises", "to_source_table"]
+__all__ = ["SAMPLE_LABEL", "SAMPLE_LABEL_EN", "SYNTHETIC_COLUMN", "credit_codes", "synthetic_enterprises",
+           "to_source_table"]  # fmt: skip
 
 _BAY_CENTRE = (120.25, 36.15)  # Jiaozhou Bay, WGS84
 
@@ -41,7 +42,7 @@ def _profiles() -> dict:
         return tomllib.load(fh)
 
 
-def _credit_codes(serials: np.ndarray) -> list[str]:
+def credit_codes(serials: np.ndarray) -> list[str]:
     """Codes ``9137020000 0xxxxxx c``: organisation code prefix 000, unused by real registrations."""
     codes = []
     for s in serials:
@@ -145,7 +146,7 @@ def synthetic_enterprises(
     frame = pd.DataFrame(
         {
             "name": [f"样例企业{s:05d}（{nm}，合成）" for s, nm in zip(serial, names, strict=True)],
-            "credit_code": _credit_codes(serial),
+            "credit_code": credit_codes(serial),
             "industry_code": [f"{d}{m}" for d, m in zip(division, minor, strict=True)],
             "industry": names,
             "district": joined["name"].fillna("").to_numpy(),
@@ -166,8 +167,34 @@ def synthetic_enterprises(
     # 规下 firms rarely report energy, emissions and R&D in practice; leave most blank.
     blank = ~above & (rng.random(n) < 0.7)
     frame.loc[blank, ["value_added", "energy_tce", "emissions_t", "rd"]] = np.nan
+    _add_uses(frame, rng)
     frame["synthetic"] = SAMPLE_LABEL
     return frame.sort_values("name").reset_index(drop=True)
+
+
+KGCE_PER_KWH = 0.1229  # GB/T 2589: 1 kWh = 0.1229 kgce (equivalent value)
+KGCE_PER_M3_GAS = 1.2143  # natural gas, kgce per m³
+
+
+def _add_uses(frame: pd.DataFrame, rng: np.random.Generator) -> None:
+    """Power (千瓦时), piped gas (立方米) and water (吨) use, consistent with 综合能耗 and 营业收入.
+
+    Drawn after every other value, so that adding them changed none of the sample's other figures.
+    Half of the firms that report no energy report no use either.
+    """
+    n = len(frame)
+    power_share = np.clip(rng.normal(0.55, 0.15, n), 0.1, 0.95)
+    gas_share = np.clip(rng.normal(0.2, 0.1, n), 0.0, 0.6) * (1 - power_share)
+    energy = frame["energy_tce"].to_numpy()
+    frame["power_kwh"] = np.round(energy * power_share * 1000 / KGCE_PER_KWH, -2)
+    frame["gas_m3"] = np.round(energy * gas_share * 1000 / KGCE_PER_M3_GAS, 0)
+    frame["water_t"] = np.round(frame["revenue"].to_numpy() * rng.lognormal(np.log(3.0), 0.8, n), 0)
+    small = np.isnan(energy)
+    estimated = small & (rng.random(n) < 0.5)  # metered by the grid and the water company even when not reported
+    revenue = frame["revenue"].to_numpy()
+    frame.loc[estimated, "power_kwh"] = np.round(revenue[estimated] * rng.lognormal(np.log(60.0), 0.6,
+                                                                                     estimated.sum()), -2)  # fmt: skip
+    frame.loc[small & ~estimated, "water_t"] = np.nan
 
 
 def _even(k: int, other_weight: float) -> np.ndarray:

@@ -53,7 +53,25 @@ def test_each_year_joins_back_into_its_firms(years):
     assert ev.synthetic and len(ev.joined.conflicts) > 0  # a few names differ, as in real deliveries
 
 
+def test_one_year_is_as_many_firms_as_asked():
+    one = synthetic_years(60, LAYERS["districts"], LAYERS["clusters"], range(2025, 2026), seed=2)
+    assert list(one) == [2025] and len(one[2025]) <= 60
+
+
 def test_the_command_writes_each_year(tmp_path):
     assert main(["--n", "50", "--years", "2024-2025", "--out", str(tmp_path)]) == 0
     assert sorted(p.name for p in (tmp_path / "2025").iterdir()) == sorted(f"{s}.csv" for s in SOURCES)
     assert main(["--n", "50", "--years", "2025-2021", "--out", str(tmp_path)]) == 2
+
+
+def test_the_last_sample_year_is_the_bundled_sample():
+    """The page's default data compares with the earlier sample years: the same firms, the same figures."""
+    import pandas as pd
+
+    from tests.conftest import ROOT
+
+    bundled = pd.read_csv(ROOT / "data" / "sample_enterprises.csv", skiprows=1).set_index("统一社会信用代码")
+    last = synthetic_years(3000, LAYERS["districts"], LAYERS["clusters"], range(2024, 2026))[2025]
+    last = last.set_index("credit_code")
+    assert set(last.index) == set(bundled.index)
+    assert np.allclose(last.loc[bundled.index, "tax"], bundled["税收(万元)"])

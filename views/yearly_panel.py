@@ -24,8 +24,8 @@ from analysis.land_yield.aggregate import MIN_FIRMS
 from analysis.land_yield.config import INDICATORS, ConfigError, load_config
 from analysis.land_yield.history import firm_years, trends
 from analysis.land_yield.pipeline import Evaluation, apply_policy_to, compare_previous, evaluate_sources
-from analysis.land_yield.policy import PolicyError, load_policy, policy_totals
-from analysis.land_yield.report import result_header, results_table
+from analysis.land_yield.policy import PolicyError, load_policy
+from analysis.land_yield.report import policy_summary, result_header, results_table
 from files.bundle import Bundle, pack, read_sources
 from i18n import t
 from store import WorkspaceError
@@ -141,7 +141,18 @@ def yearly_tab(ev: Evaluation, lang: str) -> None:
         tooltip=["year", by, "tax_per_mu", "revenue_per_mu", "n_rated"],
     )  # fmt: skip
     st.altair_chart(chart, width="stretch")
-    st.dataframe(table, hide_index=True, width="stretch", placeholder="—", height=240)
+    shown = table.assign(**{f"share_{c}": (table[f"share_{c}"] * 100).round(1) for c in "ABCD"})
+    headers = {k: v[0 if lang == "zh" else 1] for k, v in _TREND_HEADERS.items()}
+    headers[by] = t(f"ly_years_by_{by}", lang)
+    st.dataframe(shown.round(2).rename(columns=headers), hide_index=True, width="stretch", placeholder="—", height=240)
+
+
+_TREND_HEADERS = {
+    "year": ("年度", "year"), "n_rated": ("参评企业数", "rated firms"), "land_mu": ("用地面积(亩)", "land (mu)"),
+    "tax": ("税收(万元)", "tax (10k CNY)"), "tax_per_mu": ("亩均税收(万元/亩)", "tax per mu (10k CNY/mu)"),
+    "revenue_per_mu": ("亩均营业收入(万元/亩)", "revenue per mu (10k CNY/mu)"),
+    **{f"share_{c}": (f"{c} 类占比(%)", f"share {c} (%)") for c in "ABCD"},
+}  # fmt: skip
 
 
 def _with_cluster(frame: pd.DataFrame, clusters: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -203,7 +214,7 @@ def policy_tab(ev: Evaluation, lang: str) -> None:
     if missing:
         st.caption(t("ly_policy_missing", lang).format(n=missing))
     for by in ("class", "district"):
-        st.dataframe(policy_totals(ev.result, by), hide_index=True, width="stretch", placeholder="—")
+        st.dataframe(policy_summary(ev.result, by, lang), hide_index=True, width="stretch", placeholder="—")
 
 
 @st.cache_data(show_spinner=False)

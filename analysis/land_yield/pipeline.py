@@ -18,8 +18,8 @@ from analysis.land_yield.aggregate import aggregate_zones
 from analysis.land_yield.config import ScoringConfig
 from analysis.land_yield.enterprises import EnterpriseTable, prepare_enterprises
 from analysis.land_yield.history import CHANGE_COLUMNS, class_changes, config_differences, transition_matrix
-from analysis.land_yield.policy import POLICY_COLUMNS, Policy, apply_policy, policy_totals
-from analysis.land_yield.report import ORIGIN_PREFIX, area_table, results_table
+from analysis.land_yield.policy import POLICY_COLUMNS, Policy, apply_policy
+from analysis.land_yield.report import ORIGIN_PREFIX, area_table, policy_summary, results_table
 from analysis.land_yield.schema import SAMPLE_LABEL, SYNTHETIC_COLUMN, SchemaError, header_label
 from analysis.land_yield.scoring import evaluate
 from analysis.land_yield.sources import JOIN_ROW_LABEL, Joined, Source, apply_header_map, join_sources
@@ -259,21 +259,12 @@ def result_sheets(ev: Evaluation, layers: dict[str, gpd.GeoDataFrame], lang: str
         label = ev.policy.title if lang == "zh" else ev.policy.title_en
         for by, zh, en in (("class", "差别化汇总（类别）", "differentiated by class"),
                            ("district", "差别化汇总（区市）", "differentiated by district")):  # fmt: skip
-            totals = policy_totals(ev.result, by).rename(columns=lambda c: _POLICY_HEADERS.get(c, (c, c))[lang == "en"])
+            totals = policy_summary(ev.result, by, lang)
             sheets[zh if lang == "zh" else en] = totals.assign(**{"政策参数" if lang == "zh" else "policy": label})
     sheets["评价参数"] = pd.DataFrame({"参数 / parameters (TOML)": ev.config.to_toml().splitlines()})
     return sheets
 
 
-_POLICY_HEADERS = {
-    "class": ("类别", "class"),
-    "district": ("区市", "district"),
-    "firms": ("企业数", "firms"),
-    "diff_power_kwh": ("差别化电费(元)", "power (CNY)"),
-    "diff_gas_m3": ("差别化气费(元)", "gas (CNY)"),
-    "diff_water_t": ("差别化水费(元)", "water (CNY)"),
-    "diff_total": ("差别化合计(元)", "total (CNY)"),
-}
 _JOIN_HEADERS = {
     "source": ("来源", "source"), "rows": ("行数", "rows"), "firms": ("企业数", "firms"),
     "only_here": ("仅见于此来源的企业", "firms found only here"), "missing": ("此来源缺少的企业", "firms missing here"),

@@ -8,6 +8,7 @@ import pandas as pd
 
 from analysis.land_yield.aggregate import AREA_COLUMNS
 from analysis.land_yield.config import CLASS_INFO, INDICATORS
+from analysis.land_yield.policy import policy_totals
 from analysis.land_yield.schema import FIELDS
 from analysis.land_yield.scoring import STATUS
 from geo.text import clean_series, clean_text
@@ -20,6 +21,7 @@ __all__ = [
     "class_summary",
     "find_firms",
     "firm_profile",
+    "policy_summary",
     "result_columns",
     "result_header",
     "results_table",
@@ -129,6 +131,23 @@ def results_table(result: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         table["class_name"] = result["class"].map(lambda c: CLASS_INFO[c]["en"] if c else "")
         table["policy"] = result["class"].map(lambda c: CLASS_INFO[c]["policy_en"] if c else "")
     return table.rename(columns=headers)
+
+
+_POLICY_HEADERS = {
+    "class": ("类别", "class"),
+    "district": ("区市", "district"),
+    "firms": ("企业数", "firms"),
+    "diff_power_kwh": ("差别化电费(元)", "power (CNY)"),
+    "diff_gas_m3": ("差别化气费(元)", "gas (CNY)"),
+    "diff_water_t": ("差别化水费(元)", "water (CNY)"),
+    "diff_total": ("差别化合计(元)", "total (CNY)"),
+}
+
+
+def policy_summary(result: pd.DataFrame, by: str, lang: str = "zh") -> pd.DataFrame:
+    """Differentiated amounts (元) per class or district with user-facing headers (see :func:`policy_totals`)."""
+    totals = policy_totals(result, by)
+    return totals.rename(columns={k: v[0 if lang == "zh" else 1] for k, v in _POLICY_HEADERS.items()})
 
 
 def area_table(areas: pd.DataFrame, name_column: str = "name", lang: str = "zh") -> pd.DataFrame:

@@ -62,7 +62,8 @@ def test_the_policy_goes_into_the_result_and_the_workbook():
     applied = apply_policy_to(ev, load_policy())
     d = applied.result[applied.result["class"] == "D"]
     assert (d["policy_rule"] == "D").all()  # no earlier year: every D firm in its first D year
-    assert d["policy_note_zh"].str.contains("缺少用电量").all()  # the bundled sample reports no power use
+    assert (d["diff_power_kwh"].notna() | d["policy_note_zh"].str.contains("缺少用电量")).all()
+    assert (d["diff_power_kwh"] > 0).sum() > len(d) / 2  # most firms report their power use
     sheets = result_sheets(applied, {})
     assert {"差别化汇总（类别）", "差别化汇总（区市）"} <= set(sheets)
     assert any(c.startswith("差别化") for c in sheets["评价结果"].columns)
