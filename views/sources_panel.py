@@ -215,7 +215,10 @@ def sources_caption(lang: str) -> None:
     files = kept_files()
     if not files or st.session_state.get("ly_upload"):
         return
-    listed = "、".join(md(f"{name}（{filename}）") for name, filename, _ in files)
+    if len(files) == 1:
+        listed = md(files[0][1])
+    else:
+        listed = "、".join(md(f"{name}（{filename}）") for name, filename, _ in files)
     st.caption(t("ly_upload_kept", lang).format(name=listed))
     if st.button(t("ly_upload_forget", lang), key="ly_upload_forget"):
         forget_uploads()
