@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import itertools
 import json
 import resource
 import subprocess
@@ -59,8 +60,8 @@ def _naive_join(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             f = f.groupby("code", as_index=False)["用地面积(亩)"].sum()
         if "用电量(万千瓦时)" in f:
             f["用电量(千瓦时)"] = pd.to_numeric(f.pop("用电量(万千瓦时)"), errors="coerce") * 1e4
-        f = f[["code", *(c for c in f.columns if c in headers)]].rename(columns=lambda c: c if c == "code" else
-                                                                        f"{c}@{name}")  # fmt: skip
+        kept = [c for c in f.columns if c in headers]
+        f = f[["code", *kept]].rename(columns={c: f"{c}@{name}" for c in kept})
         merged = f if merged is None else merged.merge(f, on="code", how="outer")
     assert merged is not None
     fields: dict[str, list[str]] = {}
@@ -86,7 +87,12 @@ def _join(n: int, naive: bool) -> dict[str, float]:
     else:
         ev = evaluate_sources([Source(name, frame) for name, frame in tables.items()], config)
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "rows": rows, "firms": len(ev.result), "rated": int((ev.result["status"] == "rated").sum())}
+    return {
+        "seconds": seconds,
+        "rows": rows,
+        "firms": len(ev.result),
+        "rated": int((ev.result["status"] == "rated").sum()),
+    }
 
 
 def _history(n: int) -> dict[int, pd.DataFrame]:
@@ -106,7 +112,7 @@ def _naive_years(history: dict[int, pd.DataFrame]) -> tuple:
                                                               "status", "land_mu", "tax"]].to_dict("records")}
                for y in years}  # fmt: skip
     matrices = []
-    for before, after in zip(years, years[1:], strict=False):
+    for before, after in itertools.pairwise(years):
         counts: dict[tuple[str, str], int] = {}
         for code, firm in by_year[after].items():
             prev = by_year[before].get(code)
@@ -117,7 +123,7 @@ def _naive_years(history: dict[int, pd.DataFrame]) -> tuple:
                 counts[(firm["class"], "gone")] = counts.get((firm["class"], "gone"), 0) + 1
         matrices.append(counts)
     streaks = {}
-    for code, firm in by_year[years[-1]].items():
+    for code in by_year[years[-1]]:
         streak = 0
         for y in reversed(years):
             if by_year[y].get(code, {}).get("class") == "D":
@@ -142,7 +148,7 @@ def _years(n: int, naive: bool) -> dict[str, float]:
         _naive_years(history)
     else:
         years = sorted(history)
-        for before, after in zip(years, years[1:], strict=False):
+        for before, after in itertools.pairwise(years):
             class_changes(history[after], history[before])
             transition_matrix(history[after], history[before])
         consecutive_d(history)

@@ -41,7 +41,7 @@ def _runs() -> pd.DataFrame:
     try:
         return state.workspace().yearly_runs()
     except WorkspaceError:
-        return pd.DataFrame(columns=["fid", "name", "evaluation_year", "config_toml"])
+        return pd.DataFrame(columns=["fid", "name", "evaluation_year", "config_toml", "created_at"])
 
 
 def previous_runs(year: int) -> pd.DataFrame:
@@ -51,23 +51,27 @@ def previous_runs(year: int) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _stored_firms(location: str, fid: int) -> gpd.GeoDataFrame:
-    """A saved run's firms (read once per run; runs are never changed, only deleted)."""
+def _stored_firms(location: str, fid: int, saved_at: str) -> gpd.GeoDataFrame:
+    """A saved run's firms (read once per run; runs are never changed, only deleted — ``saved_at`` tells a
+    run from a later one that reuses a deleted run's id)."""
     return state.workspace().evaluation_firms(fid)
 
 
 def _history(current_year: int, current: pd.DataFrame) -> dict[int, pd.DataFrame]:
     """Every saved year before this one, and this evaluation as its year."""
     ws = state.workspace()
-    years = {int(r.evaluation_year): _stored_firms(str(ws.location), int(r.fid))
+    years = {int(r.evaluation_year): _stored_firms(str(ws.location), int(r.fid), str(r.created_at))
              for r in _runs().itertuples() if int(r.evaluation_year) < current_year}  # fmt: skip
     years[current_year] = current
     return years
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _extras(key: tuple, previous_fid: int | None, policy_toml: bytes | None, _evaluation: Evaluation) -> Evaluation:
+def _extras(
+    key: tuple, previous: tuple[int, str] | None, policy_toml: bytes | None, _evaluation: Evaluation
+) -> Evaluation:
     ev = _evaluation
+    previous_fid = previous[0] if previous else None
     if previous_fid is not None:
         runs = _runs().set_index("fid")
         row = runs.loc[previous_fid]
@@ -75,7 +79,7 @@ def _extras(key: tuple, previous_fid: int | None, policy_toml: bytes | None, _ev
             config = load_config(str(row["config_toml"]).encode("utf-8"))
         except ConfigError:
             config = None
-        firms = _stored_firms(str(state.workspace().location), int(previous_fid))
+        firms = _stored_firms(str(state.workspace().location), int(previous_fid), str(row["created_at"]))
         ev = compare_previous(ev, firms, config, int(row["evaluation_year"]))
     if policy_toml is not None:
         ev = apply_policy_to(ev, load_policy(policy_toml))
@@ -90,7 +94,11 @@ def with_extras(key: tuple, evaluation: Evaluation) -> Evaluation:
     policy = st.session_state.get(POLICY)
     if fid is None and policy is None:
         return evaluation
-    return _extras(key, fid, policy, evaluation)
+    stamp = None
+    if fid is not None:
+        runs = previous_runs(evaluation.config.evaluation_year).set_index("fid")
+        stamp = (int(fid), str(runs.loc[fid, "created_at"]))
+    return _extras(key, stamp, policy, evaluation)
 
 
 def _previous_picker(ev: Evaluation, lang: str) -> None:
