@@ -44,10 +44,28 @@ def _firm_key(frame: pd.DataFrame) -> pd.Series:
     return code.where(code != "", name)
 
 
-def _unique_by_key(frame: pd.DataFrame) -> pd.DataFrame:
+def _ids(*frames: pd.DataFrame) -> tuple[list[np.ndarray], int]:
+    """Each frame's firms as integers shared by all frames (matched by :func:`_firm_key`), and how many there are.
+
+    Integers, not strings: matching 100,000 firms over five years must not compare strings row by row.
+    """
+    keys = [_firm_key(f) for f in frames]
+    codes, uniques = pd.factorize(pd.concat(keys, ignore_index=True))
+    bounds = np.cumsum([0, *(len(k) for k in keys)])
+    return [codes[bounds[i] : bounds[i + 1]] for i in range(len(frames))], len(uniques)
+
+
+def _first_row(ids: np.ndarray, n: int) -> np.ndarray:
+    """For each firm id (0 … n−1), its first row in ``ids``, −1 where it is absent."""
+    position = np.full(n, -1)
+    present, first = np.unique(ids, return_index=True)
+    position[present] = first
+    return position
+
+
+def _classes(frame: pd.DataFrame) -> np.ndarray:
     classes = frame["class"].astype(object)
-    keyed = frame.assign(_key=_firm_key(frame), **{"class": classes.where(classes.notna(), "")})
-    return keyed.drop_duplicates("_key").set_index("_key")
+    return classes.where(classes.notna(), "").to_numpy(object)
 
 
 def class_changes(current: pd.DataFrame, previous: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
@@ -76,25 +94,31 @@ def class_changes(current: pd.DataFrame, previous: pd.DataFrame, lang: str = "zh
     [['B', 'B→A', 1.0, 0], ['D', 'D→D', 0.0, 2], [None, '新进入', nan, 0]]
     """
     i = 0 if lang == "zh" else 1
-    before = _unique_by_key(previous)
-    keys = _firm_key(current)
-    found = keys.isin(before.index).to_numpy()
-    last_class = before["class"].reindex(keys).fillna("").to_numpy(object)
-    prev_class = pd.Series(np.where(found, last_class, None), index=current.index, dtype=object)
-    cur_class = current["class"].astype(object).fillna("")
-    shown = prev_class.fillna("").replace("", "—") + "→" + cur_class.replace("", "—")
-    change = shown.where(found, NEW_FIRM[i])
-    trend = prev_class.map(_RANK).astype(float) - cur_class.map(_RANK).astype(float)
-    out = pd.DataFrame({"prev_class": prev_class, "class_change": change, "class_trend": np.sign(trend)},
-                       index=current.index)  # fmt: skip
-    prev_streak = pd.Series(before.get("consecutive_d", (before["class"] == "D").astype(int)).reindex(keys).to_numpy(),
-                            index=current.index).fillna(0)  # fmt: skip
-    out["consecutive_d"] = np.where(cur_class == "D", prev_streak.where(prev_class == "D", 0) + 1, 0).astype(int)
+    (now_ids, before_ids), n = _ids(current, previous)
+    row = _first_row(before_ids, n)[now_ids]  # the firm's row last year, −1: not there
+    found = row >= 0
+    take = np.where(found, row, 0)
+    before_class = _classes(previous)
+    prev_class = np.full(len(current), None, dtype=object)
+    prev_class[found] = before_class[row[found]]
+    cur_class = _classes(current)
+    shown = np.where(found, pd.Series(prev_class).fillna("").replace("", "—").to_numpy(object) + "→"
+                     + pd.Series(cur_class).replace("", "—").to_numpy(object), NEW_FIRM[i])  # fmt: skip
+    trend = pd.Series(prev_class).map(_RANK).astype(float) - pd.Series(cur_class).map(_RANK).astype(float)
+    out = pd.DataFrame({"class_change": shown, "class_trend": np.sign(trend).to_numpy()}, index=current.index)
+    out.insert(0, "prev_class", pd.Series(prev_class, index=current.index, dtype=object))
+    if "consecutive_d" in previous.columns:
+        streak_before = previous["consecutive_d"].fillna(0).to_numpy(float)
+    else:
+        streak_before = (before_class == "D").astype(float)
+    last_streak = np.where(found & (prev_class == "D"), streak_before[take] if len(previous) else 0, 0)
+    out["consecutive_d"] = np.where(cur_class == "D", last_streak + 1, 0).astype(int)
     for ind in INDICATORS:
-        if ind in current.columns and ind in before.columns:
-            last = pd.Series(before[ind].reindex(keys).to_numpy(float), index=current.index)
+        if ind in current.columns and ind in previous.columns:
+            last = np.where(found, previous[ind].to_numpy(float)[take] if len(previous) else np.nan, np.nan)
             with np.errstate(divide="ignore", invalid="ignore"):
-                out[f"change_{ind}"] = ((current[ind].astype(float) / last - 1) * 100).where(last > 0).round(1)
+                change = (current[ind].to_numpy(float) / last - 1) * 100
+            out[f"change_{ind}"] = np.round(np.where(last > 0, change, np.nan), 1)
     return out
 
 
@@ -110,13 +134,17 @@ def transition_matrix(current: pd.DataFrame, previous: pd.DataFrame, lang: str =
     (1, 1, 1, 1)
     """
     i = 0 if lang == "zh" else 1
-    before, after = _unique_by_key(previous), _unique_by_key(current)
-    keys = before.index.union(after.index, sort=False)
-    rows = before["class"].reindex(keys).fillna("").replace("", "—").where(keys.isin(before.index), NEW_FIRM[i])
-    cols = after["class"].reindex(keys).fillna("").replace("", "—").where(keys.isin(after.index), GONE[i])
-    matrix = pd.crosstab(pd.Series(rows.to_numpy(), name="上年" if i == 0 else "previous"),
-                         pd.Series(cols.to_numpy(), name="本年" if i == 0 else "current"))  # fmt: skip
-    return matrix.reindex(index=[*_ORDER, NEW_FIRM[i]], columns=[*_ORDER, GONE[i]], fill_value=0)
+    (now_ids, before_ids), n = _ids(current, previous)
+    before_row, now_row = _first_row(before_ids, n), _first_row(now_ids, n)
+    rows_order, cols_order = [*_ORDER, NEW_FIRM[i]], [*_ORDER, GONE[i]]
+    before = np.append(pd.Series(_classes(previous)).replace("", "—").to_numpy(object), NEW_FIRM[i])
+    after = np.append(pd.Series(_classes(current)).replace("", "—").to_numpy(object), GONE[i])
+    r = pd.Categorical(before[before_row], categories=rows_order)  # row −1 → the appended "new"
+    c = pd.Categorical(after[now_row], categories=cols_order)
+    counts = np.bincount(r.codes * len(cols_order) + c.codes, minlength=len(rows_order) * len(cols_order))
+    matrix = pd.DataFrame(counts.reshape(len(rows_order), len(cols_order)), index=rows_order, columns=cols_order)
+    matrix.index.name, matrix.columns.name = ("上年", "本年") if i == 0 else ("previous", "current")
+    return matrix
 
 
 def consecutive_d(history: Mapping[int, pd.DataFrame]) -> pd.Series:
@@ -133,19 +161,18 @@ def consecutive_d(history: Mapping[int, pd.DataFrame]) -> pd.Series:
     [3, 0]
     """
     years = sorted(history)
+    ids, n = _ids(*(history[y] for y in years))
     latest = history[years[-1]]
-    streak = pd.Series((latest["class"] == "D").astype(int).to_numpy(), index=_firm_key(latest).to_numpy())
+    streak = (_classes(latest) == "D").astype(int)
     alive = streak > 0
-    for year in reversed(years[:-1]):
-        if year != years[years.index(year) + 1] - 1:  # a gap: no evidence for earlier years
+    for k in range(len(years) - 2, -1, -1):
+        if years[k] != years[k + 1] - 1 or not alive.any():  # a gap: no evidence for earlier years
             break
-        before = _unique_by_key(history[year])["class"]
-        was_d = before.reindex(streak.index).eq("D").to_numpy()
-        alive &= was_d
-        if not alive.any():
-            break
+        row = _first_row(ids[k], n)[ids[-1]]
+        was_d = np.where(row >= 0, _classes(history[years[k]])[np.maximum(row, 0)] == "D", False)
+        alive &= was_d.astype(bool)
         streak[alive] += 1
-    return pd.Series(streak.to_numpy(), index=latest.index)
+    return pd.Series(streak, index=latest.index)
 
 
 def trends(history: Mapping[int, pd.DataFrame], by: str = "district") -> pd.DataFrame:

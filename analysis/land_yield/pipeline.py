@@ -18,6 +18,7 @@ from analysis.land_yield.aggregate import aggregate_zones
 from analysis.land_yield.config import ScoringConfig
 from analysis.land_yield.enterprises import EnterpriseTable, prepare_enterprises
 from analysis.land_yield.history import CHANGE_COLUMNS, class_changes, config_differences, transition_matrix
+from analysis.land_yield.issues import join_per_group
 from analysis.land_yield.policy import POLICY_COLUMNS, Policy, apply_policy
 from analysis.land_yield.report import ORIGIN_PREFIX, area_table, policy_summary, results_table
 from analysis.land_yield.schema import SAMPLE_LABEL, SYNTHETIC_COLUMN, SchemaError, header_label
@@ -214,10 +215,9 @@ def _with_rejected(result: gpd.GeoDataFrame, prepared: EnterpriseTable) -> gpd.G
     errors (which fields, why) in ``problems_zh`` / ``problems_en``; every other row's warnings are
     there too, so that nothing said about a firm lives only in the issue list.
     """
-    issues = prepared.issues[prepared.issues["row"] > 0]
-    own = {"zh": r"^第 \d+ (?:行|个要素)：", "en": r"^(?:row|feature) \d+: "}  # the row is the firm's own
-    problems = {lang: issues[f"message_{lang}"].str.replace(own[lang], "", regex=True).groupby(issues["row"])
-                .agg("；".join if lang == "zh" else "; ".join) for lang in ("zh", "en")}  # fmt: skip
+    issues = prepared.issues[prepared.issues["row"] > 0]  # the firm's own row: its messages without the row
+    problems = {lang: join_per_group(issues["row"].to_numpy(), issues[f"body_{lang}"], "；" if lang == "zh" else "; ")
+                for lang in ("zh", "en")}  # fmt: skip
     rejected = prepared.rejected
     if rejected is not None and len(rejected):
         rejected = rejected.assign(status="data_error", **{"class": ""})
@@ -240,8 +240,9 @@ def _is_synthetic(raw: pd.DataFrame) -> bool:
 def result_sheets(ev: Evaluation, layers: dict[str, gpd.GeoDataFrame], lang: str = "zh") -> dict[str, pd.DataFrame]:
     """Workbook sheets: results, issues, district and cluster figures, parameters."""
     sheets = {"评价结果": results_table(ev.result, lang)}
-    issues = ev.issues.rename(columns={"row": "行号", "column": "列", "severity": "级别", "message_zh": "说明",
-                                       "message_en": "message"})  # fmt: skip
+    issues = ev.issues.drop(columns=["body_zh", "body_en"], errors="ignore")
+    issues = issues.rename(columns={"row": "行号", "column": "列", "severity": "级别", "message_zh": "说明",
+                                    "message_en": "message"})  # fmt: skip
     sheets["问题清单"] = issues
     if "districts" in layers:
         sheets["区市汇总"] = area_table(aggregate_zones(ev.result, layers["districts"], "adcode"), lang=lang)

@@ -33,7 +33,7 @@ import pyarrow.compute as pc
 import shapely
 
 from analysis.land_yield.enterprises import _SCALE_LOOKUP, _numbers, _text, check_table_year
-from analysis.land_yield.issues import IssueLog
+from analysis.land_yield.issues import IssueLog, join_per_group
 from analysis.land_yield.schema import FIELDS, ColumnMatch, SchemaError, coords_hint, match_columns
 from analysis.land_yield.schema import field as field_of
 from geo.checks import QINGDAO_BBOX
@@ -466,7 +466,7 @@ def _report_repeats(p: _Parsed, firms: np.ndarray, first_firms: np.ndarray, log:
     counts = np.bincount(firms)[first_firms]
     several = first_firms[counts > 1]
     repeated = np.isin(firms, several)
-    listed = pd.Series(p.rows[repeated]).astype(str).groupby(firms[repeated]).agg("、".join)
+    listed = join_per_group(firms[repeated], pd.Series(p.rows[repeated]).astype(str), "、").sort_index()
     if p.parcels:
         log.add(listed.index.to_numpy() + 1, "land_mu", "warning",
                 f"用地面积 为来源“{p.name}”中多个地块之和（第 {{value}} 行）",
