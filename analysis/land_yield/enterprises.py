@@ -265,6 +265,7 @@ def prepare_enterprises(
     coords: str = "auto",
     evaluation_year: int | None = None,
     row_label: str | None = None,
+    clean: bool = False,
 ) -> EnterpriseTable:
     """Validate an enterprise table and convert it to canonical columns and units.
 
@@ -286,6 +287,9 @@ def prepare_enterprises(
     row_label : str, optional
         How messages name a row (see :class:`analysis.land_yield.issues.IssueLog`); by default
         ``"行"``, or ``"个要素"`` for a vector file.
+    clean : bool
+        The text cells are already normalised (a table joined by
+        :func:`analysis.land_yield.sources.join_sources`): not normalised again.
 
     Returns
     -------
@@ -317,7 +321,7 @@ def prepare_enterprises(
             continue
         raw = frame[matches[f.id].header]
         if f.kind == "text":
-            out[f.id] = _text(raw)
+            out[f.id] = raw.fillna("").astype(str) if clean else _text(raw)
             continue
         values, bad = _numbers(raw)
         if bad.any():  # the cells as written, for the message; built only when one is bad

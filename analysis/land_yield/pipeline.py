@@ -102,7 +102,8 @@ def evaluate_table(
         raise InputError("表格只有表头，没有数据行 / the table has a header but no data rows")
     try:
         prepared = prepare_enterprises(raw, districts, coords=coords, evaluation_year=config.evaluation_year,
-                                       row_label=JOIN_ROW_LABEL if joined else None)  # fmt: skip
+                                       row_label=JOIN_ROW_LABEL if joined else None,
+                                       clean=joined is not None)  # fmt: skip
     except SchemaError as exc:
         raise InputError(str(exc)) from exc
     if joined is not None:  # what the join said about each firm goes with the firm's own problems
