@@ -81,9 +81,10 @@ def page_input(default: tuple[bytes, str]) -> tuple[bytes, str]:
     if not files:
         return default
     headers = {h for _, filename, data in files for h in file_headers(data, filename)}
-    header_map = {h: f for h, f in st.session_state.get(HEADER_MAP, {}).items() if h in headers}
+    fields = set(_FIELD_IDS)  # what widgets left in the session is checked: only fields and sources in use
+    header_map = {h: f for h, f in st.session_state.get(HEADER_MAP, {}).items() if h in headers and f in fields}
     names = {n for n, _, _ in files}
-    prefer = {f: n for f, n in st.session_state.get(PREFER, {}).items() if n in names}
+    prefer = {f: n for f, n in st.session_state.get(PREFER, {}).items() if n in names and f in fields}
     if len(files) == 1 and not header_map:
         return files[0][2], files[0][1]
     bundle = Bundle(files, header_map, prefer if len(files) > 1 else {})
@@ -114,7 +115,7 @@ def _field_label(fid: str, lang: str) -> str:
 def _set_mapping(header: str, widget: str) -> None:
     mapping = dict(st.session_state.get(HEADER_MAP, {}))
     value = st.session_state.get(widget) or ""
-    if value:
+    if value in _FIELD_IDS:
         mapping[header] = value
     else:
         mapping.pop(header, None)
@@ -134,7 +135,7 @@ def header_map_panel(lang: str) -> None:
             st.caption(t("ly_map_nothing", lang))
         st.caption(t("ly_map_help", lang))
         for i, (header, source) in enumerate(sorted(unknown.items())):
-            widget = f"ly_map_{i}"
+            widget = f"ly_map_{i}" if lang == "zh" else f"ly_map_{lang}_{i}"  # the labels change with the language
             options = ["", *_FIELD_IDS]
             current = mapping.get(header, "")
             st.selectbox(f"{header}（{source}）", options, index=options.index(current) if current in options else 0,
@@ -172,7 +173,7 @@ def _presets(lang: str) -> None:
 
 def _set_prefer(fid: str, widget: str) -> None:
     prefer = dict(st.session_state.get(PREFER, {}))
-    prefer[fid] = st.session_state[widget]
+    prefer[fid] = str(st.session_state[widget])
     st.session_state[PREFER] = prefer
 
 

@@ -35,6 +35,7 @@ from views.text import md
 __all__ = ["firm_history", "policy_tab", "previous_runs", "save_sample_years", "with_extras", "yearly_tab"]
 
 PREVIOUS, POLICY = "ly_previous_run", "ly_policy"  # the chosen earlier run (fid), the policy (TOML bytes)
+POLICY_MODE = "ly_policy_kind"  # none, example or file
 
 
 def _runs() -> pd.DataFrame:
@@ -111,8 +112,8 @@ def _previous_picker(ev: Evaluation, lang: str) -> None:
     options = list(labels)
     current = st.session_state.get(PREVIOUS)
     choice = st.selectbox(t("ly_years_compare", lang), options, index=options.index(current) if current in options
-                          else 0, format_func=labels.__getitem__, key="ly_previous_pick")  # fmt: skip
-    if choice != current:
+                          else 0, format_func=labels.__getitem__, key=f"ly_previous_pick_{lang}")  # fmt: skip
+    if choice != current and (choice is None or choice in labels):
         st.session_state[PREVIOUS] = choice
         st.rerun()
 
@@ -135,7 +136,7 @@ def yearly_tab(ev: Evaluation, lang: str) -> None:
     if len(history) < 2:
         return
     st.markdown(f"**{t('ly_years_trends', lang).format(first=min(history), last=max(history))}**")
-    by = st.radio(t("ly_years_by", lang), ("district", "cluster"), horizontal=True, key="ly_years_by",
+    by = st.radio(t("ly_years_by", lang), ("district", "cluster"), horizontal=True, key=f"ly_years_by_{lang}",
                   format_func=lambda b: t(f"ly_years_by_{b}", lang))  # fmt: skip
     if by == "cluster":
         clusters = state.plan_layers()["clusters"][["id", "name", "geometry"]]
@@ -193,9 +194,12 @@ def firm_history(ev: Evaluation, firm: pd.Series, lang: str) -> None:
 
 def policy_tab(ev: Evaluation, lang: str) -> None:
     """The 差别化政策 tab: which policy table (none, the example, a file), totals per class and district."""
-    choice = st.radio(t("ly_policy_choice", lang), ("none", "example", "file"), horizontal=True,
-                      format_func=lambda c: t(f"ly_policy_{c}", lang), key="ly_policy_mode",
-                      index=0 if POLICY not in st.session_state else 1)  # fmt: skip
+    modes = ("none", "example", "file")
+    kept = st.session_state.get(POLICY_MODE, "none")
+    index = modes.index(kept) if kept in modes else 0
+    choice = st.radio(t("ly_policy_choice", lang), modes, horizontal=True, index=index,
+                      format_func=lambda c: t(f"ly_policy_{c}", lang), key=f"ly_policy_mode_{lang}")  # fmt: skip
+    st.session_state[POLICY_MODE] = choice  # kept across languages (each language has its own widget)
     if choice == "none":
         if st.session_state.pop(POLICY, None) is not None:
             st.rerun()
