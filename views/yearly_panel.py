@@ -125,7 +125,7 @@ def yearly_tab(ev: Evaluation, lang: str) -> None:
         for zh, en in ev.previous.warnings:
             st.warning(zh if lang == "zh" else en, icon=":material/warning:")
         st.markdown(f"**{t('ly_years_matrix', lang).format(before=ev.previous.year, now=ev.config.evaluation_year)}**")
-        st.dataframe(ev.previous.matrix, width="stretch")
+        st.dataframe(ev.previous.transitions(lang), width="stretch")
         repeated = ev.result[ev.result["consecutive_d"] >= 2].sort_values("consecutive_d", ascending=False)
         st.markdown(f"**{t('ly_years_repeated_d', lang).format(n=len(repeated))}**")
         if len(repeated):

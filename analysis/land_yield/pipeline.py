@@ -170,6 +170,11 @@ class YearOnYear:
     year: int | None
     matrix: pd.DataFrame
     warnings: tuple[tuple[str, str], ...]
+    matrix_en: pd.DataFrame | None = None  # the same with English labels
+
+    def transitions(self, lang: str = "zh") -> pd.DataFrame:
+        """The transition matrix labelled in ``lang``."""
+        return self.matrix_en if lang == "en" and self.matrix_en is not None else self.matrix
 
 
 def compare_previous(
@@ -199,8 +204,8 @@ def compare_previous(
                          f"{ev.config.evaluation_year}"))  # fmt: skip
     changes = class_changes(ev.result, previous)
     result = ev.result.drop(columns=[c for c in CHANGE_COLUMNS if c in ev.result.columns]).join(changes)
-    matrix = transition_matrix(ev.result, previous)
-    return dataclasses.replace(ev, result=result, previous=YearOnYear(year, matrix, tuple(warnings)))
+    matrix, matrix_en = transition_matrix(ev.result, previous), transition_matrix(ev.result, previous, "en")
+    return dataclasses.replace(ev, result=result, previous=YearOnYear(year, matrix, tuple(warnings), matrix_en))
 
 
 def apply_policy_to(ev: Evaluation, policy: Policy) -> Evaluation:
@@ -252,7 +257,7 @@ def result_sheets(ev: Evaluation, layers: dict[str, gpd.GeoDataFrame], lang: str
     if ev.joined is not None:
         sheets.update(join_sheets(ev.joined, lang))
     if ev.previous is not None:
-        sheets["类别变化矩阵" if lang == "zh" else "class transitions"] = ev.previous.matrix.reset_index()
+        sheets["类别变化矩阵" if lang == "zh" else "class transitions"] = ev.previous.transitions(lang).reset_index()
         if ev.previous.warnings:
             sheets["与上年比较说明" if lang == "zh" else "comparison notes"] = pd.DataFrame(
                 {"说明" if lang == "zh" else "note": [w[0 if lang == "zh" else 1] for w in ev.previous.warnings]}

@@ -127,7 +127,7 @@ def results_table(result: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         result = result.assign(policy_note=result[f"policy_note_{lang}"])
     table = pd.DataFrame(result[[c for c in headers if c in result.columns]]).copy()
     table["status"] = table["status"].map(lambda s: STATUS[s][0 if lang == "zh" else 1])
-    if lang == "en":
+    if lang == "en" and "class" in result.columns:
         table["class_name"] = result["class"].map(lambda c: CLASS_INFO[c]["en"] if c else "")
         table["policy"] = result["class"].map(lambda c: CLASS_INFO[c]["policy_en"] if c else "")
     return table.rename(columns=headers)

@@ -51,3 +51,7 @@ def test_five_sample_years_compare_trend_and_price(app):
     assert set(by_class["类别"]) <= {"A", "D"} and by_class["差别化合计(元)"].notna().all()
     at = open_tab(at, "评价结果")
     assert "差别化合计(元)" in at.dataframe[0].value.columns
+    at.sidebar.radio(key="lang").set_value("en").run()
+    at = open_tab(at, "Year on year")
+    assert not at.exception  # the firms rated D in a row were listed through a Chinese-only path
+    assert "new" in at.dataframe[0].value.index and "gone" in at.dataframe[0].value.columns
