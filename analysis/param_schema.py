@@ -306,6 +306,8 @@ def read_toml(source: str | Path | bytes, error: type[Exception]) -> tuple[dict[
         raise error(f"参数文件须为 UTF-8 编码 / {name} is not UTF-8 text: {exc.reason}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise error(f"参数文件格式错误 / {name} is not valid TOML: {exc}") from exc
+    except RecursionError as exc:  # arrays nested thousands deep: a hostile file, not a parameter file
+        raise error(f"参数文件嵌套过深 / {name} is nested too deeply to be a parameter file") from exc
 
 
 def toml_key(name: str) -> str:

@@ -83,7 +83,7 @@ def unpack(data: bytes) -> Bundle:
         raise _bad("manifest size")
     try:
         manifest = json.loads(data[start : start + size].decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise _bad("manifest is not JSON") from exc
     if not isinstance(manifest, dict) or set(manifest) != {"files", "header_map", "prefer"}:
         raise _bad("manifest keys")

@@ -118,7 +118,12 @@ def read_result(source: Path | bytes, filename: str | None = None) -> PreviousRe
     missing = {"credit_code", "class"} - set(columns.values())
     if missing:
         raise _not_a_result(name, f"missing {', '.join(sorted(missing))}")
+    twice = sorted({c for c in columns.values() if list(columns.values()).count(c) > 1})
+    if twice:  # 类别 and class both: which one is meant cannot be told
+        raise _not_a_result(name, f"two columns for {', '.join(twice)}")
     firms = table.rename(columns=columns)[list(columns.values())].copy()
+    if "name" not in firms:
+        firms["name"] = ""
     for column in _NUMBERS:
         if column in firms:
             firms[column] = pd.to_numeric(firms[column].replace("", None), errors="coerce")

@@ -118,13 +118,16 @@ def _v2(conn: Connection, d: Dialect) -> None:
 YEARLY_FIRM_COLUMNS = ("revenue", "rank", "group_size", "tax_per_mu_bench", "revenue_per_energy",
                        "revenue_per_energy_bench", "revenue_per_emission", "revenue_per_emission_bench",
                        "rd_intensity", "rd_intensity_bench", "labour_productivity",
-                       "labour_productivity_bench")  # fmt: skip
+                       "labour_productivity_bench", "consecutive_d")  # fmt: skip
+
+
+_INTEGERS = ("rank", "group_size", "consecutive_d")
 
 
 def _v3(conn: Connection, d: Dialect) -> None:
-    """The evaluation year of each run; per firm its revenue, rank, indicators and cohort medians."""
+    """The evaluation year of each run; per firm its revenue, rank, indicators, cohort medians and D years in a row."""
     statements = ["ALTER TABLE evaluation_runs ADD COLUMN evaluation_year INTEGER"]
-    statements += [f"ALTER TABLE evaluation_firms ADD COLUMN {c} {'INTEGER' if c in ('rank', 'group_size') else d.real}"
+    statements += [f"ALTER TABLE evaluation_firms ADD COLUMN {c} {'INTEGER' if c in _INTEGERS else d.real}"
                    for c in YEARLY_FIRM_COLUMNS]  # fmt: skip
     statements.append("CREATE INDEX evaluation_runs_year ON evaluation_runs(evaluation_year)")
     _run(conn, statements)

@@ -41,3 +41,9 @@ def test_refusals_name_the_problem():
             unpack(data)
     with pytest.raises(InputError, match="unknown fields"):
         unpack(pack(Bundle((("a", "a.csv", b""),), {"x": "profit"})))
+
+
+def test_a_manifest_nested_too_deeply_is_refused_not_a_crash():
+    deep = b"[" * 100_000
+    with pytest.raises(InputError, match="manifest is not JSON"):
+        unpack(MAGIC + len(deep).to_bytes(4, "big") + deep)

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import streamlit as st
@@ -24,8 +25,8 @@ from store import WorkspaceError
 from views import state
 from views.text import md
 
-__all__ = ["forget_uploads", "header_map_panel", "join_report", "keep_uploads", "page_input", "reopen_input",
-           "sources_caption", "too_many"]  # fmt: skip
+__all__ = ["forget_uploads", "header_map_panel", "join_report", "keep_uploads", "map_widget_key", "page_input",
+           "reopen_input", "sources_caption", "too_many"]  # fmt: skip
 
 SINGLE, SOURCES = "ly_upload_kept", "ly_sources_kept"  # kept uploads: one (bytes, name) or (name, file, bytes)…
 HEADER_MAP, PREFER = "ly_header_map", "ly_prefer"
@@ -44,7 +45,8 @@ def keep_uploads() -> None:
 
 
 def forget_uploads() -> None:
-    """Back to the default data: uploads, header map and preferred sources forgotten."""
+    """Back to the default data: uploads and preferred sources forgotten (the header map is kept for the next
+    upload, as a preset would be)."""
     for key in (SINGLE, SOURCES, PREFER):
         st.session_state.pop(key, None)
 
@@ -52,13 +54,16 @@ def forget_uploads() -> None:
 def reopen_input(data: bytes, filename: str) -> None:
     """A saved run's input put back: a bundle becomes its tables, header map and preferred sources again."""
     forget_uploads()
+    for key in [k for k in st.session_state if str(k).startswith("ly_prefer_")]:
+        del st.session_state[key]  # the boxes show the reopened run's choices
     if is_bundle(data):
         bundle = unpack(data)
         st.session_state[SOURCES] = bundle.files
-        st.session_state[HEADER_MAP] = dict(bundle.header_map)
+        _set_map_in_code(dict(bundle.header_map))
         st.session_state[PREFER] = dict(bundle.prefer)
     else:
         st.session_state[SINGLE] = (data, filename)
+        _set_map_in_code({})  # the run was made without one
 
 
 def kept_files() -> tuple[tuple[str, str, bytes], ...]:
@@ -112,6 +117,20 @@ def _field_label(fid: str, lang: str) -> str:
     return t("ly_map_none", lang) if not fid else header_label(fid, lang)
 
 
+def map_widget_key(header: str, lang: str) -> str:
+    """The key of a header's box: one per header and language (labels change with the language)."""
+    return f"ly_map_{lang}_{hashlib.sha1(header.encode('utf-8')).hexdigest()[:12]}"
+
+
+def _set_map_in_code(mapping: dict[str, str]) -> None:
+    """A header map set by a preset or a reopened run: the boxes are rebuilt from it (a box with a key keeps its own
+    value otherwise)."""
+    st.session_state[HEADER_MAP] = mapping
+    for key in [k for k in st.session_state if str(k).startswith("ly_map_") and k not in ("ly_map_name",
+                                                                                          "ly_map_pick")]:  # fmt: skip
+        del st.session_state[key]
+
+
 def _set_mapping(header: str, widget: str) -> None:
     mapping = dict(st.session_state.get(HEADER_MAP, {}))
     value = st.session_state.get(widget) or ""
@@ -134,8 +153,8 @@ def header_map_panel(lang: str) -> None:
         if not unknown:
             st.caption(t("ly_map_nothing", lang))
         st.caption(t("ly_map_help", lang))
-        for i, (header, source) in enumerate(sorted(unknown.items())):
-            widget = f"ly_map_{i}" if lang == "zh" else f"ly_map_{lang}_{i}"  # the labels change with the language
+        for header, source in sorted(unknown.items()):
+            widget = map_widget_key(header, lang)
             options = ["", *_FIELD_IDS]
             current = mapping.get(header, "")
             st.selectbox(f"{header}（{source}）", options, index=options.index(current) if current in options else 0,
@@ -162,7 +181,7 @@ def _presets(lang: str) -> None:
         if st.button(t("ly_map_apply", lang), key="ly_map_apply", icon=":material/input:"):
             _, data = ws.dataset_content(int(pick))
             loaded = json.loads(data.decode("utf-8"))
-            st.session_state[HEADER_MAP] = {str(k): str(v) for k, v in loaded.items() if v in _FIELD_IDS}
+            _set_map_in_code({str(k): str(v) for k, v in loaded.items() if v in _FIELD_IDS})
             st.rerun()
     name = st.text_input(t("ly_map_name", lang), key="ly_map_name", max_chars=80)
     if st.button(t("ly_map_save", lang), key="ly_map_save", icon=":material/save:", disabled=not mapping or not name):

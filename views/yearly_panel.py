@@ -244,6 +244,7 @@ def save_sample_years(user: str | None, n: int = 3000) -> list[int]:
     ws = state.workspace()
     saved = []
     base = load_config(None)
+    previous = None
     for year, firms in synthetic_years(n, layers["districts"], layers["clusters"]).items():
         tables = department_tables(firms, seed=year)
         files = tuple((name, f"{name}_{year}.csv", frame.to_csv(index=False).encode("utf-8"))
@@ -251,6 +252,9 @@ def save_sample_years(user: str | None, n: int = 3000) -> list[int]:
         bundle = Bundle(files)
         config = dataclasses.replace(base, evaluation_year=year)
         ev = evaluate_sources(read_sources(bundle), config, layers["districts"])
+        if previous is not None:  # each year compared with the one before: D years in a row are stored
+            ev = compare_previous(ev, previous.result, previous.config, previous.config.evaluation_year)
+        previous = ev
         name = f"合成样例 {year}（多部门）"
         dataset = ws.save_dataset(name, "enterprises", f"{bundle.label}_{year}", pack(bundle), user=user,
                                   n_features=ev.accounting()["input"])  # fmt: skip

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.land_yield.config import INDICATORS, ScoringConfig
+from analysis.land_yield.sources import normalise_codes
 
 __all__ = [
     "CHANGE_COLUMNS",
@@ -31,17 +32,25 @@ NEW_FIRM = ("新进入", "new")  # not in the previous year's result
 GONE = ("已退出", "gone")  # in the previous year's result, not in this one
 _RANK = {"A": 0, "B": 1, "C": 2, "D": 3}
 _ORDER = ["A", "B", "C", "D", "T", "—"]
-CHANGE_COLUMNS = ("prev_class", "class_change", "class_trend", "consecutive_d",
+CHANGE_COLUMNS = ("prev_class", "class_change", "class_change_en", "class_trend", "consecutive_d",
                   *(f"change_{i}" for i in INDICATORS))  # fmt: skip
 
 
 def _firm_key(frame: pd.DataFrame) -> pd.Series:
-    """The key a firm is matched by across years: its code, else its name (marked as such)."""
+    """The key a firm is matched by across years: its code as the join reads it, else its name (marked as such);
+    a firm with neither matches nothing."""
     if frame.empty:
         return pd.Series([], index=frame.index, dtype=object)
-    code = frame["credit_code"].fillna("").astype(str).str.strip().str.upper()
-    name = "name:" + frame["name"].fillna("").astype(str).str.strip()
-    return code.where(code != "", name)
+    code = normalise_codes(frame["credit_code"]).to_numpy(object)
+    name = frame["name"].fillna("").astype(str).str.strip().to_numpy(object) if "name" in frame else np.full(
+        len(frame), "", dtype=object)  # fmt: skip
+    key = code.copy()
+    no_code = code == ""
+    if no_code.any():
+        key[no_code] = "name:" + name[no_code]
+        alone = np.flatnonzero(no_code & (name == ""))
+        key[alone] = [f"\0row:{id(frame)}:{i}" for i in alone]  # no code, no name: itself only
+    return pd.Series(key, index=frame.index, dtype=object)
 
 
 def _ids(*frames: pd.DataFrame) -> tuple[list[np.ndarray], int]:
@@ -68,7 +77,8 @@ def _classes(frame: pd.DataFrame) -> np.ndarray:
     return classes.where(classes.notna(), "").to_numpy(object)
 
 
-def class_changes(current: pd.DataFrame, previous: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+def class_changes(current: pd.DataFrame, previous: pd.DataFrame, lang: str = "zh",
+                  consecutive: bool = True) -> pd.DataFrame:  # fmt: skip
     """Each current firm's class last year, its change and the change of each indicator.
 
     Parameters
@@ -78,6 +88,9 @@ def class_changes(current: pd.DataFrame, previous: pd.DataFrame, lang: str = "zh
         carry ``consecutive_d`` (years in a row rated D up to its year).
     lang : {"zh", "en"}
         Language of the texts in ``class_change``.
+    consecutive : bool
+        ``previous`` is the year just before; otherwise a D streak restarts at 1 (a missing year
+        is no evidence of a D in it).
 
     Returns
     -------
@@ -107,10 +120,14 @@ def class_changes(current: pd.DataFrame, previous: pd.DataFrame, lang: str = "zh
     trend = pd.Series(prev_class).map(_RANK).astype(float) - pd.Series(cur_class).map(_RANK).astype(float)
     out = pd.DataFrame({"class_change": shown, "class_trend": np.sign(trend).to_numpy()}, index=current.index)
     out.insert(0, "prev_class", pd.Series(prev_class, index=current.index, dtype=object))
-    if "consecutive_d" in previous.columns:
-        streak_before = previous["consecutive_d"].fillna(0).to_numpy(float)
+    if "consecutive_d" in previous.columns:  # a D firm without a count was D that year at least
+        streak_before = previous["consecutive_d"].to_numpy(float)
+        streak_before = np.where(np.isnan(streak_before) | (streak_before < 1), (before_class == "D").astype(float),
+                                 streak_before)  # fmt: skip
     else:
         streak_before = (before_class == "D").astype(float)
+    if not consecutive:  # the earlier result is not last year's: no evidence of a streak
+        streak_before = np.zeros(len(previous))
     last_streak = np.where(found & (prev_class == "D"), streak_before[take] if len(previous) else 0, 0)
     out["consecutive_d"] = np.where(cur_class == "D", last_streak + 1, 0).astype(int)
     for ind in INDICATORS:
@@ -139,8 +156,10 @@ def transition_matrix(current: pd.DataFrame, previous: pd.DataFrame, lang: str =
     rows_order, cols_order = [*_ORDER, NEW_FIRM[i]], [*_ORDER, GONE[i]]
     before = np.append(pd.Series(_classes(previous)).replace("", "—").to_numpy(object), NEW_FIRM[i])
     after = np.append(pd.Series(_classes(current)).replace("", "—").to_numpy(object), GONE[i])
-    r = pd.Categorical(before[before_row], categories=rows_order)  # row −1 → the appended "new"
-    c = pd.Categorical(after[now_row], categories=cols_order)
+    gone = np.flatnonzero(now_row[before_ids] < 0)  # every row: this year's firms, then last year's that are gone
+    r = pd.Categorical(np.concatenate([before[before_row[now_ids]], before[gone]]), categories=rows_order)
+    c = pd.Categorical(np.concatenate([after[:-1], np.full(len(gone), GONE[i], dtype=object)]),
+                       categories=cols_order)  # fmt: skip
     counts = np.bincount(r.codes * len(cols_order) + c.codes, minlength=len(rows_order) * len(cols_order))
     matrix = pd.DataFrame(counts.reshape(len(rows_order), len(cols_order)), index=rows_order, columns=cols_order)
     matrix.index.name, matrix.columns.name = ("上年", "本年") if i == 0 else ("previous", "current")

@@ -48,7 +48,7 @@ class IssueLog:
             return
         if severity not in ("error", "warning"):
             raise ValueError(f"severity must be 'error' or 'warning', got {severity!r}")
-        if values is not None and "{value}" in zh + en:
+        if values is not None and "{value" in zh + en:
             texts = pd.Series(np.asarray(values)).astype(str)
             texts_en = texts if values_en is None else pd.Series(np.asarray(values_en)).astype(str)
             zh_body, en_body = _fill(zh, texts), _fill(en, texts_en)
@@ -90,11 +90,15 @@ class IssueLog:
 
 
 def _fill(template: str, values: pd.Series) -> pd.Series:
-    """``template.format(value=v)`` for each value — concatenated at once where the template allows."""
-    if template.count("{") == 1 and template.count("}") == 1 and "{value}" in template:
-        left, right = template.split("{value}")
-        return left + values + right
-    return pd.Series([template.format(value=v) for v in values], index=values.index, dtype=object)
+    """``{value}`` (or ``{value!r}``) in ``template`` replaced by each value — by plain replacement, never
+    ``str.format``: a file or source name in the template may itself contain braces."""
+    if "{value!r}" in template:
+        return pd.Series([template.replace("{value!r}", repr(v)) for v in values], index=values.index, dtype=object)
+    parts = template.split("{value}")
+    out = pd.Series(parts[0], index=values.index, dtype=object)
+    for part in parts[1:]:
+        out = out + values + part
+    return out
 
 
 def join_per_group(keys: np.ndarray | pd.Series, texts: pd.Series, sep: str) -> pd.Series:

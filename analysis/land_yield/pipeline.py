@@ -202,7 +202,13 @@ def compare_previous(
         warnings.append((f"上年结果的年度 {year} 不早于本次评价年度 {ev.config.evaluation_year}",
                          f"the earlier result's year {year} is not before this evaluation's "
                          f"{ev.config.evaluation_year}"))  # fmt: skip
-    changes = class_changes(ev.result, previous)
+    consecutive = year is None or year == ev.config.evaluation_year - 1
+    if not consecutive:
+        warnings.append((f"上年结果为 {year} 年，不是 {ev.config.evaluation_year - 1} 年：连续D类年数从本年重新计算",
+                         f"the earlier result is for {year}, not {ev.config.evaluation_year - 1}: years in a row "
+                         "rated D are counted from this year"))  # fmt: skip
+    changes = class_changes(ev.result, previous, consecutive=consecutive)
+    changes["class_change_en"] = class_changes(ev.result, previous, "en", consecutive)["class_change"]
     result = ev.result.drop(columns=[c for c in CHANGE_COLUMNS if c in ev.result.columns]).join(changes)
     matrix, matrix_en = transition_matrix(ev.result, previous), transition_matrix(ev.result, previous, "en")
     return dataclasses.replace(ev, result=result, previous=YearOnYear(year, matrix, tuple(warnings), matrix_en))

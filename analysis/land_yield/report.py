@@ -123,6 +123,8 @@ def results_table(result: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     headers.update({c: f"{'来源行号：' if lang == 'zh' else 'row in '}{c[len(ORIGIN_PREFIX) :]}" for c in origin})
     if f"problems_{lang}" in result.columns:  # a firm's errors and warnings, in the page's language
         result = result.assign(problems=result[f"problems_{lang}"])
+    if lang == "en" and "class_change_en" in result.columns:
+        result = result.assign(class_change=result["class_change_en"])
     if f"policy_note_{lang}" in result.columns:
         result = result.assign(policy_note=result[f"policy_note_{lang}"])
     table = pd.DataFrame(result[[c for c in headers if c in result.columns]]).copy()

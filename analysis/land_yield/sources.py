@@ -155,10 +155,13 @@ def _arrow_text(raw: pd.Series) -> pa.Array:
 
 
 def _codes(arr: pa.Array) -> pa.Array:
+    """Codes as matched; a placeholder (无, 0, N/A: shorter than 15 characters or not letters and digits) is none."""
     if pc.all(pc.ascii_is_alnum(arr)).as_py() is not False:  # the usual case: nothing to remove
-        return pc.ascii_upper(arr)
-    arr = pc.utf8_upper(pc.replace_substring_regex(clean_array(arr), r"[\s\-‐‑–—－]+", ""))
-    return pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.large_string()), arr)
+        arr = pc.ascii_upper(arr)
+    else:
+        arr = pc.utf8_upper(pc.replace_substring_regex(clean_array(arr), r"[\s\-‐‑–—－]+", ""))
+    code_like = pc.and_(pc.ascii_is_alnum(arr), pc.greater_equal(pc.utf8_length(arr), 15))
+    return pc.if_else(pc.fill_null(code_like, False), arr, pa.scalar(None, pa.large_string()))
 
 
 @dataclass
@@ -214,9 +217,9 @@ def _parse(src: Source, log: IssueLog, evaluation_year: int | None) -> _Parsed:
     codes = _codes(_arrow_text(renamed[matches["credit_code"].header]))
     measures = {fid for fid in matches if fid not in _IDENTITY}
     parcels = measures == {"land_mu"}
+    _to_wgs84(numbers, src, matches, log)  # typed coordinates; points from the shapes are WGS84 already
     if is_vector:
         parcels |= _from_geometry(table, numbers, log, src.name)
-    _to_wgs84(numbers, src, matches, log)
     if "year" in numbers and evaluation_year is not None:
         check_table_year(pd.Series(numbers["year"]), evaluation_year, src.name)
     return _Parsed(src.name, rows, codes, numbers, text, bad, parcels)
@@ -240,7 +243,8 @@ def _from_geometry(table: gpd.GeoDataFrame, values: dict[str, np.ndarray], log: 
             n = int(fill.sum())
             log.add(np.array([0]), "land_mu", "warning", f"来源“{name}”：{n} 个地块的用地面积按图形计算（亩）",
                     f"source {name!r}: land of {n} parcels computed from their shapes (mu)")  # fmt: skip
-    return bool(areal.all())
+    located = ~shapely.is_missing(geoms)
+    return bool(areal[located].all()) if located.any() else False  # a feature without a shape is not a point
 
 
 def _to_wgs84(values: dict[str, np.ndarray], src: Source, matches: dict[str, ColumnMatch], log: IssueLog) -> None:
@@ -309,9 +313,10 @@ def join_sources(
 
     Examples
     --------
-    >>> tax = pd.DataFrame({"统一社会信用代码": ["A1", "B2"], "企业名称": ["甲", "乙"], "规模": ["规下", "规下"],
+    >>> a, b = "913702000000000012", "91370200000000002X"
+    >>> tax = pd.DataFrame({"统一社会信用代码": [a, b], "企业名称": ["甲", "乙"], "规模": ["规下", "规下"],
     ...                     "税收(万元)": ["10", "5"]})
-    >>> land = pd.DataFrame({"信用代码": ["A1", "A1", "B2"], "用地面积(亩)": ["3", "4", "2"]})
+    >>> land = pd.DataFrame({"信用代码": [a, a.lower(), b], "用地面积(亩)": ["3", "4", "2"]})
     >>> j = join_sources([Source("税务", tax), Source("自然资源", land)])
     >>> j.table[["企业名称", "税收(万元)", "用地面积(亩)"]].values.tolist()
     [['甲', 10.0, 7.0], ['乙', 5.0, 2.0]]
@@ -361,6 +366,12 @@ def join_sources(
             arr = np.full(n_firms, -1 if vals.dtype.kind == "i" else np.nan, dtype=vals.dtype)
             if fid == "land_mu" and p.parcels and has_dups:
                 arr[first_firms] = pd.Series(vals).groupby(firms).sum(min_count=1).reindex(first_firms).to_numpy()
+            elif has_dups:  # the first value given among the firm's rows (an empty first row takes none)
+                given = pd.Series(np.where(_empty(vals), np.nan, vals.astype(float)))
+                firsts = given.groupby(firms).first().reindex(first_firms).to_numpy()
+                arr[first_firms] = (
+                    np.where(np.isnan(firsts), -1, firsts).astype(vals.dtype) if vals.dtype.kind == "i" else firsts
+                )
             else:
                 arr[first_firms] = vals[first_rows]
             if has_dups and not (fid == "land_mu" and p.parcels):
@@ -375,9 +386,11 @@ def join_sources(
                         "winner": [f"{p.name} 第 {r} 行" for r in kept],
                         "winner_value": _shown(arr[firms[differ]], fid, text_values)}))  # fmt: skip
             bad = None
-            if fid in p.bad:
+            if fid in p.bad:  # a cell that is not a number, on any of the firm's rows, reaches the firm
                 bad = np.full(n_firms, "", dtype=object)
-                bad[first_firms] = p.bad[fid].to_numpy(object)[first_rows]
+                text = p.bad[fid].to_numpy(object)
+                wrong = text != ""
+                bad[firms[wrong][::-1]] = text[wrong][::-1]  # the first bad cell of each firm
             columns.setdefault(fid, []).append((i, arr, bad))
         dup_rows = len(firms) - len(first_firms)
         source_rows.append({"source": p.name, "rows": len(firms), "firms": len(first_firms),
@@ -386,14 +399,17 @@ def join_sources(
         if dup_rows:
             _report_repeats(p, firms, first_firms, log)
 
-    order = _priority(names, prefer)
+    order = _priority(names, {**({"lon": prefer["lat"]} if "lat" in prefer else {}), **prefer})
+    positions = {i: _has_position(columns, i, n_firms) for i in range(len(parsed))}
     out = pd.DataFrame({ROW_COLUMN: np.arange(1, n_firms + 1)})
     for fid, given in columns.items():
         rank_field = "lon" if fid in ("lon", "lat") else fid  # a position comes whole from one source
         ranked = sorted(given, key=lambda t: order[rank_field][t[0]])
         winner = np.full(n_firms, -1)
-        for k, (_, arr, bad) in enumerate(ranked):
+        for k, (i, arr, bad) in enumerate(ranked):
             filled = ~_empty(arr) if bad is None else ~_empty(arr) | (bad != "")
+            if fid in ("lon", "lat"):  # both coordinates from the same source, or neither from it
+                filled &= positions[i]
             winner[(winner < 0) & filled] = k
         value = np.choose(np.maximum(winner, 0), [arr for _, arr, _ in ranked])
         if fid not in text_values:
@@ -438,6 +454,20 @@ def join_sources(
                     "alone")  # fmt: skip
     n_input = sum(len(p.rows) for p in parsed)
     return Joined(out, origin, log.table(), summary, conflict_table, unmatched, n_input, n_input - n_firms)
+
+
+def _has_position(
+    columns: dict[str, list[tuple[int, np.ndarray, np.ndarray | None]]], source: int, n: int
+) -> np.ndarray:
+    """Firms to which source ``source`` gives both a longitude and a latitude (numbers or cells as written)."""
+    both = np.ones(n, dtype=bool)
+    for fid in ("lon", "lat"):
+        given = [(arr, bad) for i, arr, bad in columns.get(fid, []) if i == source]
+        if not given:
+            return np.zeros(n, dtype=bool)
+        arr, bad = given[0]
+        both &= ~_empty(arr) if bad is None else ~_empty(arr) | (bad != "")
+    return both
 
 
 def _firms(parsed: list[_Parsed]) -> tuple[list[np.ndarray], np.ndarray]:

@@ -112,3 +112,23 @@ def test_a_file_that_is_not_a_result_is_refused(tmp_path):
         read_result(odd)
     with pytest.raises(InputError):
         read_result(b"\x00\x01binary", "x.bin")
+
+
+def test_review_cases_streaks_rows_and_result_files(tmp_path):
+    """A D streak restarts after a gap; the matrix counts rows; firms without code or name match nothing."""
+    prev = pd.DataFrame({"credit_code": ["", "", "91370200000000001"], "name": ["", "", "甲"], "class": ["D", "A", "D"],
+                         "consecutive_d": [1, 0, np.nan]})  # fmt: skip
+    cur = pd.DataFrame({"credit_code": ["", "9137020000 000 0001"], "name": ["", "甲"], "class": ["C", "D"]})
+    changes = class_changes(cur, prev)
+    assert changes["class_change"].tolist() == ["新进入", "D→D"]  # no code, no name: not last year's
+    assert changes["consecutive_d"].tolist() == [0, 2]  # a D firm without a count was D at least once
+    assert class_changes(cur, prev, consecutive=False)["consecutive_d"].tolist() == [0, 1]
+    m = transition_matrix(cur, prev)
+    assert int(m.to_numpy().sum()) == 4 and int(m.loc["新进入", "C"]) == 1 and int(m["已退出"].sum()) == 2
+    both = tmp_path / "both.csv"
+    pd.DataFrame({"统一社会信用代码": ["x"], "类别": ["A"], "class": ["B"]}).to_csv(both, index=False)
+    with pytest.raises(InputError, match="two columns for class"):
+        read_result(both)
+    bare = tmp_path / "bare.csv"
+    pd.DataFrame({"统一社会信用代码": ["91370200000000001"], "类别": ["D"]}).to_csv(bare, index=False)
+    assert class_changes(cur, read_result(bare).firms)["prev_class"].tolist() == [None, "D"]

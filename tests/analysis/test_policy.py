@@ -83,3 +83,8 @@ def test_the_command_applies_a_policy_and_refuses_a_bad_one(tmp_path):
     bad.write_text(RULES.format(rate="-1"), encoding="utf-8")
     proc = run("--policy", str(bad), "--out", str(tmp_path / "x.xlsx"))
     assert proc.returncode == 2 and "power_yuan_per_kwh" in proc.stderr and not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_policy_nested_too_deeply_is_refused_not_a_crash():
+    with pytest.raises(PolicyError, match="嵌套过深"):
+        load_policy(b"x = " + b"[" * 50_000 + b"]" * 50_000)

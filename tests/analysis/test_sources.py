@@ -200,3 +200,27 @@ def test_splitting_a_table_into_departments_changes_no_class(order, shuffle, dup
     assert (mine["class"] == theirs["class"]).all()
     assert np.allclose(mine["score"], theirs["score"], equal_nan=True)
     assert np.allclose(mine["land_mu"], theirs["land_mu"])
+
+
+def test_edge_cases_found_in_review():
+    """A duplicate's empty first cell, a bad parcel, braces in a source name, placeholder codes, a split position."""
+    tables = toy()
+    tax = pd.concat([tables["税务"], pd.DataFrame({"统一社会信用代码": [code(1)], "税收(万元)": ["100"]})],
+                    ignore_index=True)  # fmt: skip
+    tax.loc[0, "税收(万元)"] = ""  # the first row of firm 1 has no tax; its second row has
+    land = tables["自然资源"].copy()
+    land.loc[3, "用地面积(平方米)"] = "abc"  # firm 3's second parcel is not a number
+    j = join_sources([Source("税务", tax), Source("地块{2024}", land)])
+    t = j.table.set_index("统一社会信用代码")
+    assert t.loc[code(1), "税收(万元)"] == 100.0
+    assert t.loc[code(3), "用地面积(亩)"] == "abc"  # the firm's land is in error, not one parcel's area
+    placeholder = pd.DataFrame({"统一社会信用代码": ["无", "无"], "企业名称": ["甲", "丙"], "规模": ["规下"] * 2,
+                                "税收(万元)": ["1", "2"], "用地面积(亩)": ["5", "5"]})  # fmt: skip
+    energy = pd.DataFrame({"统一社会信用代码": ["无"], "综合能耗(吨标准煤)": ["9"]})
+    j = join_sources([Source("税务", placeholder), Source("能耗", energy)])
+    assert len(j.table) == 3 and j.merged == 0  # "无" joins nothing
+    a = pd.DataFrame({"统一社会信用代码": [code(1)], "企业名称": ["甲"], "规模": ["规下"], "税收(万元)": ["1"],
+                      "用地面积(亩)": ["5"], "经度": ["120.1"], "纬度": [""]})  # fmt: skip
+    b = pd.DataFrame({"统一社会信用代码": [code(1)], "经度": ["120.9"], "纬度": ["36.3"]})
+    j = join_sources([Source("a", a), Source("b", b)])
+    assert j.table.loc[0, ["经度", "纬度"]].tolist() == [120.9, 36.3]  # the whole position from one source

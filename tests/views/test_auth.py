@@ -11,6 +11,7 @@ from store import open_workspace
 from store.users import add_user
 from tests.conftest import ROOT
 from tests.views.tabs import every_tab, open_tab
+from views.sources_panel import map_widget_key
 
 PAGES = ("views/map_page.py", "views/land_yield_page.py", "views/siting_page.py", "views/kpi_page.py",
          "views/data_page.py", "views/workspace_page.py", "views/admin_page.py")  # fmt: skip
@@ -251,7 +252,7 @@ def test_a_joined_run_and_its_header_map_are_saved_and_come_back(app):
     files = (("税务", "税务.csv", csv(tax)), ("自然资源", "地.csv", csv(land)))
     at.session_state["ly_sources_kept"] = files
     at.switch_page("views/land_yield_page.py").run()
-    at.sidebar.selectbox(key="ly_map_0").set_value("tax").run()
+    at.sidebar.selectbox(key=map_widget_key("纳税总额", "zh")).set_value("tax").run()
     at.sidebar.text_input(key="ly_map_name").set_value("税务局表头 2025").run()
     at.sidebar.button(key="ly_map_save").click().run()
     assert ws.datasets("header_map")["name"].tolist() == ["税务局表头 2025"]

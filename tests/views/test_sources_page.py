@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from files.bundle import is_bundle
 from tests.conftest import ROOT
 from tests.views.tabs import open_tab
+from views.sources_panel import map_widget_key
 
 SAMPLE = ROOT / "data" / "sample_enterprises.csv"
 FRAME = pd.read_csv(SAMPLE, skiprows=1, dtype=str, keep_default_na=False).head(60)
@@ -57,7 +58,7 @@ def test_an_unknown_header_is_mapped_in_the_page():
     at = _page((("税务", "税务.csv", _csv(tax)), ("统计", "统计.csv", _csv(FRAME[STATS]))))
     assert any("缺少必填列" in e.value for e in at.error)
     assert "表头映射（未识别的列 1 个，已映射 0 个）" in [e.label for e in at.sidebar.expander]
-    at.sidebar.selectbox(key="ly_map_0").set_value("tax").run()
+    at.sidebar.selectbox(key=map_widget_key("纳税总额", "zh")).set_value("tax").run()
     assert not at.error and not at.exception
     assert any("输入 120 行" in c.value for c in at.caption)
     assert at.session_state["ly_header_map"] == {"纳税总额": "tax"}

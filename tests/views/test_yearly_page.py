@@ -55,3 +55,16 @@ def test_five_sample_years_compare_trend_and_price(app):
     at = open_tab(at, "Year on year")
     assert not at.exception  # the firms rated D in a row were listed through a Chinese-only path
     assert "new" in at.dataframe[0].value.index and "gone" in at.dataframe[0].value.columns
+
+
+def test_sample_years_are_saved_with_their_d_streaks(app):
+    from views import state
+
+    app.switch_page("views/workspace_page.py").run()
+    app.button(key="ws_sample_years").click().run()
+    ws = state.workspace()
+    runs = ws.yearly_runs()
+    assert runs["evaluation_year"].tolist() == [2021, 2022, 2023, 2024, 2025]
+    last = ws.evaluation_firms(int(runs["fid"].iloc[-1]))
+    assert last["consecutive_d"].max() >= 3  # chained through five saved years, not capped at 2
+    assert (last.loc[last["class"] == "D", "consecutive_d"] >= 1).all()
