@@ -98,6 +98,10 @@ def load_policy(source: str | Path | bytes | None = None) -> Policy:
                    {use: float(r.get(rate, 0.0)) for use, (rate, *_) in USES.items()})
         for key, r in values["rules"].items()
     )  # fmt: skip
+    counted = sorted(r.name for r in rules if r.cls != "D" and r.min_consecutive > 1)
+    if counted:  # only D years in a row are counted (鲁政字〔2019〕235号: consecutive D years pay more)
+        raise PolicyError(f"{name}: 连续年数只适用于 D 类规则：{counted} / min_consecutive applies to class D only: "
+                          f"{counted}")  # fmt: skip
     seen = [(r.cls, r.min_consecutive) for r in rules]
     if len(set(seen)) != len(seen):
         raise PolicyError(f"{name}: 同一类别、同一连续年数有两条规则 / two rules for the same class and years")

@@ -275,10 +275,10 @@ def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _shown(values: np.ndarray, fid: str, text: dict[str, tuple[np.ndarray, list[np.ndarray]]]) -> np.ndarray:
-    """Values as written in a report: text decoded, numbers with six significant digits."""
+    """Values as written in a report: text decoded, numbers with up to ten significant digits."""
     if fid in text:
         return np.append(text[fid][0], "")[values]
-    return pd.Series(values).map(lambda v: f"{v:.6g}", na_action="ignore").fillna("").to_numpy(object)
+    return pd.Series(values).map(lambda v: f"{v:.10g}", na_action="ignore").fillna("").to_numpy(object)
 
 
 def join_sources(

@@ -29,6 +29,7 @@ RULES = "[rules.D]\nclass = 'D'\nkind = 'surcharge'\npower_yuan_per_kwh = {rate}
     ("[rules.E]\nclass = 'E'\nkind = 'surcharge'\n", "class"),
     ("title = 'x'\n", "rules"),
     ("[rules.D]\nclass = 'D'\nkind = 'surcharge'\nprofit = 1\n", "profit"),
+    ("[rules.A]\nclass = 'A'\nkind = 'incentive'\nmin_consecutive = 2\n", "class D only"),
 ])  # fmt: skip
 def test_a_policy_that_cannot_be_used_is_refused_with_the_key(text, message):
     with pytest.raises(PolicyError, match=message):
