@@ -55,6 +55,7 @@ __all__ = [
 
 _FIRM_COLUMNS = ("name", "credit_code", "district", "industry", "scale", "status", "class", "score", "tax_per_mu",
                  "land_mu", "tax", *YEARLY_FIRM_COLUMNS)  # fmt: skip
+_INTEGER_COLUMNS = ("rank", "group_size", "consecutive_d")
 _BENCH_TO_STORED = {f"bench_{c.removesuffix('_bench')}": c for c in YEARLY_FIRM_COLUMNS if c.endswith("_bench")}
 _DATASET_KINDS = ("enterprises", "plots", "exclusion_zones", "layer", "config", "header_map")
 
@@ -283,15 +284,14 @@ class Workspace:
                "summary_json": json.dumps(summary, ensure_ascii=False),
                "synthetic": int(bool(evaluation.synthetic)), "created_by": user, "created_at": now_utc(),
                "evaluation_year": int(evaluation.config.evaluation_year)}  # fmt: skip
-        source = result.rename(columns=_BENCH_TO_STORED)
-        columns = _FIRM_COLUMNS
-        present = [c for c in columns if c in source.columns]
-        frame = pd.DataFrame(source[present]).astype(object).where(source[present].notna(), None)
-        frame = frame.reindex(columns=list(columns))
+        source = pd.DataFrame(result.rename(columns=_BENCH_TO_STORED)).reindex(columns=list(_FIRM_COLUMNS))
+        for column in _INTEGER_COLUMNS:  # whole numbers as integers (PostgreSQL refuses 1.0 and NaN for INTEGER)
+            source[column] = pd.to_numeric(source[column], errors="coerce").round().astype("Int64")
+        frame = source.astype(object).where(source.notna(), None)  # missing → NULL, whatever the column held
         geoms = [None if g is None or g.is_empty else self.dialect.encode(g) for g in result.geometry]
         with self.transaction() as conn:
             fid = self._insert(conn, "evaluation_runs", run)
-            rows = [{**dict(zip(columns, values, strict=True)), "run_fid": fid, "geom": g}
+            rows = [{**dict(zip(_FIRM_COLUMNS, values, strict=True)), "run_fid": fid, "geom": g}
                     for values, g in zip(frame.itertuples(index=False), geoms, strict=True)]  # fmt: skip
             self._insert_many(conn, "evaluation_firms", rows)
             self.audit(conn, user, "save_evaluation", f"evaluation_runs/{fid}")
