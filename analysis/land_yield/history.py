@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from analysis.land_yield.config import INDICATORS, ScoringConfig
 from analysis.land_yield.sources import normalise_codes
@@ -41,15 +42,12 @@ def _firm_key(frame: pd.DataFrame) -> pd.Series:
     a firm with neither matches nothing."""
     if frame.empty:
         return pd.Series([], index=frame.index, dtype=object)
-    code = normalise_codes(frame["credit_code"]).to_numpy(object)
-    name = frame["name"].fillna("").astype(str).str.strip().to_numpy(object) if "name" in frame else np.full(
-        len(frame), "", dtype=object)  # fmt: skip
-    key = code.copy()
-    no_code = code == ""
-    if no_code.any():
-        key[no_code] = "name:" + name[no_code]
-        alone = np.flatnonzero(no_code & (name == ""))
-        key[alone] = [f"\0row:{id(frame)}:{i}" for i in alone]  # no code, no name: itself only
+    key = normalise_codes(frame["credit_code"]).to_numpy(object, copy=True)
+    no_code = np.flatnonzero(key == "")
+    if len(no_code):  # names only where they are needed
+        names = frame["name"].iloc[no_code] if "name" in frame else pd.Series("", index=no_code)
+        name = names.fillna("").astype(str).str.strip().to_numpy(object)
+        key[no_code] = np.where(name != "", "name:" + name, [f"\0row:{id(frame)}:{i}" for i in no_code])
     return pd.Series(key, index=frame.index, dtype=object)
 
 
@@ -58,10 +56,11 @@ def _ids(*frames: pd.DataFrame) -> tuple[list[np.ndarray], int]:
 
     Integers, not strings: matching 100,000 firms over five years must not compare strings row by row.
     """
-    keys = [_firm_key(f) for f in frames]
-    codes, uniques = pd.factorize(pd.concat(keys, ignore_index=True))
+    keys = [pa.array(_firm_key(f).to_numpy(object), type=pa.large_string()) for f in frames]
+    encoded = pa.chunked_array(keys, type=pa.large_string()).combine_chunks().dictionary_encode()  # hashed in Arrow
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     bounds = np.cumsum([0, *(len(k) for k in keys)])
-    return [codes[bounds[i] : bounds[i + 1]] for i in range(len(frames))], len(uniques)
+    return [codes[bounds[i] : bounds[i + 1]] for i in range(len(frames))], len(encoded.dictionary)
 
 
 def _first_row(ids: np.ndarray, n: int) -> np.ndarray:
