@@ -8,7 +8,7 @@ import pandas as pd
 
 from analysis.land_yield.enterprises import find_header_row
 from analysis.land_yield.pipeline import InputError
-from geo.io import GeoIOError, check_input_size, read_vector, read_vector_bytes
+from geo.io import GeoIOError, input_bytes, read_vector, read_vector_bytes
 from geo.sniff import VECTOR_FORMATS, sniff
 from geo.tables import TableReadError, read_table
 
@@ -25,11 +25,7 @@ def read_enterprises(source: str | Path | bytes, filename: str | None = None) ->
     """
     name = filename or (Path(source).name if not isinstance(source, bytes) else "upload.csv")
     try:
-        if isinstance(source, bytes):
-            data = source
-        else:
-            check_input_size(Path(source).stat().st_size, name)
-            data = Path(source).read_bytes()
+        data = input_bytes(source, name)
         kind = sniff(data)
         if kind == "shp" and not isinstance(source, bytes):
             return read_vector(source)  # a .shp beside its sidecar files

@@ -13,7 +13,7 @@ from analysis.land_yield.pipeline import Evaluation, InputError, result_sheets
 from analysis.land_yield.report import result_columns, results_table
 from files.xlsx import xlsx_bytes
 from geo.atomic import atomic_path
-from geo.io import GeoIOError, check_input_size
+from geo.io import GeoIOError, input_bytes
 from geo.sniff import sniff
 from geo.tables import TableReadError, neutralise_formulas, read_table
 
@@ -95,11 +95,7 @@ def read_result(source: Path | bytes, filename: str | None = None) -> PreviousRe
     """
     name = filename or (Path(source).name if not isinstance(source, bytes) else "previous")
     try:
-        if isinstance(source, bytes):
-            data = source
-        else:
-            check_input_size(Path(source).stat().st_size, name)
-            data = Path(source).read_bytes()
+        data = input_bytes(source, name)
         kind = sniff(data)
         if kind == "xlsx":
             table = _sheet(data, name, _RESULT_SHEETS)

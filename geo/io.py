@@ -46,6 +46,7 @@ __all__ = [
     "check_input_size",
     "declared_offset",
     "feature_labels",
+    "input_bytes",
     "read_vector",
     "read_vector_bytes",
 ]
@@ -73,6 +74,22 @@ def check_input_size(size: int, name: str, limit: int = MAX_INPUT_BYTES) -> None
             f"文件过大（{size / 2**20:,.1f} MB），上限 {limit / 2**20:,.0f} MB / file too large: {name} "
             f"({size / 2**20:,.1f} MB, limit {limit / 2**20:,.0f} MB)"
         )
+
+
+def input_bytes(source: str | Path | bytes, name: str) -> bytes:
+    """The content of an input: uploaded bytes as they are, a file read after its size is checked.
+
+    Raises
+    ------
+    GeoIOError
+        The file is larger than :data:`MAX_INPUT_BYTES`.
+    OSError
+        The file cannot be read.
+    """
+    if isinstance(source, bytes):
+        return source
+    check_input_size(Path(source).stat().st_size, name)
+    return Path(source).read_bytes()
 
 
 def declared_offset(crs: object) -> str | None:
