@@ -12,6 +12,9 @@ field when values conflict (default: the order of ``--input``); ``--columns`` ma
 schema does not know to fields (a JSON object ``{"纳税总额": "tax"}``, as the page saves it).
 ``--previous`` compares with an earlier year's result (a file this command wrote): 上年类别,
 类别变化, 连续D类年数 and each indicator's change are added, with a class transition matrix.
+``--objections`` applies an objection register (the page's download): classes changed on review
+are used by every output and marked. ``--notice FILE.xlsx|FILE.docx`` writes the 公示名单 per
+class and district besides (firms' figures only with ``--notice-figures``).
 
 ``--out`` by extension: ``.xlsx`` (sheets 评价结果, 问题清单, 区市汇总, 集聚区汇总, 评价参数),
 ``.csv`` (results, UTF-8 with BOM) or ``.geojson`` (located firms, RFC 7946). A summary (firms
@@ -27,10 +30,12 @@ from pathlib import Path
 
 from analysis.land_yield.config import ConfigError, load_config
 from analysis.land_yield.enterprises import COORD_SYSTEMS
+from analysis.land_yield.objections import ObjectionError
 from analysis.land_yield.pipeline import (
     Evaluation,
     InputError,
     Source,
+    apply_objections_to,
     apply_policy_to,
     compare_previous,
     evaluate_sources,
@@ -41,6 +46,7 @@ from analysis.land_yield.report import class_summary
 from analysis.land_yield.schema import SAMPLE_LABEL
 from cli.sources import named_inputs, preferences, read_header_map, with_year
 from files.enterprises import read_enterprises
+from files.notice import NoticeOptions, read_objections, write_notice
 from files.results import read_result, write_results
 from geo.atomic import SameFileError, refuse_same_file
 from geo.io import GeoIOError
@@ -71,6 +77,11 @@ def _summary(ev: Evaluation) -> str:
         lines.extend(f"注意 / note: {zh} / {en}" for zh, en in ev.previous.warnings)
         flagged = int((ev.result["consecutive_d"] >= 2).sum())
         lines.append(f"连续两年及以上 D 类 / rated D two or more years in a row: {flagged}")
+    if ev.objections:
+        changed = int((ev.result["objection"] == "changed").sum())
+        lines.append(f"异议登记 {len(ev.objections)} 条，类别调整 {changed} 家 / {len(ev.objections)} objections, "
+                     f"{changed} classes changed")  # fmt: skip
+        lines.extend(f"注意 / note: {zh} / {en}" for zh, en in ev.objection_warnings)
     if ev.policy is not None:
         totals = policy_totals(ev.result, "class").set_index("class")["diff_total"]
         shown = "  ".join(f"{c} {v:,.0f} 元" if not math.isnan(v) else f"{c} —" for c, v in totals.items())
@@ -113,6 +124,20 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="上年评价结果（本程序输出的 .xlsx/.csv）：增加 上年类别、类别变化、连续D类年数、指标变化",
     )
+    parser.add_argument(
+        "--objections",
+        type=Path,
+        help="异议登记表 .csv/.xlsx（页面“公示与异议”下载的格式）：复核调整的类别用于所有输出并注明",
+    )
+    parser.add_argument(
+        "--notice",
+        type=Path,
+        action="append",
+        default=[],
+        help="另写公示名单 .xlsx 或 .docx（按类别、区市；可重复）",
+    )
+    parser.add_argument("--notice-figures", action="store_true",
+                        help="公示名单含企业指标（默认不含：企业数据保密）")  # fmt: skip
     parser.add_argument("--config", type=Path, help="参数文件 TOML（默认：非官方默认参数）")
     parser.add_argument("--coords", choices=COORD_SYSTEMS, default="auto",
                         help="经纬度坐标系（默认 auto：按表头识别 百度/高德，否则 WGS84）")  # fmt: skip
@@ -126,8 +151,13 @@ def main(argv: list[str] | None = None) -> int:
             config = with_year(config, args.year)
         if args.out.suffix.lower() not in (".xlsx", ".csv", ".geojson"):
             raise InputError("输出格式须为 .xlsx、.csv 或 .geojson / --out must end in .xlsx, .csv or .geojson")
-        if not args.out.parent.is_dir():
-            raise InputError(f"输出目录不存在 / output folder does not exist: {args.out.parent}")
+        for out in (args.out, *args.notice):
+            if not out.parent.is_dir():
+                raise InputError(f"输出目录不存在 / output folder does not exist: {out.parent}")
+        for notice in args.notice:
+            if notice.suffix.lower() not in (".xlsx", ".docx"):
+                raise InputError(f"公示名单须为 .xlsx 或 .docx / --notice must end in .xlsx or .docx: {notice}")
+            refuse_same_file(notice, args.out)
         inputs = named_inputs(args.input)
         for path in inputs.values():
             refuse_same_file(path, args.out)
@@ -141,12 +171,18 @@ def main(argv: list[str] | None = None) -> int:
             refuse_same_file(args.previous, args.out)
             previous = read_result(args.previous)
         ev = evaluate_sources(sources, config, layers["districts"], prefer)
+        if args.objections is not None:
+            refuse_same_file(args.objections, args.out)
+            ev = apply_objections_to(ev, read_objections(args.objections, ev.result))
         if previous is not None:
             ev = compare_previous(ev, previous.firms, previous.config, previous.year)
         if policy is not None:
             ev = apply_policy_to(ev, policy)
         write_results(ev, args.out, layers)
-    except (InputError, ConfigError, PolicyError, GeoIOError, SameFileError, OSError) as exc:
+        for notice in args.notice:
+            options = NoticeOptions(ev.config.evaluation_year, "zh", args.notice_figures, ev.synthetic)
+            write_notice(ev.result, notice, options)
+    except (InputError, ConfigError, PolicyError, ObjectionError, GeoIOError, SameFileError, OSError) as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
     print(_summary(ev))
@@ -156,4 +192,6 @@ def main(argv: list[str] | None = None) -> int:
     if len(errors) > 10:
         print(f"… 另有 {len(errors) - 10} 条错误，见输出文件的“问题清单” / {len(errors) - 10} more", file=sys.stderr)
     print(f"→ {args.out}")
+    for notice in args.notice:
+        print(f"→ {notice}")
     return 0

@@ -133,7 +133,24 @@ def _v3(conn: Connection, d: Dialect) -> None:
     _run(conn, statements)
 
 
-MIGRATIONS: tuple[tuple[int, Callable[[Connection, Dialect], None]], ...] = ((1, _v1), (2, _v2), (3, _v3))
+def _v4(conn: Connection, d: Dialect) -> None:
+    """The objection register of each run (issue 13, 5), append-only; what an audited action changed."""
+    _run(conn, [
+        f"""CREATE TABLE objections (fid {d.pk},
+            run_fid INTEGER NOT NULL REFERENCES evaluation_runs(fid) ON DELETE CASCADE,
+            credit_code TEXT NOT NULL, name TEXT, class_before TEXT NOT NULL, decision TEXT NOT NULL,
+            class_after TEXT, claim TEXT NOT NULL, reason TEXT, received TEXT, recorded_by TEXT,
+            recorded_at TEXT NOT NULL)""",
+        "CREATE INDEX objections_run ON objections(run_fid)",
+        "ALTER TABLE audit_log ADD COLUMN detail TEXT",
+    ])  # fmt: skip
+    if d.sqlite:
+        _run(conn, gpkg.register_table("objections", None))
+
+
+MIGRATIONS: tuple[tuple[int, Callable[[Connection, Dialect], None]], ...] = (
+    (1, _v1), (2, _v2), (3, _v3), (4, _v4)
+)  # fmt: skip
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 

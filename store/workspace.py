@@ -41,6 +41,7 @@ import pandas as pd
 import sqlalchemy
 from sqlalchemy import Connection, event, text
 
+from analysis.land_yield.objections import Objection
 from analysis.land_yield.report import class_counts
 from store.schema import YEARLY_FIRM_COLUMNS, Dialect, migrate, schema_version
 
@@ -194,8 +195,9 @@ class Workspace:
         if rows:
             conn.execute(text(self._insert_sql(table, list(rows[0]))), rows)
 
-    def audit(self, conn: Connection, user: str | None, action: str, target: str) -> None:
-        self._insert(conn, "audit_log", {"at": now_utc(), "username": user, "action": action, "target": target})
+    def audit(self, conn: Connection, user: str | None, action: str, target: str, detail: str | None = None) -> None:
+        row = {"at": now_utc(), "username": user, "action": action, "target": target, "detail": detail}
+        self._insert(conn, "audit_log", row)
 
     def query(self, sql: str, params: dict | None = None) -> pd.DataFrame:
         with self.engine.connect() as conn:
@@ -367,7 +369,31 @@ class Workspace:
             self.audit(conn, user, "delete", f"{table}/{fid}")
 
     def audit_log(self) -> pd.DataFrame:
-        return self.query("SELECT at, username, action, target FROM audit_log ORDER BY fid DESC")
+        return self.query("SELECT at, username, action, target, detail FROM audit_log ORDER BY fid DESC")
+
+    # ---- objections --------------------------------------------------------------------------
+    def record_objection(self, run_fid: int, objection: Objection, user: str | None = None) -> int:
+        """Add an entry to a run's objection register (never changed or removed), and say it in the audit log.
+
+        The audit entry names the firm, the decision and the classes, e.g. ``91370200… C→B (changed)``.
+        """
+        row = {**objection.__dict__, "run_fid": int(run_fid), "recorded_by": user or objection.recorded_by,
+               "recorded_at": now_utc()}  # fmt: skip
+        detail = (f"{objection.credit_code} {objection.name}: {objection.class_before}→"
+                  f"{objection.class_after or '?'} ({objection.decision}); {objection.reason}")  # fmt: skip
+        with self.transaction() as conn:
+            if conn.execute(text("SELECT 1 FROM evaluation_runs WHERE fid = :f"), {"f": run_fid}).first() is None:
+                raise WorkspaceError(f"没有这次评价 / no evaluation run {run_fid}")
+            fid = self._insert(conn, "objections", row)
+            self.audit(conn, user, "record_objection", f"evaluation_runs/{run_fid}/objections/{fid}", detail)
+        return fid
+
+    def objections(self, run_fid: int) -> list[Objection]:
+        """A run's objection register in the order recorded (the last entry per firm is in force)."""
+        fields = ", ".join(Objection.__dataclass_fields__)
+        frame = self.query(f"SELECT {fields} FROM objections WHERE run_fid = :r ORDER BY fid", {"r": run_fid})
+        return [Objection(**{k: ("" if v is None else str(v)) for k, v in row.items()})
+                for row in frame.to_dict("records")]  # fmt: skip
 
 
 def open_workspace(location: str | Path, *, create: bool = True) -> Workspace:

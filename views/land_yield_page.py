@@ -33,6 +33,7 @@ from i18n import t
 from views import state
 from views.land_yield_cache import LEVELS, MapView, areas, default_view, hot_spots_of, map_html, print_layers
 from views.land_yield_cache import surface as surface_of
+from views.notice_panel import notice_tab
 from views.place_search import place_search
 from views.print_panel import print_panel
 from views.reopen import check_run
@@ -402,7 +403,8 @@ with map_box:
 # The notices sit below the map; filled after it, they reach the browser after the map, which then
 # draws while they are laid out (benchmarks/land_yield.py).
 with notices:
-    check_run(key, evaluation.result, lang)  # a run reopened from the workspace: same classes as saved?
+    # a run reopened from the workspace: same classes as saved (before any objection's review)?
+    check_run(key, evaluation.result, lang)
     if evaluation.synthetic:
         st.warning(t("ly_sample_banner", lang), icon=":material/science:")
     _validation(evaluation)
@@ -411,7 +413,7 @@ chosen_level = view.level
 chosen_areas = areas(*key, chosen_level) if chosen_level != "none" else None
 st.caption(t("ly_intro", lang))
 names = ["results", "charts", "downloads"]
-names += ["validation", "sources", "years", "policy", "params", "save"] if ANALYST else []
+names += ["validation", "sources", "years", "policy", "notice", "params", "save"] if ANALYST else []
 labels = [t(f"ly_tab_{n}", lang) for n in names]
 if st.session_state.get("ly_tab") not in labels:  # back from another page, or the language changed
     kept_tab = st.session_state.get("_ly_tab_name", "results")
@@ -440,6 +442,9 @@ if ANALYST:
     with tabs["policy"]:
         if tabs["policy"].open:
             policy_tab(evaluation, lang)
+    with tabs["notice"]:
+        if tabs["notice"].open:
+            notice_tab(evaluation, lang)
     with tabs["params"]:
         if tabs["params"].open:
             _parameter_editor()

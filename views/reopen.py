@@ -54,6 +54,8 @@ def check_run(key: tuple, result: pd.DataFrame, lang: str) -> None:
     if saved["key"] != (key[1], key[2], key[3]):  # the planner has changed the input since: a new run
         st.session_state.pop(RUN_KEY)
         return
+    if "class_evaluated" in result.columns:  # objections reviewed since: compare the classes as evaluated
+        result = result.assign(**{"class": result["class_evaluated"]})
     now = class_counts(result)
     head = t("ws_reopened_run", lang).format(fid=saved["fid"], name=md(saved["name"]), at=local_time(saved["at"]))
     if now == saved["classes"]:

@@ -1,6 +1,7 @@
 """Year on year and differentiated prices on the 亩产效益 page (issue 13, 3 and 4); five sample years for the workspace.
 
-* :func:`with_extras` — the evaluation shown, compared with the saved run of an earlier year the
+* :func:`with_extras` — the evaluation shown, with the objection register of its saved run in force
+  (:mod:`views.notice_panel`), compared with the saved run of an earlier year the
   analyst chose (上年类别, 类别变化, 连续D类年数) and with a policy table applied (差别化 columns);
 * :func:`yearly_tab` — the 历年对比 tab: the transition matrix, firms rated D in a row, trends per
   district and per cluster over every saved year;
@@ -23,13 +24,21 @@ import streamlit as st
 from analysis.land_yield.aggregate import MIN_FIRMS
 from analysis.land_yield.config import INDICATORS, ConfigError, load_config
 from analysis.land_yield.history import firm_years, trends
-from analysis.land_yield.pipeline import Evaluation, apply_policy_to, compare_previous, evaluate_sources
+from analysis.land_yield.objections import Objection
+from analysis.land_yield.pipeline import (
+    Evaluation,
+    apply_objections_to,
+    apply_policy_to,
+    compare_previous,
+    evaluate_sources,
+)
 from analysis.land_yield.policy import PolicyError, load_policy
 from analysis.land_yield.report import policy_summary, result_header, results_table
 from files.bundle import Bundle, pack, read_sources
 from i18n import t
 from store import WorkspaceError
 from views import state
+from views.notice_panel import objection_register
 from views.text import md
 
 __all__ = ["firm_history", "policy_tab", "previous_runs", "save_sample_years", "with_extras", "yearly_tab"]
@@ -69,9 +78,15 @@ def _history(current_year: int, current: pd.DataFrame) -> dict[int, pd.DataFrame
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _extras(
-    key: tuple, previous: tuple[int, str] | None, policy_toml: bytes | None, _evaluation: Evaluation
+    key: tuple,
+    previous: tuple[int, str] | None,
+    policy_toml: bytes | None,
+    register: tuple[tuple[str, ...], ...],
+    _evaluation: Evaluation,
 ) -> Evaluation:
     ev = _evaluation
+    if register:  # first: the year-on-year comparison and the policy follow the class after review
+        ev = apply_objections_to(ev, [Objection(*entry) for entry in register])
     previous_fid = previous[0] if previous else None
     if previous_fid is not None:
         runs = _runs().set_index("fid")
@@ -93,13 +108,14 @@ def with_extras(key: tuple, evaluation: Evaluation) -> Evaluation:
     if fid is not None and fid not in set(previous_runs(evaluation.config.evaluation_year)["fid"]):
         fid = None  # deleted, or not before this year any more
     policy = st.session_state.get(POLICY)
-    if fid is None and policy is None:
+    register = tuple(tuple(o.__dict__.values()) for o in objection_register(evaluation))
+    if fid is None and policy is None and not register:
         return evaluation
     stamp = None
     if fid is not None:
         runs = previous_runs(evaluation.config.evaluation_year).set_index("fid")
         stamp = (int(fid), str(runs.loc[fid, "created_at"]))
-    return _extras(key, stamp, policy, evaluation)
+    return _extras(key, stamp, policy, register, evaluation)
 
 
 def _previous_picker(ev: Evaluation, lang: str) -> None:

@@ -19,6 +19,7 @@ from analysis.land_yield.config import ScoringConfig
 from analysis.land_yield.enterprises import EnterpriseTable, prepare_enterprises
 from analysis.land_yield.history import CHANGE_COLUMNS, class_changes, config_differences, transition_matrix
 from analysis.land_yield.issues import join_per_group
+from analysis.land_yield.objections import Objection, apply_objections, register_table
 from analysis.land_yield.policy import POLICY_COLUMNS, Policy, apply_policy
 from analysis.land_yield.report import ORIGIN_PREFIX, area_table, policy_summary, results_table
 from analysis.land_yield.schema import SAMPLE_LABEL, SYNTHETIC_COLUMN, SchemaError, header_label
@@ -31,6 +32,7 @@ __all__ = [
     "InputError",
     "Source",
     "YearOnYear",
+    "apply_objections_to",
     "apply_policy_to",
     "compare_previous",
     "evaluate_sources",
@@ -55,6 +57,8 @@ class Evaluation:
     joined: Joined | None = None  # several tables joined by credit code: what the join did
     previous: YearOnYear | None = None  # compared with an earlier year's result
     policy: Policy | None = None  # differentiated prices applied (diff_* columns)
+    objections: tuple[Objection, ...] = ()  # the objection register applied (class after review)
+    objection_warnings: tuple[tuple[str, str], ...] = ()  # entries not applied (Chinese, English)
 
     @property
     def issues(self) -> pd.DataFrame:
@@ -214,6 +218,16 @@ def compare_previous(
     return dataclasses.replace(ev, result=result, previous=YearOnYear(year, matrix, tuple(warnings), matrix_en))
 
 
+def apply_objections_to(ev: Evaluation, register: Sequence[Objection]) -> Evaluation:
+    """``ev`` with the decisions of the objection register in force (issue 13, 5).
+
+    Applied before the comparison with an earlier year and the policy, so that 类别变化, D years in a
+    row and differentiated prices follow the class after review.
+    """
+    result, warnings = apply_objections(ev.result, register)
+    return dataclasses.replace(ev, result=result, objections=tuple(register), objection_warnings=tuple(warnings))
+
+
 def apply_policy_to(ev: Evaluation, policy: Policy) -> Evaluation:
     """``ev`` with the policy applied: per firm the rule and the amounts (元) in ``diff_*`` columns (issue 13, 4)."""
     result = ev.result.drop(columns=[c for c in POLICY_COLUMNS if c in ev.result.columns])
@@ -268,6 +282,12 @@ def result_sheets(ev: Evaluation, layers: dict[str, gpd.GeoDataFrame], lang: str
             sheets["与上年比较说明" if lang == "zh" else "comparison notes"] = pd.DataFrame(
                 {"说明" if lang == "zh" else "note": [w[0 if lang == "zh" else 1] for w in ev.previous.warnings]}
             )
+    if ev.objections:
+        sheets["异议登记" if lang == "zh" else "objections"] = register_table(ev.objections, lang)
+    if ev.objection_warnings:
+        sheets["异议未应用" if lang == "zh" else "objections not applied"] = pd.DataFrame(
+            {"说明" if lang == "zh" else "note": [w[0 if lang == "zh" else 1] for w in ev.objection_warnings]}
+        )
     if ev.policy is not None:
         label = ev.policy.title if lang == "zh" else ev.policy.title_en
         for by, zh, en in (("class", "差别化汇总（类别）", "differentiated by class"),

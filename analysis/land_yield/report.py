@@ -35,6 +35,8 @@ _RESULT_EXTRA = {
     "group_size": ("排名组企业数", "group size"),
     "class": ("类别", "class"),
     "class_name": ("类别名称", "class name"),
+    "class_evaluated": ("评价类别（异议复核前）", "class as evaluated"),
+    "objection": ("异议复核", "objection review"),
     "policy": ("政策导向", "policy"),
     "synthetic": ("数据性质", "data_nature"),
     "problems": ("问题", "problems"),
@@ -125,6 +127,8 @@ def results_table(result: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         result = result.assign(problems=result[f"problems_{lang}"])
     if lang == "en" and "class_change_en" in result.columns:
         result = result.assign(class_change=result["class_change_en"])
+    if f"objection_{lang}" in result.columns:  # the review's sentence, in the page's language
+        result = result.assign(objection=result[f"objection_{lang}"])
     if f"policy_note_{lang}" in result.columns:
         result = result.assign(policy_note=result[f"policy_note_{lang}"])
     table = pd.DataFrame(result[[c for c in headers if c in result.columns]]).copy()

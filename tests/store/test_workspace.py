@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy import text
 
 from analysis.land_yield.config import default_config
+from analysis.land_yield.objections import make_objection
 from analysis.land_yield.pipeline import evaluate_table
 from analysis.siting.context import build_context
 from analysis.siting.project import make_project
@@ -66,15 +67,25 @@ def _round_trip(ws, evaluation, site_result) -> None:
     assert firms["class"].tolist() == evaluation.result["class"].tolist()
     located = ~evaluation.result.geometry.is_empty
     assert firms.geometry[located.to_numpy()].geom_equals_exact(evaluation.result.geometry[located], 1e-9).all()
+    firm = evaluation.result[evaluation.result["class"] == "D"].iloc[0]
+    objection = make_objection(evaluation.result, firm["credit_code"], "税收漏计", "changed", "C", "补录后复核")
+    ws.record_objection(run, objection, user="analyst1")
+    stored = ws.objections(run)
+    assert [(o.credit_code, o.class_before, o.class_after, o.recorded_by) for o in stored] == [
+        (firm["credit_code"], "D", "C", "analyst1")]  # fmt: skip
+    with pytest.raises(WorkspaceError, match="no evaluation run"):
+        ws.record_objection(run + 999, objection, user="analyst1")
     study = ws.save_site_study("食品项目", site_result, user="analyst1", top_plots=10)
     candidates = ws.site_candidates(study)
     assert (candidates["kind"] == "cluster").sum() == 14 and (candidates["kind"] == "plot").sum() == 10
     top = candidates[candidates["kind"] == "cluster"].iloc[0]
     assert top["name"] == site_result.clusters.iloc[0]["name"] and any("【规划" in r for r in zh(top["reasons"]))
     assert ws.evaluations()["n_firms"].iloc[0] == 3000
-    assert list(ws.audit_log()["action"]) == ["save_site_study", "save_evaluation", "save_dataset"]
+    log = ws.audit_log()
+    assert list(log["action"]) == ["save_site_study", "record_objection", "save_evaluation", "save_dataset"]
+    assert f"{firm['credit_code']}" in log["detail"].iloc[1] and "D→C (changed)" in log["detail"].iloc[1]
     ws.delete("evaluation_runs", run, user="admin")
-    assert ws.evaluation_firms(run).empty  # the firms went with their run
+    assert ws.evaluation_firms(run).empty and ws.objections(run) == []  # the firms and the register went with it
 
 
 def test_geopackage_round_trip_and_gdal_reads_it(tmp_path, evaluation, site_result):
@@ -95,8 +106,8 @@ def test_geopackage_round_trip_and_gdal_reads_it(tmp_path, evaluation, site_resu
 def test_postgis_round_trip_with_the_same_code(evaluation, site_result, postgis_url):
     ws = open_workspace(postgis_url)
     with ws.engine.begin() as conn:  # a clean schema each run
-        for table in ("site_candidates", "site_studies", "evaluation_firms", "evaluation_runs", "datasets",
-                      "audit_log", "users", "ws_meta"):  # fmt: skip
+        for table in ("objections", "site_candidates", "site_studies", "evaluation_firms", "evaluation_runs",
+                      "datasets", "audit_log", "users", "ws_meta"):  # fmt: skip
             conn.execute(text(f"DROP TABLE IF EXISTS {table} CASCADE"))
     ws = open_workspace(postgis_url)
     assert ws.dialect.name == "postgresql" and ws.version == SCHEMA_VERSION
@@ -111,8 +122,8 @@ def test_postgis_round_trip_with_the_same_code(evaluation, site_result, postgis_
 def test_an_old_workspace_is_migrated_and_keeps_its_records(tmp_path, evaluation):
     path = tmp_path / "old.gpkg"
     ws = open_workspace(path)  # build a version-1 file by hand, as an older program would have left it
-    for table in ("audit_log", "datasets", "evaluation_firms", "evaluation_runs", "site_candidates", "site_studies",
-                  "users"):  # fmt: skip
+    for table in ("objections", "audit_log", "datasets", "evaluation_firms", "evaluation_runs", "site_candidates",
+                  "site_studies", "users"):  # fmt: skip
         with ws.engine.begin() as conn:
             conn.execute(text(f"DROP TABLE {table}"))
     with ws.engine.begin() as conn:

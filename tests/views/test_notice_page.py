@@ -1,0 +1,66 @@
+"""The 公示与异议 tab (issue 13, 5): notice downloads, and an objection recorded on a saved run changes every output."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from store import open_workspace
+from tests.conftest import ROOT
+from tests.views.tabs import open_tab
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("QDP_WORKSPACE", str(tmp_path / "ws.gpkg"))
+    open_workspace(tmp_path / "ws.gpkg")
+    from views import state
+
+    state.workspace.clear()
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.run()
+    at.switch_page("views/land_yield_page.py").run()
+    yield at
+    state.workspace.clear()
+
+
+def test_an_objection_is_recorded_audited_and_changes_the_class_shown(app):
+    from views import state
+
+    at = open_tab(app, "公示与异议")
+    assert any("请先在“保存”页签保存本次评价" in i.value for i in at.info)  # the register needs a saved run
+    assert {b.label for b in at.get("download_button")} >= {"公示名单 XLSX", "公示名单 DOCX"}
+    at = open_tab(at, "保存到工作空间")
+    at.button[-1].click().run()  # the save form's button
+    assert any("已保存" in s.value for s in at.success), [s.value for s in at.success]
+    at = open_tab(at, "公示与异议")
+    picker = at.selectbox(key="ly_objection_pick_zh")
+    picker.select_index(1).run()
+    assert not at.exception
+    firms = state.workspace().evaluation_firms(int(state.workspace().evaluations()["fid"].iloc[0]))
+    firm = firms[firms["class"] == "D"].iloc[0]
+    at.text_input(key="ly_obj_code").set_value(firm["credit_code"])
+    at.text_area(key="ly_obj_claim").set_value("用地面积含代征道路")
+    at.radio(key="ly_obj_decision_zh").set_value("changed")
+    at.selectbox(key="ly_obj_after").set_value("C")
+    at.text_area(key="ly_obj_reason").set_value("扣除代征道路面积后复核")
+    at.button(key="ly_obj_submit").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("已登记" in s.value for s in at.success)
+    register = at.dataframe[-1].value
+    assert register["复核后类别"].tolist() == ["C"] and register["决定"].tolist() == ["调整"]
+    log = state.workspace().audit_log()
+    assert log["action"].iloc[0] == "record_objection" and "D→C" in log["detail"].iloc[0]
+    at = open_tab(at, "评价结果")
+    at.text_input(key="ly_search").set_value(firm["credit_code"]).run()
+    row = next(d.value for d in at.dataframe if "类别" in d.value.columns).iloc[0]  # the firm found comes first
+    assert (row["类别"], row["评价类别（异议复核前）"]) == ("C", "D") and "调整为 C 类" in row["异议复核"]
+    at = open_tab(at, "公示与异议")
+    at.text_input(key="ly_obj_code").set_value(firm["credit_code"])
+    at.text_area(key="ly_obj_claim").set_value("再议")
+    at.radio(key="ly_obj_decision_zh").set_value("changed")
+    at.selectbox(key="ly_obj_after").set_value("B")
+    at.text_area(key="ly_obj_reason").set_value("x")
+    at.button(key="ly_obj_submit").click().run()
+    assert len(at.dataframe[-1].value) == 2  # a second decision is a new entry; the first stays on record
