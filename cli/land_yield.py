@@ -144,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", required=True, type=Path, help="输出 .xlsx/.csv/.geojson")
     args = parser.parse_args(argv)
     from layers import load_layers
+    from layers.plan import load_plan
 
     try:
         config = load_config(args.config)
@@ -178,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
             ev = compare_previous(ev, previous.firms, previous.config, previous.year)
         if policy is not None:
             ev = apply_policy_to(ev, policy)
-        write_results(ev, args.out, layers)
+        write_results(ev, args.out, layers, load_plan())
         for notice in args.notice:
             options = NoticeOptions(ev.config.evaluation_year, "zh", args.notice_figures, ev.synthetic)
             write_notice(ev.result, notice, options)

@@ -16,6 +16,7 @@ from geo.atomic import atomic_path
 from geo.io import GeoIOError, input_bytes
 from geo.sniff import sniff
 from geo.tables import TableReadError, neutralise_formulas, read_table
+from layers.plan import Plan
 
 __all__ = ["PreviousResult", "read_result", "write_results"]
 
@@ -26,8 +27,8 @@ _NUMBERS = ("score", "rank", "group_size", "consecutive_d", "land_mu", "tax", "r
 _CLASSES = {"A", "B", "C", "D", "T", ""}
 
 
-def write_results(ev: Evaluation, out: Path, layers: dict[str, gpd.GeoDataFrame]) -> None:
-    """Write results by the suffix of ``out`` (.xlsx, .csv, .geojson).
+def write_results(ev: Evaluation, out: Path, layers: dict[str, gpd.GeoDataFrame], plan: Plan | None = None) -> None:
+    """Write results by the suffix of ``out`` (.xlsx, .csv, .geojson); the workbook has 主导产业集聚度 with ``plan``.
 
     The file is replaced only when it has been written completely (:func:`geo.atomic.atomic_path`):
     after a failure (disk full …) a previous ``out`` is unchanged and no partial file is left.
@@ -50,7 +51,7 @@ def write_results(ev: Evaluation, out: Path, layers: dict[str, gpd.GeoDataFrame]
     try:
         with atomic_path(out) as tmp:
             if suffix == ".xlsx":
-                tmp.write_bytes(xlsx_bytes(result_sheets(ev, layers)))
+                tmp.write_bytes(xlsx_bytes(result_sheets(ev, layers, plan=plan)))
             else:
                 neutralise_formulas(results_table(ev.result)).to_csv(tmp, index=False, encoding="utf-8-sig")
     except OSError as exc:

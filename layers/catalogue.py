@@ -205,14 +205,23 @@ def industries() -> pd.DataFrame:
     """The industry taxonomy of plan section 三, one row per industry.
 
     Columns: id, name, name_en, group, group_name, group_name_en, plan_section, subsectors
-    (list of str), chemical (bool).
+    (list of str), chemical (bool), gbt4754 (list of GB/T 4754-2017 codes, 2–4 digits, each code
+    given to one industry only).
     """
     groups = {g["id"]: g for g in _entries("industries", "group", ("id", "name", "name_en"))}
     rows = []
+    claimed: dict[str, str] = {}
     for entry in _entries("industries", "industry", ("id", "name", "name_en", "group", "plan_section")):
         group = groups.get(entry["group"])
         if group is None:
             raise CatalogueError(f"industries.toml: {entry['id']!r} names unknown group {entry['group']!r}")
+        for code in entry.get("gbt4754", []):
+            if not (isinstance(code, str) and code.isascii() and code.isdigit() and 2 <= len(code) <= 4):
+                raise CatalogueError(f"industries.toml: {entry['id']!r} has GB/T 4754 code {code!r}: 2–4 digits")
+            if code in claimed:
+                raise CatalogueError(f"industries.toml: GB/T 4754 code {code} is given to {claimed[code]!r} "
+                                     f"and {entry['id']!r}")  # fmt: skip
+            claimed[code] = entry["id"]
         rows.append(
             {
                 "id": entry["id"],
@@ -224,6 +233,7 @@ def industries() -> pd.DataFrame:
                 "plan_section": entry["plan_section"],
                 "subsectors": list(entry.get("subsectors", [])),
                 "chemical": bool(entry.get("chemical", False)),
+                "gbt4754": list(entry.get("gbt4754", [])),
             }
         )
     return pd.DataFrame(rows)

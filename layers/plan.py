@@ -31,6 +31,7 @@ __all__ = [
     "Axis",
     "BayArea",
     "Cluster",
+    "ClusterTarget",
     "Directive",
     "Industry",
     "Plan",
@@ -75,6 +76,17 @@ class Industry:
     group: str = ""
     group_name: str = ""
     group_name_en: str = ""
+    codes: tuple[str, ...] = ()  # GB/T 4754-2017 codes (2–4 digits) whose firms count as this industry
+
+
+@dataclass(frozen=True)
+class ClusterTarget:
+    """The plan's target for every key cluster (五(六)2): 主导产业集聚度 above ``threshold_pct`` % by ``year``."""
+
+    threshold_pct: float = 80.0
+    year: int = 2025
+    plan_section: str = "五(六)2"
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -184,8 +196,10 @@ class Plan:
     extra_terms: tuple[Term, ...] = ()
     synonyms: tuple[Synonym, ...] = ()
     node_kinds: tuple[str, ...] = NODE_KINDS
+    cluster_target: ClusterTarget = field(default_factory=ClusterTarget)
     _terms: Mapping[str, Term] = field(init=False, repr=False, compare=False)
     _lookup: Mapping[str, Mapping[str, object]] = field(init=False, repr=False, compare=False)
+    _codes: Mapping[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         industries = _index(self.industries, "id")
@@ -214,10 +228,30 @@ class Plan:
                 raise ValueError(f"plan: directive {d.id!r} names unknown clusters {unknown}")
         lookup = {"industry": industries, "axis": axes, "bay": _index(self.bay_areas, "id"), "cluster": clusters,
                   "synonym": _index(self.synonyms, "word")}  # fmt: skip
+        codes = {code: ind.id for ind in self.industries for code in ind.codes}
+        object.__setattr__(self, "_codes", MappingProxyType(codes))
         object.__setattr__(self, "_terms", MappingProxyType(terms))
         object.__setattr__(self, "_lookup", MappingProxyType(lookup))
 
     # --- lookups ------------------------------------------------------------------------------
+    def industry_of_code(self, code: str) -> str | None:
+        """The taxonomy industry of a GB/T 4754 code (longest matching code of the catalogue), or None.
+
+        A leading section letter (``C``) and spaces are ignored.
+
+        Examples
+        --------
+        >>> plan = load_plan()
+        >>> plan.industry_of_code("3581"), plan.industry_of_code("C3511"), plan.industry_of_code("3311")
+        ('biomedicine', 'equipment', None)
+        """
+        digits = code.strip().upper().removeprefix("C").strip()
+        for n in (4, 3, 2):
+            found = self._codes.get(digits[:n]) if len(digits) >= n else None
+            if found is not None:
+                return found
+        return None
+
     def industry(self, industry_id: str) -> Industry:
         """The taxonomy industry ``industry_id`` (KeyError when unknown)."""
         return self._lookup["industry"][industry_id]  # type: ignore[return-value]
@@ -296,7 +330,7 @@ def load_plan() -> Plan:
 
     industries = tuple(
         Industry(r.id, r.name, r.name_en, r.plan_section, tuple(r.subsectors), bool(r.chemical), r.group,
-                 r.group_name, r.group_name_en)
+                 r.group_name, r.group_name_en, tuple(r.gbt4754))
         for r in cat.industries().itertuples()
     )  # fmt: skip
     extra = tuple(Term(r.term, r.industry, r.kind, r.name_en) for r in cat.industry_terms().itertuples()
@@ -313,4 +347,7 @@ def load_plan() -> Plan:
                   r.rule, r.rule_en)
         for r in cat.directives().itertuples()
     )  # fmt: skip
-    return Plan(industries, axes, bays, clusters, directives, extra, synonyms, cat.NODE_KINDS)
+    aim = cat.plan_info().get("cluster_target", {})
+    target = ClusterTarget(float(aim.get("threshold_pct", 80.0)), int(aim.get("year", 2025)),
+                           str(aim.get("plan_section", "五(六)2")), str(aim.get("text", "")))  # fmt: skip
+    return Plan(industries, axes, bays, clusters, directives, extra, synonyms, cat.NODE_KINDS, target)

@@ -134,8 +134,10 @@ def _v3(conn: Connection, d: Dialect) -> None:
 
 
 def _v4(conn: Connection, d: Dialect) -> None:
-    """The objection register of each run (issue 13, 5), append-only; what an audited action changed."""
+    """The objection register of each run (issue 13, 5), append-only; what an audited action changed; each firm's
+    行业代码 (its industry where 产业领域 names none: 主导产业集聚度 over the years, issue 13, 6)."""
     _run(conn, [
+        "ALTER TABLE evaluation_firms ADD COLUMN industry_code TEXT",
         f"""CREATE TABLE objections (fid {d.pk},
             run_fid INTEGER NOT NULL REFERENCES evaluation_runs(fid) ON DELETE CASCADE,
             credit_code TEXT NOT NULL, name TEXT, class_before TEXT NOT NULL, decision TEXT NOT NULL,

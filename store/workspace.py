@@ -55,7 +55,7 @@ __all__ = [
 ]
 
 _FIRM_COLUMNS = ("name", "credit_code", "district", "industry", "scale", "status", "class", "score", "tax_per_mu",
-                 "land_mu", "tax", *YEARLY_FIRM_COLUMNS)  # fmt: skip
+                 "land_mu", "tax", *YEARLY_FIRM_COLUMNS, "industry_code")  # fmt: skip
 _INTEGER_COLUMNS = ("rank", "group_size", "consecutive_d")
 _BENCH_TO_STORED = {f"bench_{c.removesuffix('_bench')}": c for c in YEARLY_FIRM_COLUMNS if c.endswith("_bench")}
 _DATASET_KINDS = ("enterprises", "plots", "exclusion_zones", "layer", "config", "header_map")

@@ -8,6 +8,7 @@ import streamlit as st
 from i18n import t
 from layers.catalogue import directives, industries, kpis
 from views import state
+from views.concentration_panel import concentration_section
 
 lang = state.lang()
 en = lang == "en"
@@ -31,6 +32,8 @@ binding = int((table["attribute"] == "约束性").sum())
 c1, c2 = st.columns(2)
 c1.metric(t("kpi_expected", lang), len(table) - binding)
 c2.metric(t("kpi_binding", lang), binding)
+
+concentration_section(lang)
 
 st.subheader(t("industries", lang))
 ind = industries()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from analysis.land_yield.aggregate import aggregate_grid, aggregate_zones
+from analysis.land_yield.concentration import cluster_concentration
 from analysis.land_yield.config import INDICATORS
 from analysis.land_yield.hotspots import hot_spots
 from analysis.land_yield.report import FirmFilter
@@ -21,6 +22,7 @@ from i18n import t
 from views import state
 from webmap.assets import streamlit_urls
 from webmap.land_yield_map import (
+    LEADING_SHARE,
     SCHEMES,
     AreaOverlay,
     LandYieldOverlays,
@@ -65,7 +67,15 @@ def areas(data: bytes, filename: str, config_toml: str, coords: str, level: str)
     ev = state.evaluation(data, filename, config_toml, coords)
     if level == "grid":
         return aggregate_grid(ev.result, cell_m=1000)
-    return aggregate_zones(ev.result, state.plan_layers()[level], ZONE_IDS[level])
+    zones = aggregate_zones(ev.result, state.plan_layers()[level], ZONE_IDS[level])
+    if level == "clusters":  # the plan's own indicator beside the 亩产效益 figures (issue 13, 6)
+        shares = cluster_concentration(ev.result, state.plan_layers()["clusters"], state.plan()).set_index("id")
+        zones[LEADING_SHARE] = zones["id"].map(shares["share_pct"])
+        zones["verdict"] = zones["id"].map(shares["verdict"]).fillna("")
+        target = state.plan().cluster_target
+        zones = zones.assign(target_pct=target.threshold_pct, target_year=target.year,
+                             target_section=target.plan_section)  # fmt: skip
+    return zones
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

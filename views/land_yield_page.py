@@ -41,7 +41,7 @@ from views.sources_panel import header_map_panel, join_report, keep_uploads, pag
 from views.text import md
 from views.workspace_panels import save_evaluation_panel
 from views.yearly_panel import firm_history, policy_tab, with_extras, yearly_tab
-from webmap.land_yield_map import SCHEMES
+from webmap.land_yield_map import LEADING_SHARE, SCHEMES
 from webmap.plan_map import MapOptions
 
 MAX_ROWS_SHOWN = 1000  # the full table is in the XLSX download
@@ -306,10 +306,12 @@ def _map_settings(key: tuple) -> MapView:
     show_firms = st.toggle(t("ly_show_firms", lang), value=True, key="ly_firms") if ANALYST else False
     level = st.selectbox(t("ly_area_level", lang), LEVELS, index=LEVELS.index(default.level), key="ly_level",
                          format_func=lambda v: t("ly_area_none" if v == "none" else f"ly_level_{v}", lang))  # fmt: skip
-    values = [*INDICATORS, "score_mean"]
+    values = [*INDICATORS, "score_mean"] + ([LEADING_SHARE] if level == "clusters" else [])
+    if st.session_state.get("ly_value", default.value) not in values:  # 集聚度 is a figure of clusters only
+        st.session_state["ly_value"] = default.value
     value = st.selectbox(t("ly_area_value", lang), values, index=values.index(default.value), key="ly_value",
                          format_func=lambda v: INDICATORS[v].zh if v in INDICATORS and lang == "zh"
-                         else (INDICATORS[v].en if v in INDICATORS else t("ly_score", lang)))  # fmt: skip
+                         else (INDICATORS[v].en if v in INDICATORS else t(f"ly_value_{v}", lang)))  # fmt: skip
     scheme = st.selectbox(t("ly_scheme", lang), list(SCHEMES), index=SCHEMES.index(default.scheme), key="ly_scheme",
                           format_func=lambda s: t(f"ly_scheme_{s}", lang))  # fmt: skip
     show_surface = st.toggle(t("ly_show_surface", lang), value=default.show_surface, key="ly_surface")
@@ -328,7 +330,7 @@ def _downloads(ev: Evaluation, key: tuple, shown: pd.DataFrame | None, level: st
     layers = state.plan_layers()
     if ANALYST:
         c1.download_button(
-            t("ly_dl_xlsx", lang), lambda: xlsx_bytes(result_sheets(ev, layers, lang)),
+            t("ly_dl_xlsx", lang), lambda: xlsx_bytes(result_sheets(ev, layers, lang, state.plan())),
             file_name="亩产效益评价结果.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="ly_dl_xlsx",
         on_click="ignore")  # fmt: skip

@@ -41,7 +41,8 @@ from views import state
 from views.notice_panel import objection_register
 from views.text import md
 
-__all__ = ["firm_history", "policy_tab", "previous_runs", "save_sample_years", "with_extras", "yearly_tab"]
+__all__ = ["firm_history", "policy_tab", "previous_runs", "save_sample_years", "saved_years", "with_extras",
+           "yearly_tab"]  # fmt: skip
 
 PREVIOUS, POLICY = "ly_previous_run", "ly_policy"  # the chosen earlier run (fid), the policy (TOML bytes)
 POLICY_MODE = "ly_policy_kind"  # none, example or file
@@ -65,6 +66,16 @@ def _stored_firms(location: str, fid: int, saved_at: str) -> gpd.GeoDataFrame:
     """A saved run's firms (read once per run; runs are never changed, only deleted — ``saved_at`` tells a
     run from a later one that reuses a deleted run's id)."""
     return state.workspace().evaluation_firms(fid)
+
+
+def saved_years() -> dict[int, gpd.GeoDataFrame]:
+    """Every year saved in the workspace: its run's firms (the latest run of each year)."""
+    try:
+        ws = state.workspace()
+    except WorkspaceError:
+        return {}
+    return {int(r.evaluation_year): _stored_firms(str(ws.location), int(r.fid), str(r.created_at))
+            for r in _runs().itertuples()}  # fmt: skip
 
 
 def _history(current_year: int, current: pd.DataFrame) -> dict[int, pd.DataFrame]:

@@ -19,6 +19,7 @@ import shapely
 
 from analysis.land_yield.config import CLASS_INFO, INDICATORS
 from analysis.land_yield.hotspots import HOTSPOT_LABELS
+from analysis.land_yield.report import VERDICTS
 from analysis.surface import SURFACE_VALUES, Surface
 from geo.chinacoords import convert
 from i18n import t
@@ -65,12 +66,17 @@ class LandYieldOverlays:
     selected: gpd.GeoDataFrame | None = None  # firms selected in the results table: ringed, the map fitted to them
 
 
+LEADING_SHARE = "leading_share_pct"  # clusters: 主导产业集聚度 (%) from firm data (analysis.land_yield.concentration)
+
+
 def _value_label(value: str, lang: str) -> tuple[str, str]:
     if value in INDICATORS:
         ind = INDICATORS[value]
         return (ind.zh if lang == "zh" else ind.en), ind.unit
     if value == "score_mean":
         return ("平均综合得分" if lang == "zh" else "Mean score"), ""
+    if value == LEADING_SHARE:
+        return ("主导产业集聚度" if lang == "zh" else "Leading-industry share"), "%"
     return value, ""
 
 
@@ -154,6 +160,11 @@ def _area_layer(ov: AreaOverlay, opts: MapOptions) -> tuple[folium.GeoJson, str]
             rows.extend((f"{_value_label(i, lang)[0]} ({INDICATORS[i].unit})", row[i]) for i in INDICATORS)
             rows.append((_value_label("score_mean", lang)[0], row["score_mean"]))
             rows.extend((f"{c} %", row[f"share_{c}"] * 100) for c in "ABCD")
+            if LEADING_SHARE in row.index:  # clusters: the plan's indicator against its target (五(六)2)
+                rows.append((f"{_value_label(LEADING_SHARE, lang)[0]} (%)", row[LEADING_SHARE]))
+                target = t("ly_leading_target", lang).format(pct=f"{row['target_pct']:g}", year=row["target_year"],
+                                                             section=row["target_section"])  # fmt: skip
+                rows.append((target, VERDICTS[row["verdict"]][0 if lang == "zh" else 1]))
         return info_table(title, rows)
 
     def tooltip(row: pd.Series) -> str:

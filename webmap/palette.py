@@ -8,6 +8,8 @@ viridis             a quantity, low → high: surfaces, choropleths,   ``SEQUENT
 Okabe–Ito           亩产效益 classes A → D (T grey)                  ``CLASS_COLOURS``
 purple / indigo     hot and cold spots (Gi*)                         ``HOT_SPOT_COLOURS``
 grey, dashed        where building is excluded                       ``EXCLUSION_STYLE``
+Tol muted           a cluster against the plan's 集聚度 target:        ``VERDICT_COLOURS``
+                    meets (teal), below (rose), undetermined (sand)
 ==================  ===============================================  =====================================
 
 Before (issue 12), greens meant exclusion zones, score classes, A/B firms and the surface at
@@ -23,7 +25,7 @@ Examples
 
 from __future__ import annotations
 
-__all__ = ["CLASS_COLOURS", "EXCLUSION_STYLE", "HOT_SPOT_COLOURS", "SEQUENTIAL"]
+__all__ = ["CLASS_COLOURS", "EXCLUSION_STYLE", "HOT_SPOT_COLOURS", "SEQUENTIAL", "VERDICT_COLOURS"]
 
 # viridis at 0, .25, .5, .75, 1 (matplotlib's perceptually uniform, colour-blind-safe map)
 SEQUENTIAL = ("#440154", "#3b528b", "#21918c", "#5ec962", "#fde725")
@@ -35,3 +37,7 @@ CLASS_COLOURS = {"A": "#0072b2", "B": "#56b4e9", "C": "#e69f00", "D": "#d55e00",
 HOT_SPOT_COLOURS = {"hot": "#aa3377", "cold": "#332288", "ns": "#bdbdbd"}
 
 EXCLUSION_STYLE = {"color": "#374151", "weight": 1.0, "fillColor": "#9ca3af", "fillOpacity": 0.35, "dashArray": "2 4"}
+
+# Paul Tol's muted scheme: a cluster meets the plan's target (teal), is below it (rose), cannot be
+# told (sand); light grey without data. Also the order of the verdicts in legends.
+VERDICT_COLOURS = {"meets": "#44aa99", "below": "#cc6677", "undetermined": "#ddcc77", "": "#dddddd"}

@@ -15,17 +15,19 @@ import geopandas as gpd
 import pandas as pd
 
 from analysis.land_yield.aggregate import aggregate_zones
+from analysis.land_yield.concentration import cluster_concentration
 from analysis.land_yield.config import ScoringConfig
 from analysis.land_yield.enterprises import EnterpriseTable, prepare_enterprises
 from analysis.land_yield.history import CHANGE_COLUMNS, class_changes, config_differences, transition_matrix
 from analysis.land_yield.issues import join_per_group
 from analysis.land_yield.objections import Objection, apply_objections, register_table
 from analysis.land_yield.policy import POLICY_COLUMNS, Policy, apply_policy
-from analysis.land_yield.report import ORIGIN_PREFIX, area_table, policy_summary, results_table
+from analysis.land_yield.report import ORIGIN_PREFIX, area_table, concentration_table, policy_summary, results_table
 from analysis.land_yield.schema import SAMPLE_LABEL, SYNTHETIC_COLUMN, SchemaError, header_label
 from analysis.land_yield.scoring import evaluate
 from analysis.land_yield.sources import JOIN_ROW_LABEL, Joined, Source, apply_header_map, join_sources
 from geo.tables import ROW_COLUMN
+from layers.plan import Plan
 
 __all__ = [
     "Evaluation",
@@ -263,8 +265,13 @@ def _is_synthetic(raw: pd.DataFrame) -> bool:
     return False
 
 
-def result_sheets(ev: Evaluation, layers: dict[str, gpd.GeoDataFrame], lang: str = "zh") -> dict[str, pd.DataFrame]:
-    """Workbook sheets: results, issues, district and cluster figures, parameters."""
+def result_sheets(
+    ev: Evaluation, layers: dict[str, gpd.GeoDataFrame], lang: str = "zh", plan: Plan | None = None
+) -> dict[str, pd.DataFrame]:
+    """Workbook sheets: results, issues, district and cluster figures, parameters.
+
+    With the ``plan`` and the cluster layer, 主导产业集聚度 per cluster against the plan's target.
+    """
     sheets = {"评价结果": results_table(ev.result, lang)}
     issues = ev.issues.drop(columns=["body_zh", "body_en"], errors="ignore")
     issues = issues.rename(columns={"row": "行号", "column": "列", "severity": "级别", "message_zh": "说明",
@@ -274,6 +281,9 @@ def result_sheets(ev: Evaluation, layers: dict[str, gpd.GeoDataFrame], lang: str
         sheets["区市汇总"] = area_table(aggregate_zones(ev.result, layers["districts"], "adcode"), lang=lang)
     if "clusters" in layers:
         sheets["集聚区汇总"] = area_table(aggregate_zones(ev.result, layers["clusters"], "id"), lang=lang)
+        if plan is not None:
+            table = concentration_table(cluster_concentration(ev.result, layers["clusters"], plan), lang)
+            sheets["主导产业集聚度" if lang == "zh" else "leading-industry share"] = table
     if ev.joined is not None:
         sheets.update(join_sheets(ev.joined, lang))
     if ev.previous is not None:

@@ -15,10 +15,12 @@ from geo.text import clean_series, clean_text
 
 __all__ = [
     "ORIGIN_PREFIX",
+    "VERDICTS",
     "FirmFilter",
     "area_table",
     "class_counts",
     "class_summary",
+    "concentration_table",
     "find_firms",
     "firm_profile",
     "policy_summary",
@@ -255,3 +257,40 @@ def firm_profile(firm: pd.Series, lang: str = "zh") -> pd.DataFrame:
             "得分" if zh else "points": firm.get(f"pts_{ind_id}"),
         })  # fmt: skip
     return pd.DataFrame(rows)
+
+
+_CONCENTRATION_HEADERS = {
+    "name": ("集聚区", "cluster"), "leading": ("主导产业（规划）", "leading industries (plan)"),
+    "n_firms": ("企业数", "firms"), "revenue": ("营业收入(万元)", "revenue (10k CNY)"),
+    "revenue_leading": ("主导产业营业收入(万元)", "revenue of leading industries (10k CNY)"),
+    "share_pct": ("主导产业集聚度(%)", "leading-industry share (%)"),
+    "share_max_pct": ("集聚度上限(%，行业不明计入)", "share if unknown counted (%)"),
+    "target_pct": ("规划目标(%，五(六)2)", "plan target (%, 5(6)2)"), "verdict": ("是否达标", "verdict"),
+    "n_unknown": ("行业不明企业数", "firms of unknown industry"),
+    "n_no_revenue": ("缺营业收入企业数", "firms without revenue"),
+    "tax_per_mu": ("亩均税收(万元/亩)", "tax per mu (10k CNY/mu)"), "year": ("年度", "year"),
+}  # fmt: skip
+VERDICTS = {
+    "meets": ("达标（超过目标）", "meets (above the target)"), "below": ("未达标", "below the target"),
+    "undetermined": ("待定（行业不明企业较多）", "undetermined (industry unknown)"),
+    "": ("—（无营业收入数据）", "— (no revenue data)"),
+}  # fmt: skip
+
+
+def concentration_table(frame: pd.DataFrame, lang: str = "zh", hide_suppressed: bool = False) -> pd.DataFrame:
+    """主导产业集聚度 per cluster (from :mod:`analysis.land_yield.concentration`) with user-facing headers.
+
+    ``hide_suppressed`` blanks the figures of clusters with fewer than 3 firms (viewers).
+    """
+    i = 0 if lang == "zh" else 1
+    shown = frame.copy()
+    for column in ("share_pct", "share_max_pct", "tax_per_mu"):
+        shown[column] = shown[column].round(1)
+    shown["revenue"] = shown["revenue"].round(0)
+    shown["revenue_leading"] = shown["revenue_leading"].round(0)
+    if hide_suppressed:
+        figures = ["revenue", "revenue_leading", "share_pct", "share_max_pct", "tax_per_mu", "verdict"]
+        shown[figures] = shown[figures].astype(object).where(~shown["suppressed"], None)
+    shown["verdict"] = shown["verdict"].map(lambda v: VERDICTS[v][i] if isinstance(v, str) else "—")
+    columns = [c for c in _CONCENTRATION_HEADERS if c in shown.columns]
+    return shown[columns].rename(columns={k: v[i] for k, v in _CONCENTRATION_HEADERS.items()})

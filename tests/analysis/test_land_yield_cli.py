@@ -25,7 +25,9 @@ def test_xlsx_output_with_all_sheets(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "合成样例数据" in proc.stdout and "A " in proc.stdout
     book = pd.read_excel(out, sheet_name=None)
-    assert set(book) >= {"评价结果", "问题清单", "区市汇总", "集聚区汇总", "评价参数"}
+    assert set(book) >= {"评价结果", "问题清单", "区市汇总", "集聚区汇总", "主导产业集聚度", "评价参数"}
+    shares = book["主导产业集聚度"]
+    assert len(shares) == 14 and set(shares["规划目标(%，五(六)2)"]) == {80.0}
     results = book["评价结果"]
     assert len(results) == 3000 and {"类别", "综合得分", "单位用地税收(万元/亩)", "数据性质"} <= set(results.columns)
     assert set(results["类别"].dropna()) <= {"A", "B", "C", "D", "T"}

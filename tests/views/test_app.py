@@ -52,6 +52,21 @@ def test_targets_page_shows_the_kpi_table(app):
     assert "29左右" in set(kpi["2025年目标"])
 
 
+def test_targets_page_measures_each_cluster_against_the_plan_target_and_opens_the_map(app):
+    app.run()
+    app.switch_page("views/kpi_page.py").run()
+    assert not app.exception
+    assert any(s.value == "集聚区主导产业集聚度（由企业数据测算）" for s in app.subheader)
+    shares = next(d.value for d in app.dataframe if "主导产业集聚度(%)" in d.value.columns)
+    assert len(shares) == 14 and set(shares["是否达标"]) <= {"达标（超过目标）", "未达标", "待定（行业不明企业较多）"}
+    verdicts = [m for m in app.metric if m.label in ("达标（超过目标）", "未达标", "待定（行业不明企业较多）")]
+    assert len(verdicts) == 3 and sum(int(m.value) for m in verdicts) == 14  # every cluster has a verdict on the bundled sample
+    assert any("合成" in w.value for w in app.warning)  # the sample is labelled synthetic here too
+    app.button(key="kpi_conc_map").click().run()
+    assert not app.exception and app.session_state["ly_value"] == "leading_share_pct"
+    assert app.selectbox(key="ly_value").value == "leading_share_pct"  # the 亩产效益 map shows the indicator
+
+
 def test_data_page_lists_layers_and_offers_download(app):
     app.run()
     app.switch_page("views/data_page.py").run()

@@ -10,7 +10,7 @@ import pytest
 from analysis.land_yield.config import CLASS_INFO
 from layers import spec
 from webmap.land_yield_map import HOT_COLOURS
-from webmap.palette import CLASS_COLOURS, EXCLUSION_STYLE, HOT_SPOT_COLOURS, SEQUENTIAL
+from webmap.palette import CLASS_COLOURS, EXCLUSION_STYLE, HOT_SPOT_COLOURS, SEQUENTIAL, VERDICT_COLOURS
 from webmap.raster_overlay import RAMP
 
 # Machado, Oliveira & Fernandes (2009), severity 1.0, in linear RGB
@@ -50,6 +50,7 @@ def test_no_colour_has_two_meanings():
         "class": set(CLASS_COLOURS.values()),
         "hot spot": {HOT_SPOT_COLOURS["hot"], HOT_SPOT_COLOURS["cold"]},
         "exclusion": {EXCLUSION_STYLE["color"], EXCLUSION_STYLE["fillColor"]},
+        "plan target": set(VERDICT_COLOURS.values()),
     }
     for (a, ca), (b, cb) in itertools.combinations(families.items(), 2):
         assert not ca & cb, (a, b, ca & cb)
@@ -71,3 +72,13 @@ def test_the_four_classes_stay_distinct_for_colour_blind_viewers(kind):
 def test_the_quantity_ramp_keeps_its_order_in_lightness(kind):
     lightness = [(_lab(np.array(CVD[kind]) @ _linear(c)) if kind else _lab(_linear(c)))[0] for c in SEQUENTIAL]
     assert all(np.diff(lightness) > 5), (kind, lightness)
+
+
+@pytest.mark.parametrize("kind", [None, *CVD])
+def test_the_verdicts_against_the_plan_target_stay_distinct_for_colour_blind_viewers(kind):
+    def seen(c: str) -> np.ndarray:
+        linear = _linear(c)
+        return _lab(np.array(CVD[kind]) @ linear if kind else linear)
+
+    for a, b in itertools.combinations(["meets", "below", "undetermined"], 2):
+        assert np.linalg.norm(seen(VERDICT_COLOURS[a]) - seen(VERDICT_COLOURS[b])) > 12, (kind, a, b)
