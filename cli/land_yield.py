@@ -30,6 +30,7 @@ from pathlib import Path
 
 from analysis.land_yield.config import ConfigError, load_config
 from analysis.land_yield.enterprises import COORD_SYSTEMS
+from analysis.land_yield.low_efficiency import LowEfficiencyRules, RulesError, low_efficiency
 from analysis.land_yield.objections import ObjectionError
 from analysis.land_yield.pipeline import (
     Evaluation,
@@ -42,9 +43,11 @@ from analysis.land_yield.pipeline import (
     join_sheets,
 )
 from analysis.land_yield.policy import PolicyError, load_policy, policy_totals
+from analysis.land_yield.relocation import relocation_candidates
 from analysis.land_yield.report import class_summary
 from analysis.land_yield.schema import SAMPLE_LABEL
 from cli.sources import named_inputs, preferences, read_header_map, with_year
+from files.candidates import candidate_sheets, low_efficiency_table, relocation_table, write_candidates
 from files.enterprises import read_enterprises
 from files.notice import NoticeOptions, read_objections, write_notice
 from files.results import read_result, write_results
@@ -95,6 +98,36 @@ def _summary(ev: Evaluation) -> str:
     return "\n".join(lines)
 
 
+def _candidates(ev: Evaluation, relocation: Path | None, low: Path | None, rules: LowEfficiencyRules,
+                layers: dict) -> list[str]:  # fmt: skip
+    """Write the relocation and low-efficiency candidates asked for; the summary lines to print."""
+    lines = []
+    if relocation is not None:
+        from analysis.siting.config import load_siting_config
+        from analysis.siting.context import build_context
+        from layers import load_layers
+        from layers.plan import load_plan
+
+        plan = load_plan()
+        ctx = build_context(load_layers(), plan)
+        found = relocation_candidates(ev.result, plan, ctx, load_siting_config(None, plan))
+        table = relocation_table(ev.result, found, plan)
+        write_candidates(relocation, candidate_sheets("relocation", ev.result, table, found), ev.result, found.index)
+        counts = found["priority"].value_counts()
+        n = {p: int(counts.get(p, 0)) for p in ("required", "guided", "fits_here")}
+        lines.append(f"搬迁入园候选 / relocation candidates: {len(found)}（必须入园 {n['required']}，引导集聚 "
+                     f"{n['guided']}，所在地仍符合规划 {n['fits_here']}）→ {relocation}")  # fmt: skip
+    if low is not None:
+        result = low_efficiency(ev.result, rules)
+        table = low_efficiency_table(ev.result, result)
+        sheets = candidate_sheets("low_efficiency", ev.result, table, result.candidates, notes=result.notes)
+        write_candidates(low, sheets, ev.result, result.candidates.index)
+        land = float(result.candidates["land_mu"].sum())
+        lines.append(f"低效用地候选 / low-efficiency candidates: {len(result.candidates)} 家，{land:,.1f} 亩 → {low}")
+        lines.extend(f"注意 / note: {zh} / {en}" for zh, en in result.notes)
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; returns the exit code (0 ok, 2 invalid input)."""
     parser = argparse.ArgumentParser(
@@ -138,6 +171,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--notice-figures", action="store_true",
                         help="公示名单含企业指标（默认不含：企业数据保密）")  # fmt: skip
+    parser.add_argument("--relocation", type=Path,
+                        help="另写搬迁入园候选 .xlsx 或 .geojson：规划指向特定集聚区（化工：进区入园）"
+                             "而位于其外的企业")  # fmt: skip
+    parser.add_argument("--low-efficiency", type=Path, help="另写低效用地候选 .xlsx 或 .geojson")
+    parser.add_argument("--low-tax-share", type=float, default=LowEfficiencyRules.tax_share_of_median,
+                        help="低效：亩均税收低于全市中位数的此比例（0–1，默认 0.5，示例，非官方；0 不用）")  # fmt: skip
+    parser.add_argument("--low-d-years", type=int, default=LowEfficiencyRules.d_years,
+                        help="低效：连续 D 类年数（默认 2；需 --previous；0 不用）")  # fmt: skip
+    parser.add_argument("--low-min-mu", type=float, default=LowEfficiencyRules.min_land_mu,
+                        help="低效：只看用地不少于此亩数的企业（默认 0）")  # fmt: skip
     parser.add_argument("--config", type=Path, help="参数文件 TOML（默认：非官方默认参数）")
     parser.add_argument("--coords", choices=COORD_SYSTEMS, default="auto",
                         help="经纬度坐标系（默认 auto：按表头识别 百度/高德，否则 WGS84）")  # fmt: skip
@@ -155,6 +198,14 @@ def main(argv: list[str] | None = None) -> int:
         for out in (args.out, *args.notice):
             if not out.parent.is_dir():
                 raise InputError(f"输出目录不存在 / output folder does not exist: {out.parent}")
+        for extra in (args.relocation, args.low_efficiency):
+            if extra is not None:
+                if extra.suffix.lower() not in (".xlsx", ".geojson"):
+                    raise InputError(f"候选清单须为 .xlsx 或 .geojson / must end in .xlsx or .geojson: {extra}")
+                if not extra.parent.is_dir():
+                    raise InputError(f"输出目录不存在 / output folder does not exist: {extra.parent}")
+                refuse_same_file(extra, args.out)
+        rules = LowEfficiencyRules(args.low_tax_share, args.low_d_years, True, args.low_min_mu)
         for notice in args.notice:
             if notice.suffix.lower() not in (".xlsx", ".docx"):
                 raise InputError(f"公示名单须为 .xlsx 或 .docx / --notice must end in .xlsx or .docx: {notice}")
@@ -183,10 +234,14 @@ def main(argv: list[str] | None = None) -> int:
         for notice in args.notice:
             options = NoticeOptions(ev.config.evaluation_year, "zh", args.notice_figures, ev.synthetic)
             write_notice(ev.result, notice, options)
-    except (InputError, ConfigError, PolicyError, ObjectionError, GeoIOError, SameFileError, OSError) as exc:
+        extra_lines = _candidates(ev, args.relocation, args.low_efficiency, rules, layers)
+    except (InputError, ConfigError, PolicyError, ObjectionError, RulesError, GeoIOError, SameFileError,
+            OSError) as exc:  # fmt: skip
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
     print(_summary(ev))
+    for line in extra_lines:
+        print(line)
     errors = ev.issues[ev.issues["severity"] == "error"]
     for message in errors["message_zh"].head(10):
         print(message, file=sys.stderr)

@@ -54,6 +54,8 @@ class MapView:
     chosen: FirmFilter = field(default_factory=FirmFilter)
     focus: tuple[str, str] | None = None  # (WKT in WGS84, name) of the firm or place searched for
     selected: tuple[int, ...] = ()  # row labels of the firms selected in the results table (analysts)
+    marked: tuple[int, ...] = ()  # row labels of the firms of a candidate list marked on the map (analysts)
+    marked_label: str = ""  # the legend's line about them ("{n}": their count)
 
 
 def default_view(analyst: bool) -> MapView:
@@ -100,6 +102,9 @@ def overlays_of(key: Key, view: MapView, lang: str) -> LandYieldOverlays:
     overlays = LandYieldOverlays(firms=firms, note=note, filtered=view.chosen.active, focus=view.focus)
     if view.show_firms and view.selected:
         overlays.selected = ev.result.loc[[i for i in view.selected if i in ev.result.index]]
+    if view.marked_label:
+        overlays.marked = ev.result.loc[[i for i in view.marked if i in ev.result.index]]
+        overlays.marked_label = view.marked_label
     if view.level != "none":
         shown = areas(*key, view.level)
         overlays.areas.append(AreaOverlay(shown, t(f"ly_level_{view.level}", lang), view.value, view.scheme))

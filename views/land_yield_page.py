@@ -38,6 +38,7 @@ from views.place_search import place_search
 from views.print_panel import print_panel
 from views.reopen import check_run
 from views.sources_panel import header_map_panel, join_report, keep_uploads, page_input, sources_caption, too_many
+from views.stock_panel import marked_rows, stock_tab
 from views.text import md
 from views.workspace_panels import save_evaluation_panel
 from views.yearly_panel import firm_history, policy_tab, with_extras, yearly_tab
@@ -395,7 +396,8 @@ with controls:
     with search:
         firm, focus = _search(evaluation)  # firms for analysts only; places for everyone
 with map_box:
-    view = replace(view, chosen=firm_filter, focus=focus,
+    marked, marked_label = marked_rows(key, evaluation) if ANALYST else ((), "")
+    view = replace(view, chosen=firm_filter, focus=focus, marked=marked, marked_label=marked_label,
                    selected=_selected(evaluation, firm_filter, firm) if ANALYST else ())  # fmt: skip
     base_url_path = st.get_option("server.baseUrlPath") or ""
     st.iframe(map_html(*key, view, lang, base_url_path), height=MapOptions.height + 10)
@@ -415,7 +417,7 @@ chosen_level = view.level
 chosen_areas = areas(*key, chosen_level) if chosen_level != "none" else None
 st.caption(t("ly_intro", lang))
 names = ["results", "charts", "downloads"]
-names += ["validation", "sources", "years", "policy", "notice", "params", "save"] if ANALYST else []
+names += ["validation", "sources", "years", "policy", "notice", "stock", "params", "save"] if ANALYST else []
 labels = [t(f"ly_tab_{n}", lang) for n in names]
 if st.session_state.get("ly_tab") not in labels:  # back from another page, or the language changed
     kept_tab = st.session_state.get("_ly_tab_name", "results")
@@ -447,6 +449,9 @@ if ANALYST:
     with tabs["notice"]:
         if tabs["notice"].open:
             notice_tab(evaluation, lang)
+    with tabs["stock"]:
+        if tabs["stock"].open:
+            stock_tab(key, evaluation, lang)
     with tabs["params"]:
         if tabs["params"].open:
             _parameter_editor()

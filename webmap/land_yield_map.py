@@ -64,6 +64,8 @@ class LandYieldOverlays:
     filtered: bool = False  # ``firms`` is a filtered selection: the layer and legend say so, with the count
     focus: tuple[str, str] | None = None  # (WKT, name) of the firm or place searched for: the map opens on it
     selected: gpd.GeoDataFrame | None = None  # firms selected in the results table: ringed, the map fitted to them
+    marked: gpd.GeoDataFrame | None = None  # firms of a candidate list (relocation, low-efficiency): dashed rings
+    marked_label: str = ""  # what the marked firms are, for the legend ("{n}" is their count)
 
 
 LEADING_SHARE = "leading_share_pct"  # clusters: 主导产业集聚度 (%) from firm data (analysis.land_yield.concentration)
@@ -100,20 +102,25 @@ def _ramp(n: int) -> list[str]:
 
 
 MAX_SELECTED_RINGS = 500
+MAX_MARKED_RINGS = 3000
 
 
-def _add_selection(m: folium.Map, selected: gpd.GeoDataFrame, opts: MapOptions) -> str:
-    """Ring the firms selected in the results table; returns the legend's line about them."""
-    located = selected[~selected.geometry.is_empty & selected.geometry.notna()].head(MAX_SELECTED_RINGS)
-    lon, lat = located.geometry.x.to_numpy(), located.geometry.y.to_numpy()
+def _add_rings(m: folium.Map, firms: gpd.GeoDataFrame, opts: MapOptions, label: str, dashed: bool = False,
+               cap: int = MAX_SELECTED_RINGS) -> str:  # fmt: skip
+    """Ring firms (selected in the table: solid; of a candidate list: dashed); returns the legend's line."""
+    located = firms[~firms.geometry.is_empty & firms.geometry.notna()]
+    shown = located.head(cap)
+    lon, lat = shown.geometry.x.to_numpy(), shown.geometry.y.to_numpy()
     if BASEMAPS[opts.basemap].drawn_in == "gcj02":
         lon, lat = convert(lon, lat, "wgs84", "gcj02")
-    group = folium.FeatureGroup(name=t("ly_layer_selected", opts.lang).format(n=len(located)), control=False)
+    text = label.format(n=len(located)) + (t("ly_rings_capped", opts.lang).format(n=cap) if len(located) > cap else "")
+    group = folium.FeatureGroup(name=text, control=False)
     for x, y in zip(lon, lat, strict=True):
-        folium.CircleMarker([float(y), float(x)], radius=9, color="#111827", weight=2.5, fill=False,
-                            interactive=False).add_to(group)  # fmt: skip
+        folium.CircleMarker([float(y), float(x)], radius=8 if dashed else 9, color="#111827", weight=2 if dashed
+                            else 2.5, fill=False, interactive=False, dash_array="3 3" if dashed else None
+                            ).add_to(group)  # fmt: skip
     group.add_to(m)
-    return '<p class="qd-q">' + html.escape(t("ly_layer_selected", opts.lang).format(n=len(located))) + "</p>"
+    return '<p class="qd-q">' + html.escape(text) + "</p>"
 
 
 @dataclass
@@ -298,7 +305,9 @@ def build_land_yield_map(
     if overlays.note:
         extra += f'<p class="qd-q">{html.escape(overlays.note)}</p>'
     if overlays.selected is not None and not overlays.selected.empty:
-        extra += _add_selection(m, overlays.selected, opts)
+        extra += _add_rings(m, overlays.selected, opts, t("ly_layer_selected", opts.lang))
+    if overlays.marked is not None:
+        extra += _add_rings(m, overlays.marked, opts, overlays.marked_label, dashed=True, cap=MAX_MARKED_RINGS)
     m = finish_map(m, controls, legend, opts, land, extra_legend=extra)
     if overlays.selected is not None and overlays.focus is None:
         located = overlays.selected[~overlays.selected.geometry.is_empty & overlays.selected.geometry.notna()]

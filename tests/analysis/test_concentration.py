@@ -27,7 +27,8 @@ def toy() -> tuple:
         Industry("cars", "汽车", "Cars", codes=("36",)), Industry("chem", "化学品", "Chemicals", chemical=True,
                                                                  codes=("26",)),
         Industry("food", "食品", "Food", codes=("13", "14"))))  # fmt: skip
-    clusters = gpd.GeoDataFrame({"id": ["c_cars", "c_chem", "c_food"], "name": ["汽车集聚区", "化学品集聚区", "食品集聚区"]},
+    names = ["汽车集聚区", "化学品集聚区", "食品集聚区"]
+    clusters = gpd.GeoDataFrame({"id": ["c_cars", "c_chem", "c_food"], "name": names},
                                 geometry=[shapely.box(i, 0, i + 1, 1) for i in range(3)], crs=4326)  # fmt: skip
     return plan, clusters
 
@@ -50,14 +51,17 @@ def test_the_share_is_leading_revenue_over_all_manufacturing_revenue_in_the_clus
     assert cars["n_firms"] == 4 and cars["revenue"] == 120.0 and cars["revenue_leading"] == 90.0
     assert cars["share_pct"] == pytest.approx(75.0) and cars["verdict"] == "below" and cars["n_no_revenue"] == 1
     assert cars["tax_per_mu"] == pytest.approx(1.0) and not cars["suppressed"]
-    assert table.loc["c_chem", "n_firms"] == 0 and table.loc["c_chem", "verdict"] == "" and table.loc["c_chem",
-                                                                                                      "suppressed"]
+    assert (
+        table.loc["c_chem", "n_firms"] == 0
+        and table.loc["c_chem", "verdict"] == ""
+        and table.loc["c_chem", "suppressed"]
+    )
 
 
 def test_unknown_industries_make_a_range_and_an_undetermined_verdict():
     plan, clusters = toy()
-    table = cluster_concentration(firms([(1.5, "化学品", "", 70.0, "rated"), (1.5, "", "", 20.0, "rated"),
-                                         (1.5, "食品", "", 10.0, "rated")]), clusters, plan).set_index("id")  # fmt: skip
+    rows = [(1.5, "化学品", "", 70.0, "rated"), (1.5, "", "", 20.0, "rated"), (1.5, "食品", "", 10.0, "rated")]
+    table = cluster_concentration(firms(rows), clusters, plan).set_index("id")
     chem = table.loc["c_chem"]
     assert (chem["share_pct"], chem["share_max_pct"], chem["n_unknown"]) == (70.0, 90.0, 1)
     assert chem["verdict"] == "undetermined"

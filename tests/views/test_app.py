@@ -60,7 +60,9 @@ def test_targets_page_measures_each_cluster_against_the_plan_target_and_opens_th
     shares = next(d.value for d in app.dataframe if "主导产业集聚度(%)" in d.value.columns)
     assert len(shares) == 14 and set(shares["是否达标"]) <= {"达标（超过目标）", "未达标", "待定（行业不明企业较多）"}
     verdicts = [m for m in app.metric if m.label in ("达标（超过目标）", "未达标", "待定（行业不明企业较多）")]
-    assert len(verdicts) == 3 and sum(int(m.value) for m in verdicts) == 14  # every cluster has a verdict on the bundled sample
+    assert (
+        len(verdicts) == 3 and sum(int(m.value) for m in verdicts) == 14
+    )  # every cluster has a verdict on the bundled sample
     assert any("合成" in w.value for w in app.warning)  # the sample is labelled synthetic here too
     app.button(key="kpi_conc_map").click().run()
     assert not app.exception and app.session_state["ly_value"] == "leading_share_pct"
