@@ -34,13 +34,13 @@ __all__ = [
 ]
 
 PRIORITY_NAMES = {
-    "required": ("必须入园（化工企业在化工园区外）", "required (chemical firm outside the chemical parks)"),
-    "guided": ("引导集聚（所在地规划未指向该产业）", "guided (the plan does not place the industry here)"),
-    "fits_here": ("可暂不搬迁（所在地仍符合规划）", "lowest (its place still fits the plan)"),
+    "required": ("必须入园（化工企业在化工园区外）", "Required (chemical firm outside the chemical parks)"),
+    "guided": ("引导集聚（所在地规划未指向该产业）", "Guided (the plan does not place the industry here)"),
+    "fits_here": ("可暂不搬迁（所在地仍符合规划）", "Lowest (its place still fits the plan)"),
 }
 CRITERION_NAMES = {
-    "low_tax": ("亩均税收偏低", "low tax per mu"), "d_years": ("连续 D 类", "D in a row"),
-    "idle": ("有地无产出", "idle land"),
+    "low_tax": ("亩均税收偏低", "Low tax per mu"), "d_years": ("连续 D 类", "D in a row"),
+    "idle": ("有地无产出", "Idle land"),
 }  # fmt: skip
 _FIRM = {"name": ("企业名称", "name"), "credit_code": ("统一社会信用代码", "credit code"),
          "district": ("区市", "district"), "industry": ("产业领域", "industry"),

@@ -126,7 +126,8 @@ def notice_tab(ev, lang: str) -> None:
     st.subheader(t("ly_objection_title", lang))
     year = ev.config.evaluation_year
     if _runs_of(year).empty:
-        st.info(t("ly_objection_save_first", lang).format(year=year), icon=":material/save:")
+        st.info(t("ly_objection_save_first", lang).format(year=year, save=t("ly_tab_save", lang)),
+                icon=":material/save:")  # fmt: skip
         return
     fid = _run_picker(year, lang)
     if fid is None:

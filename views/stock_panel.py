@@ -102,7 +102,7 @@ def _relocation_section(key: tuple, ev, lang: str) -> None:
     for col, p in zip(st.columns(len(PRIORITIES)), PRIORITIES, strict=True):
         part = found["priority"] == p
         col.metric(PRIORITY_NAMES[p][i].split("（")[0].split(" (")[0], f"{int(part.sum()):,}",
-                   f"{land[part].sum():,.0f} {'亩' if i == 0 else 'mu'}", delta_color="off",
+                   f"{land[part].sum():,.0f} {'亩' if i == 0 else 'mu'}", delta_color="off", delta_arrow="off",
                    help=PRIORITY_NAMES[p][i])  # fmt: skip
     tables = list(sheets.values())
     st.dataframe(tables[1], hide_index=True, width="stretch", placeholder="—")
@@ -139,11 +139,11 @@ def _low_section(ev, lang: str) -> None:
     land = pd.to_numeric(c["land_mu"], errors="coerce")
     cols = st.columns(4)
     cols[0].metric(t("ly_stock_low_total", lang), f"{len(c):,}", f"{land.sum():,.0f} {'亩' if i == 0 else 'mu'}",
-                   delta_color="off")  # fmt: skip
+                   delta_color="off", delta_arrow="off")  # fmt: skip
     for col, (k, names) in zip(cols[1:], CRITERION_NAMES.items(), strict=True):
         hit = c["criteria"].map(lambda cs, k=k: k in cs).astype(bool)
         col.metric(names[i], f"{int(hit.sum()):,}", f"{land[hit].sum():,.0f} {'亩' if i == 0 else 'mu'}",
-                   delta_color="off")  # fmt: skip
+                   delta_color="off", delta_arrow="off")  # fmt: skip
     st.caption(t("ly_stock_low_median", lang).format(median=f"{found.median_tax_per_mu:.2f}"))
     sheets = candidate_sheets("low_efficiency", ev.result, low_efficiency_table(ev.result, found, lang), c, lang,
                               found.notes)  # fmt: skip

@@ -29,7 +29,7 @@ def test_an_objection_is_recorded_audited_and_changes_the_class_shown(app):
     from views import state
 
     at = open_tab(app, "公示与异议")
-    assert any("请先在“保存”页签保存本次评价" in i.value for i in at.info)  # the register needs a saved run
+    assert any("请先在“保存到工作空间”页签保存本次评价" in i.value for i in at.info)  # the register needs a saved run
     assert {b.label for b in at.get("download_button")} >= {"公示名单 XLSX", "公示名单 DOCX"}
     at = open_tab(at, "保存到工作空间")
     at.button[-1].click().run()  # the save form's button
