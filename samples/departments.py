@@ -3,7 +3,8 @@
 The firms of :func:`samples.enterprises.synthetic_enterprises` are followed over the years (2021–2025
 by default): each firm has its own trend of output (a few per cent a year, some shrinking), yearly
 noise, energy use that improves slowly, occasional new land; firms start production in their
-投产年份 and a few close each year. Every year is split as the departments deliver it:
+投产年份 and a few close each year; about 1 % stand idle on their land (营业收入 and 税收 0) in the
+years before the last. Every year is split as the departments deliver it:
 
 * ``税务`` (tax bureau): identity, location and 税收 of every firm;
 * ``统计`` (statistics): 营业收入, 工业增加值, 研发经费, 从业人员 — 规上 firms and a third of 规下;
@@ -95,6 +96,9 @@ def synthetic_years(
     trend = rng.normal(0.04, 0.07, size)  # yearly change of output
     saving = rng.normal(0.025, 0.015, size)  # yearly fall of energy per output
     grows_land = rng.random(size) < 0.04
+    # about 1 % of the firms stood idle on their land in the earlier years (低效用地: revenue and tax 0);
+    # drawn from their own stream so that every other figure is as before
+    idle = np.random.default_rng(seed + 3).random(size) < 0.01
     out = {}
     for year in years:
         back = year - last
@@ -111,6 +115,10 @@ def synthetic_years(
         frame["power_kwh"] = (frame["power_kwh"] * output * efficiency).round(-2)
         frame["gas_m3"] = (frame["gas_m3"] * output * efficiency).round(0)
         frame["water_t"] = (frame["water_t"] * output).round(0)
+        if year < last:
+            frame.loc[idle, ["tax", "revenue", "value_added", "rd"]] = 0.0
+            for column, digits in (("energy_tce", 1), ("power_kwh", -2), ("gas_m3", 0), ("water_t", 0)):
+                frame.loc[idle, column] = (frame.loc[idle, column] * 0.05).round(digits)  # kept warm, not producing
         frame["year"] = year
         active = (frame["start_year"].to_numpy() <= year) & (closes > year)
         out[year] = frame[active].reset_index(drop=True)
