@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import gc
 import io
 import sys
 import unicodedata
 
 import pandas as pd
+from lxml.etree import SerialisationError
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from geo.tables import neutralise_formulas
@@ -52,6 +54,9 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
                     sheet.column_dimensions[sheet.cell(1, i).column_letter].width = _width(safe.iloc[:, i - 1], column)
     except OSError as exc:  # disk full: openpyxl streams every sheet through a temporary file
         failure = exc.with_traceback(None)
+    except SerialisationError as exc:  # the same, said by lxml (openpyxl writes with it when it is installed)
+        code = errno.EFBIG if "EFBIG" in str(exc) else errno.ENOSPC
+        failure = OSError(code, f"{exc} ({errno.errorcode[code]})")
     if failure is not None:
         _collect_quietly()
         raise failure

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import geopandas as gpd
 import streamlit as st
 
 from analysis.land_yield.aggregate import aggregate_grid, aggregate_zones
 from analysis.land_yield.concentration import cluster_concentration
-from analysis.land_yield.config import INDICATORS
+from analysis.land_yield.config import CLASS_INFO, INDICATORS
 from analysis.land_yield.hotspots import hot_spots
 from analysis.land_yield.report import FirmFilter
 from analysis.land_yield.schema import SAMPLE_LABEL, SAMPLE_LABEL_EN
@@ -56,6 +57,7 @@ class MapView:
     selected: tuple[int, ...] = ()  # row labels of the firms selected in the results table (analysts)
     marked: tuple[int, ...] = ()  # row labels of the firms of a candidate list marked on the map (analysts)
     marked_label: str = ""  # the legend's line about them ("{n}": their count)
+    reviewed: tuple[tuple[int, str, str, str], ...] = ()  # (row, class, zh, en) of firms reviewed on objection
 
 
 def default_view(analyst: bool) -> MapView:
@@ -98,7 +100,8 @@ def overlays_of(key: Key, view: MapView, lang: str) -> LandYieldOverlays:
     """What the map of ``view`` shows: firms (for analysts, filtered), area figures, surface, hot spots."""
     ev = state.evaluation(*key)
     note = (SAMPLE_LABEL if lang == "zh" else SAMPLE_LABEL_EN) if ev.synthetic else ""
-    firms = ev.result[view.chosen.mask(ev.result)] if view.show_firms else None
+    result = _reviewed(ev.result, view.reviewed, lang)
+    firms = result[view.chosen.mask(result)] if view.show_firms else None
     overlays = LandYieldOverlays(firms=firms, note=note, filtered=view.chosen.active, focus=view.focus)
     if view.show_firms and view.selected:
         overlays.selected = ev.result.loc[[i for i in view.selected if i in ev.result.index]]
@@ -113,6 +116,19 @@ def overlays_of(key: Key, view: MapView, lang: str) -> LandYieldOverlays:
     if view.show_hot:
         overlays.hotspots = hot_spots_of(*key)
     return overlays
+
+
+def _reviewed(result: gpd.GeoDataFrame, reviewed: tuple[tuple[int, str, str, str], ...], lang: str) -> gpd.GeoDataFrame:
+    """``result`` with the classes after an objection's review, and the review said per firm (popups)."""
+    if not reviewed:
+        return result
+    out = result.copy()
+    out["objection_note"] = ""
+    for row, cls, zh, en in reviewed:
+        if row in out.index:
+            out.loc[row, ["class", "class_name", "objection_note"]] = [cls, CLASS_INFO[cls]["zh"] if cls else "",
+                                                                       zh if lang == "zh" else en]  # fmt: skip
+    return out
 
 
 def print_layers(key: Key, view: MapView, lang: str) -> list[PrintLayer]:

@@ -33,7 +33,7 @@ from i18n import t
 from views import state
 from views.land_yield_cache import LEVELS, MapView, areas, default_view, hot_spots_of, map_html, print_layers
 from views.land_yield_cache import surface as surface_of
-from views.notice_panel import notice_tab
+from views.notice_panel import notice_tab, reviewed_rows
 from views.place_search import place_search
 from views.print_panel import print_panel
 from views.reopen import check_run
@@ -398,6 +398,7 @@ with controls:
 with map_box:
     marked, marked_label = marked_rows(key, evaluation) if ANALYST else ((), "")
     view = replace(view, chosen=firm_filter, focus=focus, marked=marked, marked_label=marked_label,
+                   reviewed=reviewed_rows(evaluation) if ANALYST else (),
                    selected=_selected(evaluation, firm_filter, firm) if ANALYST else ())  # fmt: skip
     base_url_path = st.get_option("server.baseUrlPath") or ""
     st.iframe(map_html(*key, view, lang, base_url_path), height=MapOptions.height + 10)

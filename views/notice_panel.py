@@ -30,7 +30,7 @@ from views import state
 from views.reopen import RUN_KEY
 from views.text import local_time, md
 
-__all__ = ["REGISTER_RUN", "notice_tab", "objection_register"]
+__all__ = ["REGISTER_RUN", "notice_tab", "objection_register", "reviewed_rows"]
 
 REGISTER_RUN = "ly_objection_run"  # fid of the saved run whose register applies (None: none)
 _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -65,6 +65,14 @@ def objection_register(ev) -> list[Objection]:
         return state.workspace().objections(fid)
     except WorkspaceError:
         return []
+
+
+def reviewed_rows(ev) -> tuple[tuple[int, str, str, str], ...]:
+    """(row, class, zh, en) of the firms whose class was reviewed on objection (for the map, whose cache keys on it)."""
+    if "objection" not in ev.result.columns:
+        return ()
+    hit = ev.result[ev.result["objection"] != ""]
+    return tuple((int(i), str(r["class"]), str(r["objection_zh"]), str(r["objection_en"])) for i, r in hit.iterrows())
 
 
 def _downloads(ev, lang: str) -> None:

@@ -240,6 +240,8 @@ def _firm_layer(
         t("ly_district", lang): located["district"],
         t("ly_industry", lang): located["industry"],
     }
+    if "objection_note" in located.columns:  # classes changed or kept on an objection: said in the popup
+        columns[t("ly_objection_popup", lang)] = located["objection_note"].fillna("")
     layer = CanvasPoints(
         located.geometry.x.to_numpy(), located.geometry.y.to_numpy(), cat, colours,
         name=name, labels=located["name"].tolist(), columns=columns, note=note,

@@ -134,10 +134,11 @@ def low_efficiency(result: pd.DataFrame, rules: LowEfficiencyRules) -> LowEffici
                           "(missing is not taken as 0)"))  # fmt: skip
     found = pd.DataFrame(hits, index=result.index).fillna(False) if hits else pd.DataFrame(index=result.index)
     any_hit = found.any(axis=1) if hits else pd.Series(False, index=result.index)
-    rows = found[any_hit]
-    criteria = [tuple(c for c in CRITERIA if c in rows.columns and bool(r[c])) for _, r in rows.iterrows()]
+    names = [c for c in CRITERIA if c in found.columns]
+    flags = found.loc[any_hit, names].to_numpy(bool)
+    criteria = [tuple(c for c, hit in zip(names, row, strict=True) if hit) for row in flags]
     share = rules.tax_share_of_median
-    candidates = pd.DataFrame({"criteria": pd.Series(criteria, index=rows.index, dtype=object),
+    candidates = pd.DataFrame({"criteria": pd.Series(criteria, index=found.index[any_hit], dtype=object),
                                "land_mu": land[any_hit], "tax_per_mu": tax_per_mu[any_hit]})  # fmt: skip
     streaks = pd.to_numeric(result.get("consecutive_d", pd.Series(0, result.index)), errors="coerce")
     candidates["note_zh"] = [_note(c, t, s, median, share, "zh") for c, t, s in

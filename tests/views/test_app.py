@@ -266,7 +266,8 @@ def test_a_firm_is_found_by_its_credit_code_with_a_panel_and_the_map_opens_on_it
 def test_the_land_yield_page_builds_only_the_open_tab():
     """Issue 12 (speed): the table, charts, parameter form and downloads were all built before the map painted."""
     at = _land_yield_page()
-    tabs = ["评价结果", "图表", "下载", "数据校验", "数据合并", "历年对比", "差别化政策", "评价参数", "保存到工作空间"]
+    tabs = ["评价结果", "图表", "下载", "数据校验", "数据合并", "历年对比", "差别化政策", "公示与异议", "存量企业",
+            "评价参数", "保存到工作空间"]  # fmt: skip
     assert [t.label for t in at.tabs] == tabs
     assert len(at.dataframe) == 1  # the results table only
     assert _cluster_chart(at) is None and not at.number_input and not at.get("download_button")

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import base64
+import json
+import re
+import zlib
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from store import open_workspace
 from tests.conftest import ROOT
 from tests.views.tabs import open_tab
+
+
+def _popups(html: str) -> dict:
+    """The firm layer's popup columns as the browser inflates them, with each point's class index."""
+    packed = re.search(r'"packed":"([^"]+)"', html).group(1)
+    info = json.loads(zlib.decompress(base64.b64decode(packed)).decode("utf-8"))
+    cat = re.search(r'"cat":"([^"]+)"', html).group(1)
+    return {**info, "cat": list(base64.b64decode(cat))}
 
 
 @pytest.fixture
@@ -56,6 +69,12 @@ def test_an_objection_is_recorded_audited_and_changes_the_class_shown(app):
     at.text_input(key="ly_search").set_value(firm["credit_code"]).run()
     row = next(d.value for d in at.dataframe if "类别" in d.value.columns).iloc[0]  # the firm found comes first
     assert (row["类别"], row["评价类别（异议复核前）"]) == ("C", "D") and "调整为 C 类" in row["异议复核"]
+    popups = _popups(at.get("iframe")[0].proto.srcdoc)  # the map too: the review in the firm's popup, class C
+    at_firm = popups["labels"].index(firm["name"])
+    assert "异议复核" in popups["columns"] and "经异议复核由 D 类调整为 C 类：扣除代征道路面积后复核" in str(
+        popups["values"]
+    )
+    assert popups["cat"][at_firm] == "ABCDT".index("C")
     at = open_tab(at, "公示与异议")
     at.text_input(key="ly_obj_code").set_value(firm["credit_code"])
     at.text_area(key="ly_obj_claim").set_value("再议")
