@@ -205,6 +205,9 @@ def main(argv: list[str] | None = None) -> int:
                 if not extra.parent.is_dir():
                     raise InputError(f"输出目录不存在 / output folder does not exist: {extra.parent}")
                 refuse_same_file(extra, args.out)
+        outputs = [p.resolve() for p in (args.out, *args.notice, args.relocation, args.low_efficiency) if p]
+        if len(set(outputs)) < len(outputs):
+            raise InputError("两个输出指向同一文件 / two outputs name the same file")
         rules = LowEfficiencyRules(args.low_tax_share, args.low_d_years, True, args.low_min_mu)
         for notice in args.notice:
             if notice.suffix.lower() not in (".xlsx", ".docx"):

@@ -66,7 +66,7 @@ def relocation_table(result: pd.DataFrame, candidates: pd.DataFrame, plan: Plan,
     table["规划产业" if i == 0 else "plan industry"] = [
         plan.industry(x).name if i == 0 else plan.industry(x).name_en for x in candidates["industry_id"]]  # fmt: skip
     table["优先级" if i == 0 else "priority"] = candidates["priority"].map(lambda p: PRIORITY_NAMES[p][i])
-    table["所在集聚区" if i == 0 else "cluster it is in"] = candidates["in_cluster"].replace("", "—")
+    table["所在集聚区" if i == 0 else "cluster it is in"] = [c[key] if c else "—" for c in candidates["in_cluster"]]
     table["规划指向" if i == 0 else "where the plan sends it"] = [t[key] for t in candidates["targets"]]
     table["依据" if i == 0 else "reasons"] = ["\n".join(render_all(f, lang)) for f in candidates["findings"]]
     return table.reset_index(drop=True)

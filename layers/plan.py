@@ -165,6 +165,11 @@ class Directive:
     rule_en: str = ""
 
 
+def _digits(code: str) -> str:
+    """A GB/T 4754 code as digits: spaces and a leading section letter (C) removed."""
+    return code.strip().upper().removeprefix("C").strip()
+
+
 def _index(items: Iterable[object], key: str) -> Mapping[str, object]:
     out: dict[str, object] = {}
     for item in items:
@@ -245,12 +250,27 @@ class Plan:
         >>> plan.industry_of_code("3581"), plan.industry_of_code("C3511"), plan.industry_of_code("3311")
         ('biomedicine', 'equipment', None)
         """
-        digits = code.strip().upper().removeprefix("C").strip()
+        digits = _digits(code)
         for n in (4, 3, 2):
             found = self._codes.get(digits[:n]) if len(digits) >= n else None
             if found is not None:
                 return found
         return None
+
+    def code_decides(self, code: str) -> bool:
+        """Whether a code is specific enough to tell the industry: no longer catalogue code under it says otherwise.
+
+        Examples
+        --------
+        >>> plan = load_plan()
+        >>> plan.code_decides("3511"), plan.code_decides("35"), plan.code_decides("37"), plan.code_decides("33")
+        (True, False, False, True)
+        """
+        digits = _digits(code)
+        if not digits.isdigit():
+            return False
+        own = self.industry_of_code(digits)
+        return all(ind == own for k, ind in self._codes.items() if len(k) > len(digits) and k.startswith(digits))
 
     def industry(self, industry_id: str) -> Industry:
         """The taxonomy industry ``industry_id`` (KeyError when unknown)."""

@@ -278,9 +278,12 @@ class Workspace:
         """Store an evaluation (:class:`analysis.land_yield.pipeline.Evaluation`), every firm, in one transaction.
 
         The run records its input data set, parameters and coordinate system, so that it can be
-        reopened as it was, and its class counts, to check a reopened run against.
+        reopened as it was, and its class counts, to check a reopened run against. Classes are stored
+        as evaluated: decisions on objections live in the run's register (:meth:`record_objection`).
         """
         result = evaluation.result
+        if "class_evaluated" in result.columns:  # a register applied: store the classes as evaluated, the
+            result = result.assign(**{"class": result["class_evaluated"]})  # register is kept (and applied) apart
         summary = {"classes": class_counts(result), "coords": coords}
         run = {"name": name, "dataset_fid": dataset_fid, "config_toml": config_toml, "n_firms": len(result),
                "summary_json": json.dumps(summary, ensure_ascii=False),

@@ -108,6 +108,21 @@ def test_cli_refuses_a_register_it_cannot_use_and_writes_nothing(tmp_path, conte
     assert proc.returncode == 2 and message in proc.stderr and not out.exists()
 
 
+def test_cli_keeps_an_entry_for_a_firm_of_another_run_and_says_it_is_not_applied(tmp_path):
+    register = tmp_path / "reg.csv"
+    register.write_text("统一社会信用代码,原类别,决定,复核后类别,异议内容,复核理由\n91370200MA3C99999X,C,调整,B,不服,复核\n",
+                        encoding="utf-8")  # fmt: skip
+    proc = run("--input", str(SAMPLE), "--objections", str(register), "--out", str(tmp_path / "r.csv"))
+    assert proc.returncode == 0, proc.stderr
+    assert "异议登记 1 条，类别调整 0 家" in proc.stdout and "不在本次评价结果中，未应用" in proc.stdout
+
+
+def test_cli_refuses_two_outputs_to_one_file(tmp_path):
+    proc = run("--input", str(SAMPLE), "--notice", str(tmp_path / "n.xlsx"), "--relocation", str(tmp_path / "n.xlsx"),
+               "--out", str(tmp_path / "r.csv"))  # fmt: skip
+    assert proc.returncode == 2 and "same file" in proc.stderr and not (tmp_path / "r.csv").exists()
+
+
 def test_cli_refuses_a_notice_of_another_format(tmp_path):
     proc = run("--input", str(SAMPLE), "--notice", str(tmp_path / "n.pdf"), "--out", str(tmp_path / "r.xlsx"))
     assert proc.returncode == 2 and ".docx" in proc.stderr and not (tmp_path / "r.xlsx").exists()

@@ -28,6 +28,8 @@ def _chart(frame: pd.DataFrame, target: float, lang: str) -> alt.LayerChart:
     """Bars of the share (best first) with the range where industries are unknown, and the target as a rule."""
     i = 0 if lang == "zh" else 1
     shown = frame.assign(verdict_label=frame["verdict"].map(lambda v: VERDICTS[v][i]))
+    if i == 1:
+        shown["name"] = shown["name_en"]
     axis = t("kpi_conc_axis", lang)
     order = sorted(VERDICTS, key=list(VERDICT_COLOURS).index)
     colour = alt.Color("verdict_label:N", title=None, scale=alt.Scale(
@@ -56,6 +58,8 @@ def _years(current, lang: str, analyst: bool) -> None:
     plan = state.plan()
     table = concentration_over_years(history, state.plan_layers()["clusters"], plan)
     table = table[~table["suppressed"]] if not analyst else table
+    if lang == "en":
+        table = table.assign(name=table["name_en"])
     st.markdown(f"**{t('kpi_conc_years', lang).format(first=min(history), last=max(history))}**")
     year = alt.X("year:O", title=t("ly_years_year", lang))
     cluster = alt.Color("name:N", title=None, scale=alt.Scale(scheme="tableau20"),
@@ -88,13 +92,13 @@ def concentration_section(lang: str) -> None:
         st.warning(t("ly_sample_banner", lang), icon=":material/science:")
     frame = cluster_concentration(ev.result, state.plan_layers()["clusters"], plan)
     shown = frame if analyst else frame[~frame["suppressed"]]
-    counts = frame["verdict"].value_counts()
+    counts = shown["verdict"].value_counts()  # a viewer's counts leave out the clusters not shown
     c1, c2, c3 = st.columns(3)
     c1.metric(VERDICTS["meets"][0 if lang == "zh" else 1], int(counts.get("meets", 0)))
     c2.metric(VERDICTS["below"][0 if lang == "zh" else 1], int(counts.get("below", 0)))
     c3.metric(VERDICTS["undetermined"][0 if lang == "zh" else 1], int(counts.get("undetermined", 0)))
     st.altair_chart(_chart(shown, target.threshold_pct, lang), width="stretch")
-    st.dataframe(concentration_table(frame, lang, hide_suppressed=not analyst), hide_index=True, width="stretch",
+    st.dataframe(concentration_table(frame, lang, viewer=not analyst), hide_index=True, width="stretch",
                  placeholder="—")  # fmt: skip
     if st.button(t("kpi_conc_map", lang), icon=":material/map:", key="kpi_conc_map"):
         st.session_state["ly_level"] = "clusters"

@@ -449,7 +449,7 @@ if ANALYST:
             policy_tab(evaluation, lang)
     with tabs["notice"]:
         if tabs["notice"].open:
-            notice_tab(evaluation, lang)
+            notice_tab(key, evaluation, lang)
     with tabs["stock"]:
         if tabs["stock"].open:
             stock_tab(key, evaluation, lang)

@@ -22,6 +22,7 @@ from analysis.land_yield.objections import (
     make_objection,
     register_table,
 )
+from analysis.land_yield.sources import normalise_codes
 from files.notice import NoticeOptions, notice_docx, notice_xlsx
 from geo.tables import neutralise_formulas
 from i18n import t
@@ -46,19 +47,29 @@ def _runs_of(year: int) -> pd.DataFrame:
     return runs[runs["evaluation_year"] == year]
 
 
-def _register_fid(year: int) -> int | None:
-    """The run whose register applies: chosen in the tab, else the run reopened (when of this year)."""
+def _signature(key: tuple) -> tuple:
+    """What identifies the input evaluated (file name, parameters, coordinates), as :func:`views.reopen.check_run`."""
+    return (key[1], key[2], key[3])
+
+
+def _register_fid(year: int, key: tuple) -> int | None:
+    """The run whose register applies: chosen in the tab for this input, else the run reopened (when of this year).
+
+    A choice made for another input (another file or parameters) does not carry over.
+    """
     fids = set(int(f) for f in _runs_of(year)["fid"])
-    if REGISTER_RUN in st.session_state:
-        chosen = st.session_state[REGISTER_RUN]
-        return chosen if chosen in fids else None
+    chosen = st.session_state.get(REGISTER_RUN)
+    if chosen is not None and chosen[1] == _signature(key):
+        return chosen[0] if chosen[0] in fids else None
     reopened = st.session_state.get(RUN_KEY)
-    return int(reopened["fid"]) if reopened and int(reopened["fid"]) in fids else None
+    if reopened and reopened["key"] == _signature(key) and int(reopened["fid"]) in fids:
+        return int(reopened["fid"])
+    return None
 
 
-def objection_register(ev) -> list[Objection]:
-    """The register in force for ``ev`` (an :class:`analysis.land_yield.pipeline.Evaluation`), or none."""
-    fid = _register_fid(ev.config.evaluation_year)
+def objection_register(ev, key: tuple) -> list[Objection]:
+    """The register in force for ``ev`` (an :class:`analysis.land_yield.pipeline.Evaluation` of ``key``), or none."""
+    fid = _register_fid(ev.config.evaluation_year, key)
     if fid is None:
         return []
     try:
@@ -87,16 +98,16 @@ def _downloads(ev, lang: str) -> None:
                        mime=_DOCX, key="ly_notice_docx", on_click="ignore", icon=":material/download:")  # fmt: skip
 
 
-def _run_picker(year: int, lang: str) -> int | None:
+def _run_picker(year: int, key: tuple, lang: str) -> int | None:
     runs = _runs_of(year)
     labels: dict[int | None, str] = {None: t("ly_objection_none", lang)}
     labels.update({int(r.fid): f"#{int(r.fid)} {r.name} · {local_time(str(r.created_at))}" for r in runs.itertuples()})
     options = list(labels)
-    current = _register_fid(year)
+    current = _register_fid(year, key)
     choice = st.selectbox(t("ly_objection_run", lang), options, index=options.index(current),
                           format_func=labels.__getitem__, key=f"ly_objection_pick_{lang}")  # fmt: skip
     if choice != current:
-        st.session_state[REGISTER_RUN] = choice
+        st.session_state[REGISTER_RUN] = (choice, _signature(key))
         st.rerun()
     return choice
 
@@ -120,6 +131,7 @@ def _form(ev, fid: int, lang: str) -> None:
     try:
         objection = make_objection(ev.result, code, claim, decision, after, reason,
                                    received.isoformat() if received else "", user)  # fmt: skip
+        _same_in_run(fid, objection)
         state.workspace().record_objection(fid, objection, user)
     except (ObjectionError, WorkspaceError) as exc:
         st.error(md(exc))
@@ -128,7 +140,20 @@ def _form(ev, fid: int, lang: str) -> None:
     st.rerun()
 
 
-def notice_tab(ev, lang: str) -> None:
+def _same_in_run(fid: int, objection: Objection) -> None:
+    """Refuse an objection the saved run would not recognise (the firm rated otherwise there, or absent)."""
+    stored = state.workspace().evaluation_firms(fid)
+    codes = normalise_codes(stored["credit_code"])
+    there = stored.loc[(codes == objection.credit_code).to_numpy(), "class"]
+    if there.empty or str(there.iloc[0]) != objection.class_before:
+        now = "—" if there.empty else str(there.iloc[0]) or "—"
+        shown = objection.class_before
+        raise ObjectionError(f"保存的评价 #{fid} 中该企业为“{now}”，与当前显示的 {shown} 类不同：请先打开该次评价再登记"
+                             f" / run #{fid} rates the firm {now}, not {shown} as shown: reopen that run "
+                             "to record")  # fmt: skip
+
+
+def notice_tab(key: tuple, ev, lang: str) -> None:
     """The 公示与异议 tab (analysts)."""
     _downloads(ev, lang)
     st.subheader(t("ly_objection_title", lang))
@@ -137,7 +162,7 @@ def notice_tab(ev, lang: str) -> None:
         st.info(t("ly_objection_save_first", lang).format(year=year, save=t("ly_tab_save", lang)),
                 icon=":material/save:")  # fmt: skip
         return
-    fid = _run_picker(year, lang)
+    fid = _run_picker(year, key, lang)
     if fid is None:
         return
     done = st.session_state.pop("ly_objection_done", None)

@@ -24,7 +24,7 @@ import streamlit as st
 from analysis.land_yield.aggregate import MIN_FIRMS
 from analysis.land_yield.config import INDICATORS, ConfigError, load_config
 from analysis.land_yield.history import firm_years, trends
-from analysis.land_yield.objections import Objection
+from analysis.land_yield.objections import Objection, apply_objections
 from analysis.land_yield.pipeline import (
     Evaluation,
     apply_objections_to,
@@ -62,10 +62,19 @@ def previous_runs(year: int) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
+def _stored(location: str, fid: int, saved_at: str, register: tuple[tuple[str, ...], ...]) -> gpd.GeoDataFrame:
+    """A saved run's firms with its objection register in force (read once per run and register; runs are
+    never changed, only deleted — ``saved_at`` tells a run from a later one that reuses a deleted run's id)."""
+    firms = state.workspace().evaluation_firms(fid)
+    if register:
+        firms, _ = apply_objections(firms, [Objection(*entry) for entry in register])
+    return firms
+
+
 def _stored_firms(location: str, fid: int, saved_at: str) -> gpd.GeoDataFrame:
-    """A saved run's firms (read once per run; runs are never changed, only deleted — ``saved_at`` tells a
-    run from a later one that reuses a deleted run's id)."""
-    return state.workspace().evaluation_firms(fid)
+    """A saved run's firms, classes as decided on objection (its register), as the year is compared."""
+    register = tuple(tuple(o.__dict__.values()) for o in state.workspace().objections(fid))
+    return _stored(location, fid, saved_at, register)
 
 
 def saved_years() -> dict[int, gpd.GeoDataFrame]:
@@ -119,7 +128,7 @@ def with_extras(key: tuple, evaluation: Evaluation) -> Evaluation:
     if fid is not None and fid not in set(previous_runs(evaluation.config.evaluation_year)["fid"]):
         fid = None  # deleted, or not before this year any more
     policy = st.session_state.get(POLICY)
-    register = tuple(tuple(o.__dict__.values()) for o in objection_register(evaluation))
+    register = tuple(tuple(o.__dict__.values()) for o in objection_register(evaluation, key))
     if fid is None and policy is None and not register:
         return evaluation
     stamp = None

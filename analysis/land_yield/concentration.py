@@ -6,13 +6,15 @@ plan's target: above 80 % in every municipal key cluster by 2025 (:attr:`layers.
 
 A firm's industry is the plan industry its 产业领域 names (any plan term or synonym), else the one
 its 行业代码 (GB/T 4754-2017) maps to in the catalogue (:meth:`layers.plan.Plan.industry_of_code`).
-A firm whose industry cannot be told (no usable 产业领域, no 行业代码) is *unknown*: the share is
+A firm whose industry cannot be told (no usable 产业领域, and no 行业代码 or one too coarse to tell —
+``37`` holds rail, ships and aircraft) is *unknown*: the share is
 then given as a range — unknown revenue counted as not leading (``share_pct``, the lower bound) and
 as leading (``share_max_pct``) — and the verdict is "undetermined" when the target lies in between.
 
 A firm belongs to a cluster when its point lies inside the cluster's polygon (the polygons are
-approximate: their ``geometry_quality`` says so). Utilities (divisions 44–46) are not manufacturing
-and are left out; so are firms without a position. Clusters with fewer than
+approximate: their ``geometry_quality`` says so). Utilities (divisions 44–46) are not manufacturing,
+and rows with data errors are not trusted (:func:`analysis.land_yield.scoring.counted_firms`): both
+are left out, and so are firms without a position. Clusters with fewer than
 :data:`analysis.land_yield.aggregate.MIN_FIRMS` firms are marked ``suppressed`` (their figures would
 disclose a firm's).
 """
@@ -26,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.land_yield.aggregate import MIN_FIRMS
+from analysis.land_yield.scoring import counted_firms
 from layers.plan import Plan, UnknownIndustryError
 
 __all__ = ["CONCENTRATION_COLUMNS", "cluster_concentration", "concentration_over_years", "firm_industries", "verdict"]
@@ -33,7 +36,6 @@ __all__ = ["CONCENTRATION_COLUMNS", "cluster_concentration", "concentration_over
 CONCENTRATION_COLUMNS = ("n_firms", "revenue", "revenue_leading", "revenue_unknown", "n_unknown", "n_no_revenue",
                          "share_pct", "share_max_pct", "target_pct", "verdict", "tax", "land_mu", "tax_per_mu",
                          "suppressed")  # fmt: skip
-_NOT_MANUFACTURING = ("excluded_utility",)
 
 
 def _resolve(plan: Plan, word: str) -> str | None:
@@ -64,7 +66,8 @@ def firm_industries(firms: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     codes = (firms["industry_code"].fillna("").astype(str).str.strip() if "industry_code" in firms
              else pd.Series("", firms.index))  # fmt: skip
     by_name = {n: _resolve(plan, n) for n in pd.unique(names)}
-    by_code = {c: (plan.industry_of_code(c) or "other") if c else None for c in pd.unique(codes)}
+    by_code = {c: (plan.industry_of_code(c) or "other") if c and plan.code_decides(c) else None
+               for c in pd.unique(codes)}  # fmt: skip
     from_name = names.map(by_name)
     from_code = codes.map(by_code)
     industry = from_name.fillna(from_code).fillna("")
@@ -104,13 +107,13 @@ def cluster_concentration(firms: gpd.GeoDataFrame, clusters: gpd.GeoDataFrame, p
     Returns
     -------
     DataFrame
-        One row per cluster: ``id``, ``name``, ``leading`` (the plan's industry names), then
+        One row per cluster: ``id``, ``name``, ``name_en``, ``leading`` and ``leading_en`` (the plan's
+        industry names), then
         :data:`CONCENTRATION_COLUMNS` — revenue in 万元, shares in %, ``tax_per_mu`` in 万元/亩.
     """
     target = plan.cluster_target.threshold_pct
     located = firms[firms.geometry.notna() & ~firms.geometry.is_empty]
-    if "status" in located.columns:
-        located = located[~located["status"].isin(_NOT_MANUFACTURING)]
+    located = located[counted_firms(located)]
     points = gpd.GeoDataFrame(located[[]].assign(geometry=located.geometry.to_numpy()), geometry="geometry",
                               crs=firms.crs).to_crs(4326)  # fmt: skip
     zones = clusters[["id", "name", "geometry"]].to_crs(4326).reset_index(drop=True)
@@ -136,8 +139,9 @@ def cluster_concentration(firms: gpd.GeoDataFrame, clusters: gpd.GeoDataFrame, p
         both = tax.notna() & land.notna() & (land > 0)
         land_mu = float(land[both].sum())
         rows.append({
-            "id": zone["id"], "name": zone["name"],
+            "id": zone["id"], "name": zone["name"], "name_en": c.name_en if c is not None else zone["name"],
             "leading": "、".join(plan.industry(x).name for x in sorted(leading)),
+            "leading_en": ", ".join(plan.industry(x).name_en for x in sorted(leading)),
             "n_firms": len(members), "revenue": total, "revenue_leading": lead, "revenue_unknown": unknown,
             "n_unknown": int((ind == "").sum()), "n_no_revenue": int((~has).sum()),
             "share_pct": share, "share_max_pct": share_max, "target_pct": target,

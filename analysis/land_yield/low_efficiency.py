@@ -9,8 +9,8 @@ official**):
 * ``idle`` — land without production: both 营业收入 and 税收 reported as 0. A missing figure is not
   taken as 0: such firms are counted as not checked.
 
-New firms (class T, still ramping up) and utilities are never candidates; firms below
-``min_land_mu`` 亩 are not looked at.
+New firms (class T, still ramping up), utilities and rows with data errors are never candidates
+(:func:`analysis.land_yield.scoring.counted_firms`); firms below ``min_land_mu`` 亩 are not looked at.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from analysis.land_yield.scoring import counted_firms
 
 __all__ = ["CRITERIA", "LowEfficiency", "LowEfficiencyRules", "RulesError", "low_efficiency", "low_efficiency_summary"]
 
@@ -104,7 +106,7 @@ def low_efficiency(result: pd.DataFrame, rules: LowEfficiencyRules) -> LowEffici
     classes = result["class"].fillna("").astype(str)
     status = result["status"].fillna("").astype(str) if "status" in result else pd.Series("", result.index)
     land = pd.to_numeric(result.get("land_mu"), errors="coerce")
-    looked = (classes != "T") & (status != "excluded_utility") & (status != "new")
+    looked = counted_firms(result) & (classes != "T") & (status != "new")
     if rules.min_land_mu > 0:
         looked &= land >= rules.min_land_mu
     rated = classes.isin(["A", "B", "C", "D"])

@@ -149,17 +149,35 @@ def make_objection(
     ...
     analysis.land_yield.objections.ObjectionError: 调整后类别须不同于原类别 C...
     """
-    code = normalise_codes(pd.Series([credit_code])).iloc[0]
-    if not code:
-        raise ObjectionError("请填写统一社会信用代码 / the credit code is required")
-    codes = normalise_codes(result["credit_code"])
-    hit = result[(codes == code).to_numpy()]
-    if hit.empty:
+    code = _code(credit_code)
+    firm = _firm(result, code)
+    if firm is None:
         raise ObjectionError(f"评价结果中没有统一社会信用代码为 {code} 的企业 / no firm with credit code {code}")
-    firm = hit.iloc[0]
-    before = str(firm["class_evaluated"] if "class_evaluated" in hit.columns else firm["class"])
+    before = str(firm["class_evaluated"] if "class_evaluated" in firm.index else firm["class"])
     if before not in _RATED:
         raise ObjectionError(f"{code} 未参与分类（类别“{before or '—'}”），无类别可复核 / {code} is not rated A–D")
+    return _checked(code, str(firm["name"]), before, decision, class_after, claim, reason, received, recorded_by)
+
+
+def _code(value: object) -> str:
+    code = normalise_codes(pd.Series([value if isinstance(value, str) else ""])).iloc[0]
+    if not code:
+        raise ObjectionError("请填写统一社会信用代码 / the credit code is required")
+    return str(code)
+
+
+def _firm(result: pd.DataFrame, code: str) -> pd.Series | None:
+    hit = result[(normalise_codes(result["credit_code"]) == code).to_numpy()]
+    return None if hit.empty else hit.iloc[0]
+
+
+def _checked(
+    code: str, name: str, before: str, decision: object, class_after: object, claim: object, reason: object,
+    received: object, recorded_by: object,
+) -> Objection:  # fmt: skip
+    """The entry with every field checked: the one place the register's rules live."""
+    if before not in _RATED:
+        raise ObjectionError(f"原类别应为 A、B、C、D 之一，当前为“{before}” / the class objected to must be A–D")
     kind = _decision(decision)
     after = _text(class_after, "调整后类别", "the class after review").upper()
     if kind == "changed":
@@ -171,7 +189,7 @@ def make_objection(
     else:
         after = before if kind == "kept" else ""
     return Objection(
-        credit_code=code, name=str(firm["name"]), class_before=before, decision=kind, class_after=after,
+        credit_code=code, name=name, class_before=before, decision=kind, class_after=after,
         claim=_text(claim, "异议内容", "the claim", required=True),
         reason=_text(reason, "复核理由", "the reason", required=kind != "pending"),
         received=_text(received, "收到日期", "the date received"), recorded_by=_text(recorded_by, "记录人", "recorder"),
@@ -268,20 +286,25 @@ def register_table(register: Sequence[Objection], lang: str = "zh") -> pd.DataFr
 
 
 def read_register(table: pd.DataFrame, result: pd.DataFrame) -> list[Objection]:
-    """A register file's rows (either language's headers) as objections, each checked against ``result``.
+    """A register file's rows (either language's headers) as objections.
+
+    A row's 原类别 is the class it was made against (else the firm's class in ``result``); an entry
+    for a firm not in ``result``, or rated otherwise there, is kept — :func:`apply_objections` then
+    says it is not applied — so that one register serves several runs.
 
     Raises
     ------
     ObjectionError
-        A required column is missing, or a row cannot be recorded (its row number is said).
+        A required column is missing, or a row cannot be an entry (its row number is said).
 
     Examples
     --------
     >>> result = pd.DataFrame({"credit_code": ["91370200MA3C00001X"], "name": ["甲"], "class": ["D"]})
-    >>> table = pd.DataFrame({"统一社会信用代码": ["91370200MA3C00001X"], "决定": ["维持"], "异议内容": ["不服"],
-    ...                       "复核理由": ["数据无误"]})
+    >>> table = pd.DataFrame({"统一社会信用代码": ["91370200MA3C00001X", "91370200MA3C00002X"],
+    ...                       "决定": ["维持", "调整"], "原类别": ["", "C"], "复核后类别": ["", "B"],
+    ...                       "异议内容": ["不服", "不服"], "复核理由": ["数据无误", "补录"]})
     >>> [(o.decision, o.class_before, o.class_after) for o in read_register(table, result)]
-    [('kept', 'D', 'D')]
+    [('kept', 'D', 'D'), ('changed', 'C', 'B')]
     """
     names = {label: key for key, labels in _REGISTER.items() for label in labels}
     columns = {c: names[clean_text(str(c)).strip()] for c in table.columns if clean_text(str(c)).strip() in names}
@@ -293,15 +316,21 @@ def read_register(table: pd.DataFrame, result: pd.DataFrame) -> list[Objection]:
     out = []
     for n, row in enumerate(frame.to_dict("records"), start=2):  # row 1 is the header
         try:
-            o = make_objection(result, str(row.get("credit_code") or ""), str(row.get("claim") or ""),
-                               str(row.get("decision") or ""), str(row.get("class_after") or ""),
-                               str(row.get("reason") or ""), str(row.get("received") or ""),
-                               str(row.get("recorded_by") or ""))  # fmt: skip
+            code = _code(row.get("credit_code"))
+            firm = _firm(result, code)
+            given = _text(row.get("class_before"), "原类别", "the class objected to").upper()
+            if given:
+                before = given
+            elif firm is not None:
+                before = str(firm["class_evaluated"] if "class_evaluated" in firm.index else firm["class"])
+            else:
+                raise ObjectionError(f"评价结果中没有 {code}，且未填原类别 / {code} is not in the result and the row "
+                                     "names no class objected to")  # fmt: skip
+            name = _text(row.get("name"), "企业名称", "the name") or ("" if firm is None else str(firm["name"]))
+            o = _checked(code, name, before, row.get("decision"), row.get("class_after"), row.get("claim"),
+                         row.get("reason"), row.get("received"), row.get("recorded_by"))  # fmt: skip
         except ObjectionError as exc:
             raise ObjectionError(f"异议登记表第 {n} 行 / register row {n}: {exc}") from exc
-        given = _text(row.get("class_before"), "原类别", "the class objected to").upper()
-        if given and given != o.class_before:  # made against another result: kept as made, not applied here
-            o = replace(o, class_before=given, class_after=given if o.decision == "kept" else o.class_after)
-        recorded_at = row.get("recorded_at")
-        out.append(o if not recorded_at or pd.isna(recorded_at) else replace(o, recorded_at=str(recorded_at)))
+        recorded_at = _text(row.get("recorded_at"), "记录时间", "recorded at")
+        out.append(replace(o, recorded_at=recorded_at) if recorded_at else o)
     return out

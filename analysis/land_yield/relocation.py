@@ -16,7 +16,8 @@ A firm's industry is its plan industry (:func:`analysis.land_yield.concentration
 产业领域, else 行业代码); a directive applies to every firm whose industry its terms resolve to —
 the plan's words are finer (机器人, 高端装备) than a firm's industry can be told from its data, so
 ``guided`` lists are to be read as a list to check, not a verdict. Firms without a position or
-a plan industry are not assessed; utilities are not manufacturing.
+a plan industry are not assessed, nor are utilities and rows with data errors
+(:func:`analysis.land_yield.scoring.counted_firms`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import pandas as pd
 
 from analysis.findings import Finding, bilingual
 from analysis.land_yield.concentration import firm_industries
+from analysis.land_yield.scoring import counted_firms
 from analysis.siting.assess import Land, assess
 from analysis.siting.config import SitingConfig
 from analysis.siting.context import SitingContext, locate_xy
@@ -108,16 +110,16 @@ def relocation_candidates(
         One row per candidate, indexed like ``firms``: ``industry_id``, ``rule`` (``chemical`` or
         ``concentrate``), ``priority`` (:data:`PRIORITIES`), ``fit_level`` at its place,
         ``targets`` (where the plan sends it, ``{"zh", "en"}``), ``in_cluster`` (the cluster it is in,
-        ``""`` if none), ``findings`` (the rule, then what the plan says at its place), ``land_mu``.
+        ``{"zh", "en"}``, or ``""`` if none), ``findings`` (the rule, then what the plan says at its
+        place), ``land_mu``.
     """
     directed = directed_industries(plan)
     located = firms[firms.geometry.notna() & ~firms.geometry.is_empty]
-    if "status" in located.columns:
-        located = located[located["status"] != "excluded_utility"]
+    located = located[counted_firms(located)]
     industry = firm_industries(located, plan)["industry_id"]
     parts = []
     cluster_ids = ctx.clusters["id"].astype(str).to_numpy()
-    cluster_names = ctx.clusters["name"].astype(str).to_numpy()
+    in_names = [_cluster_names(plan, [cid]) for cid in cluster_ids]  # {"zh", "en"} of each cluster
     for industry_id, rule in directed.items():
         members = located[(industry == industry_id).to_numpy()]
         if members.empty:
@@ -148,7 +150,7 @@ def relocation_candidates(
             parts.append({
                 "row": members.index[i], "industry_id": industry_id, "rule": kind, "priority": priority,
                 "fit_level": str(levels[i]), "targets": targets,
-                "in_cluster": cluster_names[loc.cluster[i]] if loc.cluster[i] >= 0 else "",
+                "in_cluster": in_names[loc.cluster[i]] if loc.cluster[i] >= 0 else "",
                 "findings": findings,
                 "land_mu": pd.to_numeric(pd.Series([members["land_mu"].iloc[i]]), errors="coerce").iloc[0]
                 if "land_mu" in members.columns else np.nan,

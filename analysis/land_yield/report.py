@@ -277,19 +277,23 @@ VERDICTS = {
 }  # fmt: skip
 
 
-def concentration_table(frame: pd.DataFrame, lang: str = "zh", hide_suppressed: bool = False) -> pd.DataFrame:
+def concentration_table(frame: pd.DataFrame, lang: str = "zh", viewer: bool = False) -> pd.DataFrame:
     """主导产业集聚度 per cluster (from :mod:`analysis.land_yield.concentration`) with user-facing headers.
 
-    ``hide_suppressed`` blanks the figures of clusters with fewer than 3 firms (viewers).
+    For a ``viewer`` the revenue columns are left out (a cluster's total less its leading industries'
+    can be one firm's revenue) and clusters with fewer than 3 firms show no figures.
     """
     i = 0 if lang == "zh" else 1
     shown = frame.copy()
+    if i == 1 and "name_en" in shown.columns:
+        shown["name"], shown["leading"] = shown["name_en"], shown["leading_en"]
     for column in ("share_pct", "share_max_pct", "tax_per_mu"):
         shown[column] = shown[column].round(1)
     shown["revenue"] = shown["revenue"].round(0)
     shown["revenue_leading"] = shown["revenue_leading"].round(0)
-    if hide_suppressed:
-        figures = ["revenue", "revenue_leading", "share_pct", "share_max_pct", "tax_per_mu", "verdict"]
+    if viewer:
+        shown = shown.drop(columns=["revenue", "revenue_leading"])
+        figures = ["share_pct", "share_max_pct", "tax_per_mu", "verdict"]
         shown[figures] = shown[figures].astype(object).where(~shown["suppressed"], None)
     shown["verdict"] = shown["verdict"].map(lambda v: VERDICTS[v][i] if isinstance(v, str) else "—")
     columns = [c for c in _CONCENTRATION_HEADERS if c in shown.columns]

@@ -26,7 +26,7 @@ import pandas as pd
 from analysis.land_yield.config import CLASS_INFO, INDICATORS, ScoringConfig
 from analysis.land_yield.enterprises import ABOVE, BELOW
 
-__all__ = ["STATUS", "assign_classes", "compute_indicators", "evaluate", "scope_status"]
+__all__ = ["STATUS", "assign_classes", "compute_indicators", "counted_firms", "evaluate", "scope_status"]
 
 STATUS: dict[str, tuple[str, str]] = {
     "rated": ("参评", "rated"),
@@ -188,3 +188,20 @@ def evaluate(df: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:
     for column, key in (("class_name", "zh"), ("policy", "policy")):
         out[column] = np.array([*(info[key] for info in CLASS_INFO.values()), ""], dtype=object)[codes]
     return out
+
+
+def counted_firms(result: pd.DataFrame) -> pd.Series:
+    """Rows that count as manufacturing firms in figures beyond the classes (集聚度, candidate lists).
+
+    Not a data error (such a row may repeat another firm's code, and its figures are not trusted)
+    and not a utility (divisions 44–46 are not manufacturing). Every figure that counts firms
+    beyond the scores uses this one rule.
+
+    Examples
+    --------
+    >>> counted_firms(pd.DataFrame({"status": ["rated", "data_error", "excluded_utility", "new"]})).tolist()
+    [True, False, False, True]
+    """
+    if "status" not in result.columns:
+        return pd.Series(True, index=result.index)
+    return ~result["status"].isin(["data_error", "excluded_utility"])

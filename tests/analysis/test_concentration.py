@@ -73,11 +73,17 @@ def test_a_name_wins_over_a_code_and_a_code_outside_the_concordance_is_not_a_pla
     assert found.values.tolist() == [["food", "field"], ["other", "code"], ["ict", "code"], ["ict", "field"]]
 
 
+def test_a_code_too_coarse_to_tell_leaves_the_industry_unknown():
+    found = firm_industries(pd.DataFrame({"industry": ["", "", "", ""], "industry_code": ["37", "35", "C38", "33"]}),
+                            PLAN)  # fmt: skip
+    assert found["industry_id"].tolist() == ["", "", "", "other"]  # 33 金属制品 holds no plan industry at all
+
+
 @pytest.mark.parametrize(("code", "industry"), [
     ("3581", "biomedicine"), ("3511", "equipment"), ("3951", "smart_appliances"), ("3973", "ict"),
     ("3737", "marine"), ("3711", "rail_transit"), ("3741", "aerospace"), ("3612", "nev"), ("2614", "chemicals"),
     ("3841", "hydrogen_storage"), ("1461", "food"), ("1810", "textiles"), ("2811", None), ("3311", None),
-    ("4411", None), ("1910", None),
+    ("4411", None), ("1910", None), ("2681", None),
 ])  # fmt: skip
 def test_the_concordance_takes_the_longest_code(code, industry):
     assert PLAN.industry_of_code(code) == industry
@@ -114,3 +120,25 @@ def test_years_are_stacked_and_small_clusters_marked():
     cars = table[table["id"] == "c_cars"]
     assert cars["year"].tolist() == [2024, 2025] and cars["suppressed"].tolist() == [False, True]
     assert PLAN.cluster_target.threshold_pct == 80.0 and PLAN.cluster_target.plan_section == "五(六)2"
+
+
+def test_rows_with_data_errors_and_utilities_do_not_count():
+    plan, clusters = toy()
+    rows = [(0.5, "汽车", "", 80.0, "rated"), (0.5, "食品", "", 20.0, "rated"), (0.5, "汽车", "", 50.0, "data_error"),
+            (0.5, "食品", "", 90.0, "excluded_utility")]  # fmt: skip
+    cars = cluster_concentration(firms(rows), clusters, plan).set_index("id").loc["c_cars"]
+    assert (cars["n_firms"], cars["revenue"], cars["share_pct"]) == (2, 100.0, 80.0)
+
+
+def test_a_viewer_sees_no_revenue_and_english_names_in_english():
+    from analysis.land_yield.report import concentration_table
+
+    plan, clusters = toy()
+    rows = [(0.5, "汽车", "", 80.0, "rated")] * 3 + [(1.5, "化学品", "", 10.0, "rated")]
+    frame = cluster_concentration(firms(rows), clusters, plan)
+    viewer = concentration_table(frame, "zh", viewer=True)
+    assert "营业收入(万元)" not in viewer.columns and "主导产业营业收入(万元)" not in viewer.columns
+    assert viewer.set_index("集聚区").loc["化学品集聚区", "主导产业集聚度(%)"] is None  # 1 firm: not shown
+    analyst = concentration_table(frame, "en")
+    assert analyst["cluster"].tolist() == ["Car cluster", "Chemical cluster", "Food cluster"]
+    assert analyst["leading industries (plan)"].tolist()[0] == "Cars" and "revenue (10k CNY)" in analyst.columns

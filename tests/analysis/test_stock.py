@@ -170,3 +170,12 @@ def test_cli_writes_both_lists_and_refuses_bad_thresholds(tmp_path):
     assert bad.returncode == 2 and "0–1" in bad.stderr and not (tmp_path / "r2.csv").exists()
     wrong = run("--input", sample, "--relocation", str(tmp_path / "x.shp"), "--out", str(tmp_path / "r3.csv"))
     assert wrong.returncode == 2 and ".geojson" in wrong.stderr
+
+
+def test_rows_with_data_errors_are_never_candidates():
+    found = relocation_candidates(
+        firms([(FAR, "高端化工", "data_error"), (FAR, "高端化工", "rated")]), PLAN, CTX, CONFIG
+    )
+    assert found.index.tolist() == [1]
+    frame = result(revenue=[0.0, 0.0], tax=[0.0, 0.0], status=["data_error", "rated"])
+    assert low_efficiency(frame, LowEfficiencyRules()).candidates.index.tolist() == [1]

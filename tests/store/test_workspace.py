@@ -22,7 +22,7 @@ from sqlalchemy import text
 
 from analysis.land_yield.config import default_config
 from analysis.land_yield.objections import make_objection
-from analysis.land_yield.pipeline import evaluate_table
+from analysis.land_yield.pipeline import apply_objections_to, evaluate_table
 from analysis.siting.context import build_context
 from analysis.siting.project import make_project
 from analysis.siting.rank import rank_sites
@@ -75,6 +75,10 @@ def _round_trip(ws, evaluation, site_result) -> None:
         (firm["credit_code"], "D", "C", "analyst1")]  # fmt: skip
     with pytest.raises(WorkspaceError, match="no evaluation run"):
         ws.record_objection(run + 999, objection, user="analyst1")
+    reviewed = apply_objections_to(evaluation, [objection])  # saved with the register in force: classes as evaluated
+    again = ws.save_evaluation("2025 复核后", reviewed, default_config().to_toml(), user="analyst1")
+    assert ws.evaluation_firms(again)["class"].tolist() == evaluation.result["class"].tolist()
+    ws.delete("evaluation_runs", again, user="analyst1")
     study = ws.save_site_study("食品项目", site_result, user="analyst1", top_plots=10)
     candidates = ws.site_candidates(study)
     assert (candidates["kind"] == "cluster").sum() == 14 and (candidates["kind"] == "plot").sum() == 10
@@ -82,8 +86,9 @@ def _round_trip(ws, evaluation, site_result) -> None:
     assert top["name"] == site_result.clusters.iloc[0]["name"] and any("【规划" in r for r in zh(top["reasons"]))
     assert ws.evaluations()["n_firms"].iloc[0] == 3000
     log = ws.audit_log()
-    assert list(log["action"]) == ["save_site_study", "record_objection", "save_evaluation", "save_dataset"]
-    assert f"{firm['credit_code']}" in log["detail"].iloc[1] and "D→C (changed)" in log["detail"].iloc[1]
+    assert list(log["action"]) == ["save_site_study", "delete", "save_evaluation", "record_objection",
+                                   "save_evaluation", "save_dataset"]  # fmt: skip
+    assert f"{firm['credit_code']}" in log["detail"].iloc[3] and "D→C (changed)" in log["detail"].iloc[3]
     ws.delete("evaluation_runs", run, user="admin")
     assert ws.evaluation_firms(run).empty and ws.objections(run) == []  # the firms and the register went with it
 
