@@ -5,6 +5,10 @@ Command line::
     python -m analysis.siting --industry 新能源汽车零部件 --land-mu 200 --investment-wan 80000 \\
         --tax-wan 6000 --top 5 --json
     python -m analysis.siting --industry 新能源汽车零部件 --land-mu 200 --at 120.47,36.45 --json
+    python -m analysis.siting --industry 食品 --land-mu 50 --ahp 判断矩阵.toml --json
+
+``--ahp`` takes the factor weights from a pairwise comparison matrix (:mod:`analysis.siting.ahp`):
+the principal eigenvector, with the consistency ratio in the output and a warning at CR ≥ 0.1.
 
 Text in Chinese, or English with ``--lang en``; exit code 2 on bad input.
 """
@@ -16,6 +20,7 @@ import json
 import sys
 from pathlib import Path
 
+from analysis.siting.ahp import load_ahp
 from analysis.siting.config import SitingConfigError, load_siting_config
 from analysis.siting.context import build_context
 from analysis.siting.project import ProjectError, UnknownIndustryError, make_project
@@ -44,6 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--at", type=_point, metavar="LON,LAT",
                         help="该点（WGS84）的结论，与排名一致 / the verdict at a point, as ranked")  # fmt: skip
     parser.add_argument("--config", type=Path, help="参数文件 TOML（默认：非官方默认参数）")
+    parser.add_argument(
+        "--ahp", type=Path, help="层次分析法判断矩阵 TOML（factors、matrix）：以特征向量权重替换因子权重"
+    )
     parser.add_argument("--plots", type=Path, help="可供地块文件（默认：内置合成样例）")
     parser.add_argument("--exclusion", type=Path, help="禁止建设区文件（默认：内置示例）")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh")
@@ -62,6 +70,12 @@ def main(argv: list[str] | None = None) -> int:
         plan = load_plan()
         project = make_project(plan, args.industry, args.land_mu, args.investment_wan, args.tax_wan, args.energy_tce)
         config = load_siting_config(args.config, plan)
+        ahp = None
+        if args.ahp is not None:  # the weights from a committee's pairwise judgements
+            ahp = load_ahp(args.ahp)
+            config = config.with_changes(weights=ahp.config_weights())
+            if ahp.warning() is not None:
+                print(f"注意 / note: {ahp.warning()[0 if args.lang == 'zh' else 1]}", file=sys.stderr)  # type: ignore[index]
         layers = load_layers(["districts", "bay_areas", "axes", "clusters", "transport_nodes"])
         inputs = {}
         for kind, path, sample in (("plots", args.plots, plots), ("exclusion_zones", args.exclusion, exclusion_zones)):
@@ -96,11 +110,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {line}")
         return 0
     data = result.to_json(top=args.top, lang=args.lang)
+    if ahp is not None:
+        data["ahp"] = ahp.as_dict(args.lang)
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
         return 0
     for note in data["notes"]:
         print(f"注意 / note: {note}")
+    if ahp is not None:
+        shown = "  ".join(f"{f} {w:.1%}" for f, w in ahp.weights.items())
+        print(f"AHP 权重 / weights: {shown}  (CR = {ahp.cr:.3f}{'' if ahp.consistent else ' ≥ 0.1'})")
     for title, rows in (("集聚区 / clusters", data["clusters"]), ("地块 / plots", data["plots"])):
         print(f"\n{title}")
         for r in rows:
