@@ -29,6 +29,7 @@ from views import state
 from views.location_panel import RETURNED, industry_options, location_report
 from views.reopen import check_study
 from views.text import md
+from views.weights_panel import ahp_panel, sensitivity_panel
 from views.workspace_panels import save_study_panel
 from webmap.assets import streamlit_urls
 from webmap.basemaps import BASEMAPS
@@ -235,6 +236,8 @@ with st.sidebar:  # the project and the data beside the map, as in GIS software 
     st.subheader(t("site_project", lang))
     inputs = _project_form()
     plots, exclusion, use_yield, config_toml = _data_and_parameters()
+    with st.expander(t("ahp_title", lang), icon=":material/balance:"):
+        ahp_panel(load_siting_config(config_toml.encode("utf-8"), state.plan()), lang)
 args = (inputs["industry"], inputs["land_mu"], inputs["investment_wan"] or None, inputs["tax_wan"] or None,
         inputs["energy_tce"] or None, inputs["top"])  # fmt: skip
 yield_key = state.evaluation_key() if use_yield else None
@@ -277,6 +280,7 @@ for note in result.notes:
     (st.warning if note.severity != "info" else st.info)(md(render(note, lang)))
 st.subheader(t("site_clusters", lang))
 _cluster_table(result, report.cluster if report is not None else "")  # the cluster clicked on the map: marked
+sensitivity_panel(result, key, lang)
 _plot_table(result, inputs["top"])
 _downloads(result, key, inputs["top"])
 if st.session_state["auth_user"].has("analyst"):

@@ -72,6 +72,7 @@ class Ahp:
     ci: float
     cr: float
     worst: tuple[str, str, float, float]
+    matrix: tuple[tuple[float, ...], ...] = ()  # the judgements as given
 
     @property
     def consistent(self) -> bool:
@@ -170,7 +171,8 @@ def ahp_weights(factors: Sequence[str], matrix: Sequence[Sequence[object]]) -> A
     deviation = np.abs(np.log(a * w[None, :] / w[:, None]))
     i, j = (int(x) for x in np.unravel_index(np.argmax(np.triu(deviation, 1)), deviation.shape))
     worst = (names[i], names[j], float(a[i, j]), float(w[i] / w[j]))
-    return Ahp(names, {f: float(x) for f, x in zip(names, w, strict=True)}, lambda_max, ci, cr, worst)
+    weights = {f: float(x) for f, x in zip(names, w, strict=True)}
+    return Ahp(names, weights, lambda_max, ci, cr, worst, tuple(tuple(float(v) for v in row) for row in a))
 
 
 def load_ahp(source: str | Path | bytes) -> Ahp:
