@@ -193,17 +193,23 @@ def sensitivity(
     m = min(tau_plots, n)
     tau_p = np.zeros(draws) if m >= 2 else np.zeros(0)
     if n:
+        # draws in rows, plots in contiguous columns: argmax and argpartition run along memory
         step = max(1, _CHUNK_CELLS // max(n, 1))
-        scores32 = p_scores.astype(np.float32)
-        base_p = _keys(scores32, p_ok, w[:, None].astype(np.float32))[:m, 0]  # plots come best first; float32 alike
+        factors_by_plot = np.ascontiguousarray(p_scores.T, dtype=np.float32)  # factors × plots
+        offset = (1000.0 * p_ok).astype(np.float32)
+        scaled = (weights / weights.sum(axis=0, keepdims=True) * 100.0).T.astype(np.float32)  # draws × factors
+        base_w = (w / w.sum() * 100.0).astype(np.float32)[None, :]
+        base_p = (base_w @ factors_by_plot[:, :m] + offset[:m])[0]  # plots come best first; float32 alike
         for start in range(0, draws, step):
-            part = weights[:, start : start + step]
-            keys = _keys(scores32, p_ok, part.astype(np.float32))
-            first, top3 = _top_counts(keys, 3)
-            p_first += first
-            p_top3 += top3
+            keys = scaled[start : start + step] @ factors_by_plot
+            keys += offset
+            p_first += np.bincount(np.argmax(keys, axis=1), minlength=n)
+            if n > 3:
+                p_top3 += np.bincount(np.argpartition(-keys, 2, axis=1)[:, :3].ravel(), minlength=n)
+            else:
+                p_top3 += keys.shape[0]
             if m >= 2:
-                tau_p[start : start + part.shape[1]] = kendall_tau(base_p, keys[:m])
+                tau_p[start : start + keys.shape[0]] = kendall_tau(base_p, keys[:, :m].T)
     shown = (p_top3 > 0) | (np.arange(n) < 3)
     plots = pd.DataFrame({
         "id": result.plots["id"].to_numpy()[shown] if n else [], "name": result.plots["name"].to_numpy()[shown] if n
