@@ -446,12 +446,13 @@ def _check_values(out: pd.DataFrame, p: _Preparer, evaluation_year: int | None) 
     if evaluation_year is not None:
         check_table_year(out["year"], evaluation_year)
         stated = out["year"]
+        other = stated.notna() & (stated != evaluation_year)
         p.error(
-            stated.notna() & (stated != evaluation_year),
+            other,
             "year",
             f"年度 为 {{value}}，与评价年度 {evaluation_year} 不一致",
             f"year is {{value}}, not the evaluation year {evaluation_year}",
-            stated.map(lambda v: f"{v:g}", na_action="ignore"),
+            stated[other].map(lambda v: f"{v:g}").reindex(stated.index),  # formatted where said only (100k rows)
         )
     out["year"] = out["year"].where(out["year"] % 1 == 0).astype("Int64")
 
