@@ -68,7 +68,11 @@ def relocation_table(result: pd.DataFrame, candidates: pd.DataFrame, plan: Plan,
     table["优先级" if i == 0 else "priority"] = candidates["priority"].map(lambda p: PRIORITY_NAMES[p][i])
     table["所在集聚区" if i == 0 else "cluster it is in"] = [c[key] if c else "—" for c in candidates["in_cluster"]]
     table["规划指向" if i == 0 else "where the plan sends it"] = [t[key] for t in candidates["targets"]]
-    table["依据" if i == 0 else "reasons"] = ["\n".join(render_all(f, lang)) for f in candidates["findings"]]
+    rendered: dict[tuple, str] = {}  # firms at the same kind of place share their words: rendered once
+    for findings in candidates["findings"]:
+        if tuple(findings) not in rendered:
+            rendered[tuple(findings)] = "\n".join(render_all(findings, lang))
+    table["依据" if i == 0 else "reasons"] = [rendered[tuple(f)] for f in candidates["findings"]]
     return table.reset_index(drop=True)
 
 

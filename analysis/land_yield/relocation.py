@@ -136,24 +136,23 @@ def relocation_candidates(
         targets = _cluster_names(plan, rule.clusters)
         said = [d for d in plan.directives if d.id in rule.directives]
         text, section = "；".join(dict.fromkeys(d.text for d in said)), said[0].plan_section
+        land = (pd.to_numeric(members["land_mu"], errors="coerce").to_numpy(float) if "land_mu" in members.columns
+                else np.full(len(members), np.nan))  # fmt: skip
+        outside_finding = Finding("relocate.outside", "warn", section, {"clusters": targets, "text": text})
+        said_at: dict[tuple[bool, int], list[Finding]] = {}  # the same words for every firm at the same kind of place
         for i in np.flatnonzero(candidate):
-            findings: list[Finding] = []
-            if chemical_fail[i]:  # the rule names the parks itself
-                failures = a.failures(int(i), ctx, project)
-                findings.extend(f for f in failures if f.code == "rule.chemical")
-                priority, kind = "required", "chemical"
-            else:
-                priority = "fits_here" if levels[i] in _FITS_HERE else "guided"
-                kind = "concentrate"
-                findings.append(Finding("relocate.outside", "warn", section, {"clusters": targets, "text": text}))
-            findings.extend(f for f in a.fit(int(i)).findings if f.code != "fit.none")
+            chemical = bool(chemical_fail[i])
+            key = (chemical, int(a.fits.key_of[i]))
+            if key not in said_at:
+                first = ([f for f in a.failures(int(i), ctx, project) if f.code == "rule.chemical"] if chemical
+                         else [outside_finding])  # the rule names the parks itself  # fmt: skip
+                said_at[key] = first + [f for f in a.fit(int(i)).findings if f.code != "fit.none"]
+            priority = "required" if chemical else "fits_here" if levels[i] in _FITS_HERE else "guided"
             parts.append({
-                "row": members.index[i], "industry_id": industry_id, "rule": kind, "priority": priority,
-                "fit_level": str(levels[i]), "targets": targets,
+                "row": members.index[i], "industry_id": industry_id, "rule": "chemical" if chemical else "concentrate",
+                "priority": priority, "fit_level": str(levels[i]), "targets": targets,
                 "in_cluster": in_names[loc.cluster[i]] if loc.cluster[i] >= 0 else "",
-                "findings": findings,
-                "land_mu": pd.to_numeric(pd.Series([members["land_mu"].iloc[i]]), errors="coerce").iloc[0]
-                if "land_mu" in members.columns else np.nan,
+                "findings": said_at[key], "land_mu": land[i],
             })  # fmt: skip
     columns = ["industry_id", "rule", "priority", "fit_level", "targets", "in_cluster", "findings", "land_mu"]
     if not parts:
