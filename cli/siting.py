@@ -11,7 +11,9 @@ Command line::
 the principal eigenvector, with the consistency ratio in the output and a warning at CR ≥ 0.1.
 ``--sensitivity N`` draws the weights N times around the chosen ones (±20 %, :mod:`analysis.siting.sensitivity`)
 and adds ``top1_share`` and ``top3_share`` to each cluster and plot, with Kendall's τ and the
-one-weight-at-a-time table under ``sensitivity``.
+one-weight-at-a-time table under ``sensitivity``. ``--regions K --region-mu N`` finds the best K
+contiguous regions of at least N 亩 on the 100 m suitability raster (:mod:`analysis.siting.regions`),
+``--region-spacing`` metres apart; "none found" is an answer, said under ``regions_note``.
 
 Text in Chinese, or English with ``--lang en``; exit code 2 on bad input.
 """
@@ -72,6 +74,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sensitivity", type=int, metavar="N",
                         help="权重敏感性：N 次随机扰动权重（±20%%），"
                              "给出各集聚区、地块排第一和前三的比例及 Kendall τ")  # fmt: skip
+    parser.add_argument("--regions", type=int, metavar="K",
+                        help="在 100 米适宜性栅格上找最好的 K 个连片区域（合规、避开禁止建设区）")  # fmt: skip
+    parser.add_argument("--region-mu", type=float, metavar="N", help="每个区域至少 N 亩（默认为用地需求）")
+    parser.add_argument("--region-spacing", type=float, default=1000.0, metavar="M",
+                        help="区域之间至少相距 M 米（默认 1000）")  # fmt: skip
     parser.add_argument("--lang", choices=("zh", "en"), default="zh")
     parser.add_argument("--json", action="store_true", help="输出 JSON")
     args = parser.parse_args(argv)
@@ -112,6 +119,14 @@ def main(argv: list[str] | None = None) -> int:
         else:
             result = rank_sites(project, ctx, config, top_plots=args.top)
             stability = sensitivity(result, args.sensitivity) if args.sensitivity is not None else None
+            found = None
+            if args.regions is not None:
+                from analysis.siting.regions import find_regions
+                from analysis.siting.suitability import suitability_surface
+                from layers.build import city_outline
+
+                surface = suitability_surface(project, ctx, city_outline(), config)
+                found = find_regions(surface, args.region_mu or args.land_mu, args.regions, args.region_spacing)
     except UnknownIndustryError as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
@@ -133,6 +148,12 @@ def main(argv: list[str] | None = None) -> int:
         data["ahp"] = ahp.as_dict(args.lang)
     if stability is not None:
         _add_shares(data, stability)
+    if found is not None:
+        data["regions"] = [{**{k: row[k] for k in ("rank", "area_mu", "mean_score", "min_score")},
+                            "centroid": [round(row.geometry.centroid.x, 5), round(row.geometry.centroid.y, 5)],
+                            "wkt": row.geometry.wkt} for _, row in found.regions.iterrows()]  # fmt: skip
+        if found.reason is not None:
+            data["regions_note"] = found.reason[0 if args.lang == "zh" else 1]
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
         return 0
@@ -141,6 +162,13 @@ def main(argv: list[str] | None = None) -> int:
     if ahp is not None:
         shown = "  ".join(f"{f} {w:.1%}" for f, w in ahp.weights.items())
         print(f"AHP 权重 / weights: {shown}  (CR = {ahp.cr:.3f}{'' if ahp.consistent else ' ≥ 0.1'})")
+    if found is not None:
+        print("\n区域 / regions")
+        for r in data["regions"]:
+            lon, lat = r["centroid"]
+            print(f"  {r['rank']}. {r['area_mu']:,.0f} 亩  均分 {r['mean_score']:.1f}  中心 {lon}, {lat}")
+        if "regions_note" in data:
+            print(f"  {data['regions_note']}")
     for title, rows in (("集聚区 / clusters", data["clusters"]), ("地块 / plots", data["plots"])):
         print(f"\n{title}")
         for r in rows:

@@ -16,6 +16,7 @@ from analysis.land_yield.pipeline import InputError
 from analysis.siting.config import SitingConfigError, load_siting_config
 from analysis.siting.project import ProjectError, UnknownIndustryError, make_project
 from analysis.siting.rank import SiteResult, rank_sites
+from analysis.siting.regions import RegionError, Regions, find_regions
 from analysis.siting.suitability import suitability_surface
 from files.siting_report import site_report_sheets
 from files.xlsx import xlsx_bytes
@@ -155,6 +156,40 @@ def _suitability(inputs: tuple, plots, exclusion, config_toml: str, use_yield: b
                                cluster_yield=_cluster_yield(yield_key) if use_yield else None)  # fmt: skip
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _regions(key: tuple, mu: float, k: int, spacing_m: float) -> Regions:
+    return find_regions(_suitability(*key), mu, k, spacing_m)
+
+
+def _regions_panel(key: tuple, land_mu: float):
+    """Find the best contiguous regions on the raster shown (issue 14, 5): K, 亩 each, spacing; drawn on the map."""
+    with st.expander(t("site_regions", lang), icon=":material/select_all:"):
+        c1, c2, c3 = st.columns(3)
+        k = c1.number_input(t("site_regions_k", lang), 0, 20, 0, 1, key="site_regions_k",
+                            help=t("site_regions_help", lang))  # fmt: skip
+        mu = c2.number_input(t("site_regions_mu", lang), 20.0, 100000.0, float(max(land_mu, 20.0)), 10.0,
+                             key="site_regions_mu")  # fmt: skip
+        spacing = c3.number_input(t("site_regions_spacing", lang), 0.0, 50000.0, 1000.0, 100.0, key="site_regions_gap")
+        if not k:
+            return None
+        try:
+            found = _regions(key, float(mu), int(k), float(spacing))
+        except RegionError as exc:
+            st.error(md(exc))
+            return None
+        if found.reason is not None:
+            st.info(md(found.reason[0 if zh else 1]), icon=":material/info:")
+        if len(found.regions):
+            table = found.regions.drop(columns="geometry").rename(columns={
+                "rank": t("site_rank", lang), "area_mu": t("unit_mu", lang), "mean_score": t("site_region_mean", lang),
+                "min_score": t("site_region_min", lang), "cells": t("site_region_cells", lang)})  # fmt: skip
+            st.dataframe(table, hide_index=True, width="stretch")
+            st.download_button(t("site_regions_download", lang), geojson_bytes(found.regions),
+                               file_name="regions.geojson", mime="application/geo+json", key="site_regions_dl",
+                               on_click="ignore", icon=":material/download:")  # fmt: skip
+        return found.regions
+
+
 def _marked(row_is_marked) -> object:
     """A Styler function: the rows ``row_is_marked`` (by position) in yellow."""
     return lambda row: ["background-color: #fde68a" if row_is_marked(row.name) else ""] * len(row)
@@ -253,11 +288,12 @@ except (ProjectError, SitingConfigError, GeoIOError, InputError, ValueError) as 
     st.stop()
 
 show_suitability = st.toggle(t("site_show_suitability", lang), value=False, key="site_suit")
+regions = _regions_panel(key, inputs["land_mu"]) if show_suitability else None
 layers = state.plan_layers()
 ctx = state.siting_context(plots, exclusion)
 data = SitingMapData(layers["clusters"], layers["axes"], _exclusion_wgs84(plots, exclusion),
                      layers["transport_nodes"], layers["districts"], _suitability(*key) if show_suitability else None,
-                     inputs["top"])  # fmt: skip
+                     inputs["top"], regions)  # fmt: skip
 basemap = str(state.kept_value("basemap", "offline"))  # the base map chosen on the plan map
 basemap = basemap if basemap in BASEMAPS and (basemap != "tianditu" or state.tianditu_key()) else "offline"
 opts = MapOptions(assets=streamlit_urls(st.get_option("server.baseUrlPath") or ""), lang=lang, basemap=basemap,

@@ -58,7 +58,9 @@ def ahp_panel(config: SitingConfig, lang: str) -> None:
     """The AHP judgements in the site parameters; applying them replaces the factor weights."""
     judgements: dict[tuple[str, str], Fraction] = st.session_state.setdefault(_JUDGEMENTS, {})
     st.caption(t("ahp_caption", lang))
-    upload = st.file_uploader(t("ahp_upload", lang), type=["toml"], key="site_ahp_file")
+    analyst = st.session_state["auth_user"].has("analyst") if "auth_user" in st.session_state else False
+    # viewers get no upload widget (nothing of theirs makes the server read a file)
+    upload = st.file_uploader(t("ahp_upload", lang), type=["toml"], key="site_ahp_file") if analyst else None
     if upload is not None and st.session_state.get("site_ahp_loaded") != upload.file_id:
         try:
             loaded = load_ahp(upload.getvalue())

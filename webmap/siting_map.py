@@ -49,6 +49,10 @@ class SitingMapData:
     districts: gpd.GeoDataFrame | None = None
     suitability: Surface | None = None
     top_plots: int = 10
+    regions: gpd.GeoDataFrame | None = None  # the best contiguous regions of the raster (analysis.siting.regions)
+
+
+REGION_STYLE = {"color": "#111827", "weight": 3.0, "fillOpacity": 0.0}  # outlined: the raster shows through
 
 
 def _score_colour(score: float) -> str:
@@ -175,6 +179,15 @@ def build_siting_map(
     common: dict[str, Any] = {"precision": opts.precision, "drawn_in": drawn_in}
     if data.suitability is not None:
         extra += add_raster_overlay(m, data.suitability, t("site_layer_suitability", lang), drawn_in, lang)
+    if data.regions is not None and len(data.regions):
+        name = t("site_layer_regions", lang).format(n=len(data.regions))
+
+        def region_tip(r: pd.Series) -> str:
+            rows = [(t("unit_mu", lang), r["area_mu"]), (t("site_region_mean", lang), r["mean_score"])]
+            return info_table(f"#{int(r['rank'])}", rows, "qd-tip")
+
+        geojson_layer(data.regions, name=name, style=REGION_STYLE, tooltip=region_tip, keep=(), **common).add_to(m)
+        legend.append(LegendEntry(name, REGION_STYLE))
     for layer_id in ("exclusion_zones",):
         frame = data.exclusion_zones
         if len(frame):

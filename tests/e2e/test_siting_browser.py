@@ -41,7 +41,9 @@ def test_siting_page_ranks_chemical_clusters_and_answers_map_queries(app_url, of
         ".some(s => /(^|\\n)1\\. [^\\n]*化工产业集聚区/.test(s.innerText))",
         timeout=60_000,
     )
-    table = page.locator("[data-testid='stDataFrame']").first
+    table = page.locator(
+        "[data-testid='stMain'] [data-testid='stDataFrame']"
+    ).first  # the ranking (the sidebar holds the AHP table)
     assert table.is_visible()
 
     # The map of this project (its legend names it; the previous map's iframe is replaced).

@@ -90,7 +90,7 @@ def test_an_analyst_sees_the_upload_widgets(app):
     at, _ = app
     _sign_in(at, "analyst1", "analyst password 1")
     at.switch_page("views/siting_page.py").run()
-    assert len(at.get("file_uploader")) == 2
+    assert len(at.get("file_uploader")) == 3  # plots, exclusion zones, an AHP matrix
 
 
 def test_an_analyst_sees_firms_and_saves_an_evaluation(app):
