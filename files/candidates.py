@@ -16,8 +16,7 @@ import pandas as pd
 from analysis.land_yield.low_efficiency import CRITERIA, LowEfficiency, low_efficiency_summary
 from analysis.land_yield.relocation import PRIORITIES, relocation_summary
 from files.xlsx import xlsx_bytes
-from geo.atomic import atomic_path
-from geo.io import GeoIOError
+from geo.io import write_output
 from geo.write import geojson_bytes
 from i18n.render import render_all
 from layers.plan import Plan
@@ -135,9 +134,4 @@ def candidates_bytes(suffix: str, sheets: dict[str, pd.DataFrame], result: gpd.G
 
 def write_candidates(out: Path, sheets: dict[str, pd.DataFrame], result: gpd.GeoDataFrame, index: pd.Index) -> None:
     """:func:`candidates_bytes` to ``out`` by its suffix, atomically (GeoIOError when it cannot be written)."""
-    data = candidates_bytes(out.suffix.lower(), sheets, result, index)
-    try:
-        with atomic_path(out) as tmp:
-            tmp.write_bytes(data)
-    except OSError as exc:
-        raise GeoIOError(f"无法写入 / cannot write {out}: {exc.strerror or exc}") from exc
+    write_output(out, candidates_bytes(out.suffix.lower(), sheets, result, index))

@@ -22,8 +22,7 @@ from analysis.land_yield.config import CLASS_INFO
 from analysis.land_yield.objections import Objection, ObjectionError, read_register
 from analysis.land_yield.publication import NOTICE_CLASSES, notice_counts, notice_table, notice_title
 from files.xlsx import xlsx_bytes
-from geo.atomic import atomic_path
-from geo.io import GeoIOError
+from geo.io import GeoIOError, write_output
 from geo.tables import TableReadError, read_table
 
 __all__ = ["NoticeOptions", "notice_docx", "notice_xlsx", "read_objections", "write_notice"]
@@ -187,12 +186,7 @@ def write_notice(result: pd.DataFrame, out: Path, options: NoticeOptions) -> Non
     suffix = out.suffix.lower()
     if suffix not in (".xlsx", ".docx"):
         raise ValueError(f"公示名单须为 .xlsx 或 .docx / the notice must end in .xlsx or .docx: {out}")
-    data = notice_xlsx(result, options) if suffix == ".xlsx" else notice_docx(result, options)
-    try:
-        with atomic_path(out) as tmp:
-            tmp.write_bytes(data)
-    except OSError as exc:
-        raise GeoIOError(f"无法写入 / cannot write {out}: {exc.strerror or exc}") from exc
+    write_output(out, notice_xlsx(result, options) if suffix == ".xlsx" else notice_docx(result, options))
 
 
 def read_objections(source: Path | bytes, result: pd.DataFrame, filename: str | None = None) -> list[Objection]:

@@ -49,6 +49,7 @@ __all__ = [
     "input_bytes",
     "read_vector",
     "read_vector_bytes",
+    "write_output",
 ]
 
 MAX_INPUT_BYTES = LIMITS.max_bytes  # one limit for every input, = server.maxUploadSize
@@ -74,6 +75,23 @@ def check_input_size(size: int, name: str, limit: int = MAX_INPUT_BYTES) -> None
             f"文件过大（{size / 2**20:,.1f} MB），上限 {limit / 2**20:,.0f} MB / file too large: {name} "
             f"({size / 2**20:,.1f} MB, limit {limit / 2**20:,.0f} MB)"
         )
+
+
+def write_output(out: str | Path, data: bytes) -> None:
+    """Write an output file whole or not at all (:func:`geo.atomic.atomic_path`): a failure leaves ``out`` as it was.
+
+    Raises
+    ------
+    GeoIOError
+        The file cannot be written (disk full, no permission …), said in both languages with its name.
+    """
+    from geo.atomic import atomic_path
+
+    try:
+        with atomic_path(out) as tmp:
+            tmp.write_bytes(data)
+    except OSError as exc:
+        raise GeoIOError(f"无法写入 / cannot write {out}: {exc.strerror or exc}") from exc
 
 
 def input_bytes(source: str | Path | bytes, name: str) -> bytes:

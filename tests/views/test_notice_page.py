@@ -8,10 +8,7 @@ import re
 import zlib
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from store import open_workspace
-from tests.conftest import ROOT
 from tests.views.tabs import open_tab
 
 
@@ -24,18 +21,8 @@ def _popups(html: str) -> dict:
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("QDP_WORKSPACE", str(tmp_path / "ws.gpkg"))
-    open_workspace(tmp_path / "ws.gpkg")
-    from views import state
-
-    state.workspace.clear()
-    monkeypatch.chdir(ROOT)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-    at.run()
-    at.switch_page("views/land_yield_page.py").run()
-    yield at
-    state.workspace.clear()
+def app(workspace_app):
+    return workspace_app.switch_page("views/land_yield_page.py").run()
 
 
 def test_an_objection_is_recorded_audited_and_changes_the_class_shown(app):

@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
 from tests.views.tabs import open_tab
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("QDP_WORKSPACE", str(tmp_path / "ws.gpkg"))
-    from views import state
-
-    state.workspace.clear()
-    monkeypatch.chdir(ROOT)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-    at.run()
-    at.switch_page("views/land_yield_page.py").run()
-    yield open_tab(at, "存量企业")
-    state.workspace.clear()
+def app(workspace_app):
+    return open_tab(workspace_app.switch_page("views/land_yield_page.py").run(), "存量企业")
 
 
 def _frame(at, column):

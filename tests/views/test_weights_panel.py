@@ -5,25 +5,14 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from analysis.siting.config import load_siting_config
-from tests.conftest import ROOT
 from tests.plans import PLAN
 
 
 @pytest.fixture
-def page(tmp_path, monkeypatch):
-    monkeypatch.setenv("QDP_WORKSPACE", str(tmp_path / "ws.gpkg"))
-    from views import state
-
-    state.workspace.clear()
-    monkeypatch.chdir(ROOT)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-    at.run()
-    at.switch_page("views/siting_page.py").run()
-    yield at
-    state.workspace.clear()
+def page(workspace_app):
+    return workspace_app.switch_page("views/siting_page.py").run()
 
 
 def test_judgements_give_weights_that_the_ranking_then_uses(page):

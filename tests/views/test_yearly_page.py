@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from store import open_workspace
-from tests.conftest import ROOT
 from tests.views.tabs import open_tab
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("QDP_WORKSPACE", str(tmp_path / "ws.gpkg"))
-    open_workspace(tmp_path / "ws.gpkg")
-    from views import state
-
-    state.workspace.clear()
-    monkeypatch.chdir(ROOT)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-    at.run()
-    yield at
-    state.workspace.clear()
+def app(workspace_app):
+    return workspace_app
 
 
 def test_five_sample_years_compare_trend_and_price(app):
