@@ -20,6 +20,16 @@ def _popups(html: str) -> dict:
     return {**info, "cat": list(base64.b64decode(cat))}
 
 
+def _record(at, code: str, claim: str, after: str, reason: str) -> None:
+    """Fill the register's form with a change of class and submit it."""
+    at.text_input(key="ly_obj_code").set_value(code)
+    at.text_area(key="ly_obj_claim").set_value(claim)
+    at.radio(key="ly_obj_decision_zh").set_value("changed")
+    at.selectbox(key="ly_obj_after").set_value(after)
+    at.text_area(key="ly_obj_reason").set_value(reason)
+    at.button(key="ly_obj_submit").click().run()
+
+
 @pytest.fixture
 def app(workspace_app):
     return workspace_app.switch_page("views/land_yield_page.py").run()
@@ -40,12 +50,7 @@ def test_an_objection_is_recorded_audited_and_changes_the_class_shown(app):
     assert not at.exception
     firms = state.workspace().evaluation_firms(int(state.workspace().evaluations()["fid"].iloc[0]))
     firm = firms[firms["class"] == "D"].iloc[0]
-    at.text_input(key="ly_obj_code").set_value(firm["credit_code"])
-    at.text_area(key="ly_obj_claim").set_value("用地面积含代征道路")
-    at.radio(key="ly_obj_decision_zh").set_value("changed")
-    at.selectbox(key="ly_obj_after").set_value("C")
-    at.text_area(key="ly_obj_reason").set_value("扣除代征道路面积后复核")
-    at.button(key="ly_obj_submit").click().run()
+    _record(at, firm["credit_code"], "用地面积含代征道路", "C", "扣除代征道路面积后复核")
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert any("已登记" in s.value for s in at.success)
     register = at.dataframe[-1].value
@@ -63,10 +68,5 @@ def test_an_objection_is_recorded_audited_and_changes_the_class_shown(app):
     )
     assert popups["cat"][at_firm] == "ABCDT".index("C")
     at = open_tab(at, "公示与异议")
-    at.text_input(key="ly_obj_code").set_value(firm["credit_code"])
-    at.text_area(key="ly_obj_claim").set_value("再议")
-    at.radio(key="ly_obj_decision_zh").set_value("changed")
-    at.selectbox(key="ly_obj_after").set_value("B")
-    at.text_area(key="ly_obj_reason").set_value("x")
-    at.button(key="ly_obj_submit").click().run()
+    _record(at, firm["credit_code"], "再议", "B", "x")
     assert len(at.dataframe[-1].value) == 2  # a second decision is a new entry; the first stays on record
