@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
             config = config.with_changes(weights=ahp.config_weights())
             if ahp.warning() is not None:
                 print(f"注意 / note: {ahp.warning()[0 if args.lang == 'zh' else 1]}", file=sys.stderr)  # type: ignore[index]
-        layers = load_layers(["districts", "bay_areas", "axes", "clusters", "transport_nodes"])
+        layers = load_layers(["districts", "bay_areas", "axes", "clusters", "transport_nodes", "roads"])
         inputs = {}
         for kind, path, sample in (("plots", args.plots, plots), ("exclusion_zones", args.exclusion, exclusion_zones)):
             if path is None:

@@ -128,9 +128,13 @@ def location_lines(report: Any, lang: str = "zh") -> list[str]:
     for name, km, inside in report.axes:
         tag = ("（廊道内）" if zh else " (in corridor)") if inside else ""
         out.append(f"{'距' if zh else 'To '}{name}{'中心线' if zh else ' centreline'} {km:.1f} km{tag}")
-    for kind, name, km in report.nodes:
+    for kind, name, km, road, minutes in report.nodes:
         kind_name = NODE_KIND_NAMES[kind][0] if zh else NODE_KIND_NAMES[kind][1].lower()
-        out.append(f"{'最近' if zh else 'Nearest '}{kind_name}: {name} {km:.1f} km")
+        if road:
+            how = f"路网 {km:.1f} km，约 {minutes:.0f} 分钟" if zh else f"{km:.1f} km by road, about {minutes:.0f} min"
+        else:
+            how = f"直线 {km:.1f} km" if zh else f"{km:.1f} km in a straight line"
+        out.append(f"最近{kind_name}: {name}，{how}" if zh else f"Nearest {kind_name}: {name}, {how}")
     for name, mu in report.overlaps:
         out.append(f"{'重叠' if zh else 'Overlaps'} {name}: {mu:,.1f} {'亩' if zh else 'mu'}")
     if report.exclusion:

@@ -7,7 +7,6 @@ Geometry work is done in EPSG:4549 (metres) and the result is returned in EPSG:4
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -17,6 +16,8 @@ from geo.crs import METRIC, WGS84, metric_geometry, to_metric, to_wgs84
 from geo.io import read_vector
 from geo.measure import M2_PER_MU
 from layers import catalogue
+from layers.paths import DATA_DIR
+from layers.roads import route_lonlat
 
 __all__ = [
     "DATA_DIR",
@@ -30,7 +31,6 @@ __all__ = [
     "districts",
 ]
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 DEFAULT_CORRIDOR_HALF_WIDTH_M = 5000.0
 PLAN_SOURCE = "青岛市“十四五”制造业高质量发展规划 / Qingdao 14th FYP for manufacturing"
 _MAX_CORRIDOR_HALF_WIDTH_M = 50_000.0
@@ -119,10 +119,26 @@ def bay_areas() -> gpd.GeoDataFrame:
 
 
 def axes() -> gpd.GeoDataFrame:
-    """The three development axes as schematic centrelines (plan 四(二))."""
+    """The three development axes (plan 四(二)): routes along the road network through their towns.
+
+    Each part of an axis follows the bundled OpenStreetMap highway graph (:mod:`layers.roads`) from
+    waypoint to waypoint by shortest path: the real roads between the plan's towns, not necessarily
+    the named national road (the graph has no names). A leg the network cannot follow is a straight
+    line, and ``geometry_note`` names it.
+    """
+    return _axes_cached().copy()
+
+
+@cache
+def _axes_cached() -> gpd.GeoDataFrame:
     rows, geoms = [], []
     for axis in catalogue.axes_table():
-        parts = [shapely.LineString([(p["lon"], p["lat"]) for p in part["waypoints"]]) for part in axis["part"]]
+        parts, straight = [], []
+        for part in axis["part"]:
+            points = part["waypoints"]
+            r = route_lonlat([(p["lon"], p["lat"]) for p in points])
+            parts.append(r.line)
+            straight += [f"{points[i]['name']}–{points[j]['name']}" for i, j in r.straight_legs]
         geom = shapely.MultiLineString(parts)
         waypoints = " | ".join(
             f"{part['name']}: " + " → ".join(p["name"] for p in part["waypoints"]) for part in axis["part"]
@@ -140,10 +156,13 @@ def axes() -> gpd.GeoDataFrame:
                 "waypoints": waypoints,
                 "plan_section": axis.get("plan_section", "四(二)"),
                 "plan_text": axis["plan_text"],
+                "geometry_note": (
+                    "直线连接（路网无法到达）/ straight (off the network): " + "、".join(straight) if straight else ""
+                ),
                 "geometry_quality": axis["geometry_quality"],
-                "source": "途经点连线 / line through waypoints ("
+                "source": "途经点间的路网最短路径 / shortest road path between waypoints ("
                 + ", ".join(sources)
-                + ")；GeoNames CC-BY 4.0；非真实道路几何 / not real road geometry",
+                + ")；道路 © OpenStreetMap contributors (ODbL 1.0) via scgraph-data；GeoNames CC-BY 4.0",
             }
         )
     gdf = gpd.GeoDataFrame(rows, geometry=geoms, crs=WGS84)
@@ -169,10 +188,9 @@ def axis_corridors(half_width_m: float = DEFAULT_CORRIDOR_HALF_WIDTH_M) -> gpd.G
     out = lines[["id", "name", "name_en", "industries", "guided", "plan_section"]].copy()
     out["half_width_km"] = half_width_m / 1000
     out["area_km2"] = np.round(shapely.area(zones) / 1e6, 1)
-    out["geometry_quality"] = "schematic"
+    out["geometry_quality"] = lines["geometry_quality"].to_numpy()
     out["source"] = (
-        f"轴带中心线两侧 {half_width_m / 1000:g} km 缓冲区 / "
-        f"{half_width_m / 1000:g} km buffer of the schematic centreline"
+        f"轴带路线两侧 {half_width_m / 1000:g} km 缓冲区 / {half_width_m / 1000:g} km buffer of the axis route"
     )
     out = gpd.GeoDataFrame(out, geometry=zones, crs=METRIC)
     columns = ["id", "name", "name_en", "half_width_km", "industries", "guided", "area_km2", "plan_section"]

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 
 import geopandas as gpd
 
-from layers import build, siting_layers
+from layers import build, roads, siting_layers
 from layers.catalogue import LayerSpec, layer_specs
 
 __all__ = ["LAYER_IDS", "PLAN_LAYER_IDS", "UnknownLayerError", "load_layer", "load_layers", "spec"]
@@ -18,6 +18,7 @@ _LOADERS: dict[str, Callable[..., gpd.GeoDataFrame]] = {
     "axis_corridors": build.axis_corridors,
     "clusters": build.clusters,
     "transport_nodes": siting_layers.transport_nodes,
+    "roads": roads.roads,
     "exclusion_zones": siting_layers.exclusion_zones,
     "plots": siting_layers.plots,
 }

@@ -27,6 +27,7 @@ from geo.write import geojson_bytes
 from i18n import t
 from i18n.render import render, render_all
 from views import state
+from views.isochrone_panel import isochrone_panel
 from views.location_panel import RETURNED, industry_options, location_report
 from views.reopen import check_study
 from views.text import md
@@ -287,13 +288,17 @@ except (ProjectError, SitingConfigError, GeoIOError, InputError, ValueError) as 
     st.error(f"{t('site_input_error', lang)}：{md(exc)}", icon=":material/error:")
     st.stop()
 
-show_suitability = st.toggle(t("site_show_suitability", lang), value=False, key="site_suit")
+t1, t2 = st.columns(2)
+show_suitability = t1.toggle(t("site_show_suitability", lang), value=False, key="site_suit")
+show_roads = t2.toggle(t("site_show_roads", lang), value=False, key="site_roads")
 regions = _regions_panel(key, inputs["land_mu"]) if show_suitability else None
 layers = state.plan_layers()
 ctx = state.siting_context(plots, exclusion)
+with st.sidebar:
+    isochrones = isochrone_panel(ctx, result.config, "site_map", lang)
 data = SitingMapData(layers["clusters"], layers["axes"], _exclusion_wgs84(plots, exclusion),
                      layers["transport_nodes"], layers["districts"], _suitability(*key) if show_suitability else None,
-                     inputs["top"], regions)  # fmt: skip
+                     inputs["top"], regions, layers["roads"] if show_roads else None, isochrones)  # fmt: skip
 basemap = str(state.kept_value("basemap", "offline"))  # the base map chosen on the plan map
 basemap = basemap if basemap in BASEMAPS and (basemap != "tianditu" or state.tianditu_key()) else "offline"
 opts = MapOptions(assets=streamlit_urls(st.get_option("server.baseUrlPath") or ""), lang=lang, basemap=basemap,

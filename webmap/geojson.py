@@ -148,6 +148,16 @@ def geojson_layer(
     return FastGeoJson(data, name=name, on_each_feature=on_each, interactive=interactive, **options)
 
 
+def merged_lines(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The lines of ``gdf`` as one feature (lines meeting end to end joined), for a layer drawn as context.
+
+    One feature instead of thousands: the page carries one style and no per-feature properties
+    (the bundled road network: 2,824 segments; the plan map's payload stays small).
+    """
+    merged = shapely.line_merge(shapely.multilinestrings(gdf.geometry.to_numpy()))
+    return gpd.GeoDataFrame(geometry=[merged], crs=gdf.crs)
+
+
 class FastGeoJson(folium.GeoJson, FastMacro):
     """``folium.GeoJson`` whose data is not run through Jinja again when the map is rendered."""
 

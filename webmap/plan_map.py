@@ -25,7 +25,7 @@ from webmap.assets import AssetUrls
 from webmap.basemaps import BASEMAPS, Basemap, tile_layers
 from webmap.controls import LegendEntry, PlannerControls, legend_html
 from webmap.focus import add_focus
-from webmap.geojson import circle_marker, geojson_layer, info_table
+from webmap.geojson import circle_marker, geojson_layer, info_table, merged_lines
 from webmap.print_layout import PrintLayer
 
 __all__ = [
@@ -47,6 +47,7 @@ DRAW_ORDER = (
     "exclusion_zones",
     "clusters",
     "plots",
+    "roads",
     "axes",
     "transport_nodes",
 )
@@ -306,12 +307,14 @@ def build_plan_map(
             continue
         spec, gdf = specs[layer_id], layers[layer_id]
         title = _layer_title(spec, gdf, opts.lang)
+        clickable = bool(spec.popup)  # a layer without a popup is context (roads): not clickable, one feature
         geojson_layer(
-            gdf,
+            gdf if clickable else merged_lines(gdf),
             name=title,
             style=_style(spec),
-            tooltip=_tooltip(spec, opts.lang),
-            popup=_popup(spec, opts.lang),
+            tooltip=_tooltip(spec, opts.lang) if clickable else None,
+            popup=_popup(spec, opts.lang) if clickable else None,
+            interactive=clickable,
             simplify_m=opts.simplify_m,
             precision=opts.precision,
             drawn_in=basemap.drawn_in,

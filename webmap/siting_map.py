@@ -27,7 +27,8 @@ from layers.catalogue import layer_specs
 from webmap.basemaps import BASEMAPS
 from webmap.controls import LegendEntry
 from webmap.fast_render import FastMacro
-from webmap.geojson import circle_marker, geojson_layer, info_table
+from webmap.geojson import circle_marker, geojson_layer, info_table, merged_lines
+from webmap.palette import ISOCHRONE_COLOURS, ROAD_STYLE
 from webmap.plan_map import MapOptions, district_labels, finish_map, label_markers, start_map
 from webmap.raster_overlay import RAMP, add_raster_overlay
 
@@ -50,6 +51,8 @@ class SitingMapData:
     suitability: Surface | None = None
     top_plots: int = 10
     regions: gpd.GeoDataFrame | None = None  # the best contiguous regions of the raster (analysis.siting.regions)
+    roads: gpd.GeoDataFrame | None = None  # the road network the distances are measured on (layers.roads)
+    isochrones: gpd.GeoDataFrame | None = None  # drive-time bands (analysis.siting.network.isochrone_frame)
 
 
 REGION_STYLE = {"color": "#111827", "weight": 3.0, "fillOpacity": 0.0}  # outlined: the raster shows through
@@ -188,6 +191,28 @@ def build_siting_map(
 
         geojson_layer(data.regions, name=name, style=REGION_STYLE, tooltip=region_tip, keep=(), **common).add_to(m)
         legend.append(LegendEntry(name, REGION_STYLE))
+    if data.roads is not None and len(data.roads):
+        roads = specs["roads"]
+        geojson_layer(merged_lines(data.roads), name=roads.label(lang), style=ROAD_STYLE, keep=(), interactive=False,
+                      **common).add_to(m)  # fmt: skip
+        legend.append(LegendEntry(roads.label(lang), ROAD_STYLE, line=True))
+    if data.isochrones is not None and len(data.isochrones):
+        bands = data.isochrones.sort_values("minutes", ascending=False)  # the largest first, under the others
+        colour = dict(zip(sorted(bands["minutes"]), ISOCHRONE_COLOURS, strict=False))
+        name = t("site_layer_isochrones", lang).format(origin=str(bands["origin"].iloc[0]))
+
+        def band_style(r: pd.Series | dict) -> dict:
+            c = colour.get(r["minutes"], ISOCHRONE_COLOURS[-1])
+            return {"color": c, "weight": 2.0, "fillColor": c, "fillOpacity": 0.08}
+
+        def band_tip(r: pd.Series) -> str:
+            rows = [(t("site_iso_minutes", lang), f"{r['minutes']:g}"),
+                    (t("site_iso_area", lang), f"{r['area_km2']:,.0f}")]  # fmt: skip
+            return info_table(str(r["origin"]), rows, "qd-tip")
+
+        geojson_layer(bands, name=name, style=band_style, tooltip=band_tip, keep=(), **common).add_to(m)
+        for minutes in colour:
+            legend.append(LegendEntry(t("site_iso_legend", lang).format(m=minutes), band_style({"minutes": minutes})))
     for layer_id in ("exclusion_zones",):
         frame = data.exclusion_zones
         if len(frame):

@@ -59,6 +59,9 @@ class SitingConfig:
         A plot qualifies when its area ≥ need × (1 − tolerance).
     land_full_ratio : float
         Free land scores 1 at ``need × full_ratio`` 亩 of qualifying plots.
+    speed_kmh, access_speed_kmh : float
+        Average driving speed on the road network, and on the straight legs to and from it, km/h
+        (times by road; isochrones).
     """
 
     weights: dict[str, float]
@@ -70,6 +73,8 @@ class SitingConfig:
     inferred_factor: float = 0.8
     land_tolerance: float = 0.05
     land_full_ratio: float = 3.0
+    speed_kmh: float = 60.0
+    access_speed_kmh: float = 25.0
     official: bool = False
     title: str = "默认参数（非官方）"
     title_en: str = "Default parameters (not official)"
@@ -118,6 +123,7 @@ class SitingConfig:
         for industry, weights in self.transport_by_industry.items():
             lines += table(f"transport_weights.by_industry.{toml_key(industry)}", weights)
         lines += table("land", {"tolerance": self.land_tolerance, "full_ratio": self.land_full_ratio})
+        lines += table("network", {"speed_kmh": self.speed_kmh, "access_speed_kmh": self.access_speed_kmh})
         return "\n".join(lines) + "\n"
 
 
@@ -144,6 +150,7 @@ def _schema() -> Table:
             "transport_weights": Table({**{k: Number() for k in NODE_KINDS}, "by_industry": by_industry},
                                        min_sum=_MIN_SUM, noun=("站点类型", "node kinds")),
             "land": Table({"tolerance": Number(0.0, 0.9), "full_ratio": Number(1.0, 100.0)}),
+            "network": Table({"speed_kmh": Number(5.0, 130.0), "access_speed_kmh": Number(1.0, 130.0)}),
         },
         required=("weights", "plan_fit", "standard_land", "distance", "transport_weights"),
         noun=("参数", "parameters"),
@@ -170,6 +177,7 @@ def _document(c: SitingConfig) -> dict[str, Any]:
         "distance": {k: pair(v) for k, v in c.distance.items()} if isinstance(c.distance, Mapping) else c.distance,
         "transport_weights": transport,
         "land": {"tolerance": c.land_tolerance, "full_ratio": c.land_full_ratio},
+        "network": {"speed_kmh": c.speed_kmh, "access_speed_kmh": c.access_speed_kmh},
     }
 
 
@@ -185,6 +193,9 @@ def _fields(doc: dict[str, Any]) -> dict[str, Any]:
     for key, name in (("tolerance", "land_tolerance"), ("full_ratio", "land_full_ratio")):
         if key in doc.get("land", {}):
             out[name] = doc["land"][key]
+    for key in ("speed_kmh", "access_speed_kmh"):
+        if key in doc.get("network", {}):
+            out[key] = doc["network"][key]
     return out
 
 

@@ -18,8 +18,10 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from analysis.siting.network import DEFAULT_MAX_ACCESS_M, NodeAccess, RoadTrips, by_road, node_access
 from geo.crs import METRIC, to_metric, to_wgs84
 from geo.measure import M2_PER_MU
+from geo.network import RoadGraph, road_graph
 from geo.pointquery import containing_polygon, distance_to_line
 from layers.plan import NODE_KINDS, Plan
 
@@ -41,11 +43,16 @@ class Locations:
     axis_m : array (n, n_axes)
         Distance to each axis centreline, metres (0 where the candidate touches it).
     node_m : array (n, 4)
-        Distance to the nearest node of each kind in :data:`NODE_KINDS` (inf if none), metres.
+        Distance to the nearest node of each kind in :data:`NODE_KINDS` (inf if none), metres: by
+        road where ``node_road``, else the straight line.
     node_nearest : array (n, 4) of int
         Index into the context's nodes of that nearest node (−1 if none).
     area_mu : array of float
         Area, 亩 (0 for points).
+    node_road : array (n, 4) of bool
+        The distance is by road (False: no road network, or the place is off it).
+    node_leg_m : array (n, 4)
+        The straight legs of a trip by road (to and from the network), metres; 0 where not by road.
     """
 
     x: np.ndarray
@@ -58,6 +65,8 @@ class Locations:
     node_m: np.ndarray
     node_nearest: np.ndarray
     area_mu: np.ndarray
+    node_road: np.ndarray
+    node_leg_m: np.ndarray
 
 
 @dataclass
@@ -78,6 +87,7 @@ class SitingContext:
     plots: gpd.GeoDataFrame
     corridor_half_width_m: float = 5000.0
     plot_geoms_wgs84: np.ndarray | None = None  # the plots as given, EPSG:4326 (for results)
+    roads: NodeAccess | None = None  # trips by road to the transport nodes; None: straight lines only
     plot_locations: Locations | None = None
     cluster_locations: Locations | None = None
     labels: dict[str, str] = field(default_factory=dict)  # e.g. {"plots": "合成样例数据…"}
@@ -180,6 +190,16 @@ def _locate(ctx: SitingContext, *, geoms: np.ndarray | None = None, xy: tuple[np
         best = np.argmin(d, axis=1)
         node_m[:, k] = d[np.arange(n), best]
         node_nearest[:, k] = idx[best]
+    node_road = np.zeros((n, len(NODE_KINDS)), dtype=bool)
+    node_leg_m = np.zeros((n, len(NODE_KINDS)))
+    if ctx.roads is not None:
+        trips = by_road(ctx.roads, x, y)
+        if geoms is not None and not by_point:
+            trips = _from_footprints(ctx.roads, geoms, trips)
+        node_road = trips.on_road
+        node_m = np.where(node_road, trips.road_m, node_m)
+        node_nearest = np.where(node_road, trips.via, node_nearest)
+        node_leg_m = trips.leg_m
     zones = ctx.exclusion.geometry.to_numpy()
     if not len(zones):
         excluded = np.full(n, -1, dtype=np.int64)
@@ -188,7 +208,20 @@ def _locate(ctx: SitingContext, *, geoms: np.ndarray | None = None, xy: tuple[np
     else:
         excluded = _first_hit(n, *shapely.STRtree(zones).query(geoms, predicate="intersects"))
     area_mu = shapely.area(geoms) / M2_PER_MU if geoms is not None else np.zeros(n)
-    return Locations(x, y, cluster, bay, district, excluded, axis_m, node_m, node_nearest, area_mu)
+    return Locations(x, y, cluster, bay, district, excluded, axis_m, node_m, node_nearest, area_mu, node_road,
+                     node_leg_m)  # fmt: skip
+
+
+def _from_footprints(access: NodeAccess, geoms: np.ndarray, trips: RoadTrips) -> RoadTrips:
+    """Trips from footprints: from their representative point, or from any road node inside them (no access leg)."""
+    g = access.graph
+    inside_geom, inside_node = shapely.STRtree(shapely.points(g.x, g.y)).query(geoms, predicate="contains")
+    road, leg, via = trips.road_m.copy(), trips.leg_m.copy(), trips.via.copy()
+    for k in range(len(access.kinds)):
+        for f, node in zip(inside_geom.tolist(), inside_node.tolist(), strict=True):
+            if access.road_m[k, node] < road[f, k]:
+                road[f, k], leg[f, k], via[f, k] = access.road_m[k, node], access.leg_m[k, node], access.via[k, node]
+    return RoadTrips(road, leg, via, np.isfinite(road))
 
 
 def build_context(
@@ -198,8 +231,14 @@ def build_context(
     exclusion: gpd.GeoDataFrame | None = None,
     plots: gpd.GeoDataFrame | None = None,
     corridor_half_width_m: float = 5000.0,
+    roads: RoadGraph | gpd.GeoDataFrame | None = None,
+    max_access_m: float = DEFAULT_MAX_ACCESS_M,
 ) -> SitingContext:
     """Prepare the context from plan layers (``districts``, ``bay_areas``, ``axes``, ``clusters``).
+
+    ``roads`` (a :class:`geo.network.RoadGraph` in EPSG:4549, or road lines; default: the ``roads``
+    entry of ``layers`` when present) makes distances to transport nodes by road; without it they are
+    straight lines. Places farther than ``max_access_m`` metres from the network use the straight line.
 
     Each cluster and axis of the layers must be one of ``plan``'s (matched by ``id``); what the
     plan says about it (industries, chemical, named) comes from ``plan``, its geometry from the layer.
@@ -219,6 +258,7 @@ def build_context(
     if not 0 < corridor_half_width_m <= 50_000:
         raise ValueError(f"corridor half width must be in (0, 50 000] m, got {corridor_half_width_m}")
     nodes = layers.get("transport_nodes") if nodes is None else nodes
+    roads = layers.get("roads") if roads is None else roads
     exclusion = layers.get("exclusion_zones") if exclusion is None else exclusion
     plots = layers.get("plots") if plots is None else plots
     plots_m = _metric(plots)
@@ -251,6 +291,12 @@ def build_context(
         corridor_half_width_m=float(corridor_half_width_m),
         plot_geoms_wgs84=plots_wgs84,
     )
+    if roads is not None:
+        graph = roads if isinstance(roads, RoadGraph) else road_graph(_metric(roads).geometry.to_numpy())
+        n = ctx.nodes
+        xy = (shapely.get_x(n.geometry.to_numpy()), shapely.get_y(n.geometry.to_numpy())) if len(n) else ([], [])
+        kinds = n["kind"].to_numpy() if len(n) else np.array([])
+        ctx.roads = node_access(graph, np.asarray(xy[0]), np.asarray(xy[1]), kinds, NODE_KINDS, max_access_m)
     ctx.labels = {
         k: v for k, v in (("plots", _sample_label(plots_m)), ("exclusion", _sample_label(ctx.exclusion))) if v
     }

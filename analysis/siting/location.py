@@ -21,6 +21,7 @@ from analysis.findings import Finding
 from analysis.siting.assess import Assessment, Land, assess, assess_at
 from analysis.siting.config import SitingConfig
 from analysis.siting.context import SitingContext, locate
+from analysis.siting.network import trip_minutes
 from analysis.siting.plan_fit import Fit
 from analysis.siting.project import ProjectSpec
 from geo.chinacoords import china_crs, convert, convert_geometry
@@ -47,7 +48,7 @@ class LocationReport:
     nearest_cluster: str = ""
     nearest_cluster_km: float = float("nan")
     axes: list[tuple[str, float, bool]] = field(default_factory=list)  # name, km, inside the corridor
-    nodes: list[tuple[str, str, float]] = field(default_factory=list)  # kind, node name, km
+    nodes: list[tuple[str, str, float, bool, float]] = field(default_factory=list)  # kind, name, km, by road, min
     exclusion: str = ""
     area_mu: float | None = None
     overlaps: list[tuple[str, float]] = field(default_factory=list)  # cluster or district, 亩
@@ -110,10 +111,14 @@ def _report(
         (str(name), float(loc.axis_m[0, j] / 1000), bool(loc.axis_m[0, j] <= ctx.corridor_half_width_m))
         for j, name in enumerate(ctx.axes["name"])
     ]
+    # without parameters, the default speeds (SitingConfig's field defaults)
+    speeds = (config or SitingConfig).speed_kmh, (config or SitingConfig).access_speed_kmh
     for k, kind in enumerate(NODE_KINDS):
         j = loc.node_nearest[0, k]
         if j >= 0:
-            report.nodes.append((kind, str(ctx.nodes["name"].iloc[j]), float(loc.node_m[0, k] / 1000)))
+            road = bool(loc.node_road[0, k])
+            minutes = float(trip_minutes(loc.node_m[0, k], loc.node_leg_m[0, k], *speeds)) if road else float("nan")
+            report.nodes.append((kind, str(ctx.nodes["name"].iloc[j]), float(loc.node_m[0, k] / 1000), road, minutes))
     if loc.excluded[0] >= 0:
         report.exclusion = str(ctx.exclusion["name"].iloc[loc.excluded[0]])
     if project is None:

@@ -32,6 +32,7 @@ from analysis.findings import Finding, bilingual
 from analysis.siting.assess import Assessment, assess, assess_at, cluster_land, plot_land, standard_land_failures
 from analysis.siting.config import SitingConfig
 from analysis.siting.context import Locations, SitingContext
+from analysis.siting.network import trip_minutes
 from analysis.siting.plan_fit import project_notes
 from analysis.siting.project import ProjectSpec
 from analysis.siting.scores import relevant_axes, yield_scores
@@ -225,7 +226,12 @@ def reasons(project: ProjectSpec, ctx: SitingContext, config: SitingConfig, a: A
         kind_zh, kind_en = NODE_KIND_NAMES[NODE_KINDS[k]]
         params = {"kind": bilingual(kind_zh, kind_en.lower()), "node": bilingual(node["name"], node["name_en"]),
                   "km": loc.node_m[i, k] / 1000}  # fmt: skip
-        out.append(Finding("reason.nearest_node", "info", "", params))
+        if loc.node_road[i, k]:
+            minutes = trip_minutes(loc.node_m[i, k], loc.node_leg_m[i, k], config.speed_kmh, config.access_speed_kmh)
+            params["minutes"] = float(minutes)
+            out.append(Finding("reason.nearest_node_road", "info", "", params))
+        else:
+            out.append(Finding("reason.nearest_node", "info", "", params))
     land = a.land
     if land.checked and land.kind == "cluster":
         params = {"count": int(land.count[i]), "free": land.area_mu[i], "largest": land.largest_mu[i],

@@ -49,12 +49,14 @@ def _all_findings(ctx) -> list[Finding]:
 
 
 def test_every_finding_renders_in_both_languages_and_english_has_no_chinese_sentences(ctx):
-    found = _all_findings(ctx)
+    straight = build_context({k: v for k, v in load_layers().items() if k != "roads"}, PLAN)  # no road network
+    found = _all_findings(ctx) + _all_findings(straight)
     seen = {f.code for f in found}
     assert seen <= set(codes()), seen - set(codes())
     # the ones a planner must see at least once in these runs
     assert {"fit.concentrate", "fit.axis", "rule.chemical", "rule.standard_land", "rule.land", "reason.score",
-            "reason.nearest_node", "reason.cluster_land", "reason.plot_area", "note.sample_plots"} <= seen  # fmt: skip
+            "reason.nearest_node", "reason.nearest_node_road", "reason.cluster_land", "reason.plot_area",
+            "note.sample_plots"} <= seen  # fmt: skip
     for f in set(found):
         zh, en = render(f, "zh"), render(f, "en")
         assert (zh and en and zh != en) or f.code in ("legacy.text",), (f, zh, en)

@@ -30,7 +30,7 @@ def test_a_spot_in_the_rail_cluster_reports_district_bay_area_cluster_and_plan_f
     assert report.cluster == "青岛轨道交通装备产业集聚区"
     assert report.fit.level == "leading" and report.compliant and 0 < report.score <= 100
     assert any("四(二)" in r for r in zh(report.fit.findings)) and any("北岸城区" in r for r in zh(report.fit.findings))
-    assert {kind for kind, _, _ in report.nodes} == {"port", "airport", "rail_freight", "interchange"}
+    assert {kind for kind, *_ in report.nodes} == {"port", "airport", "rail_freight", "interchange"}
     text = "\n".join(location_lines(report, "zh"))
     assert "城阳区" in text and "符合" in text
     assert "compliant" in "\n".join(location_lines(report, "en"))

@@ -34,7 +34,8 @@ def test_geojson_export_round_trip(tmp_path, originals, crs):
     for layer_id in LAYER_IDS:
         back = pyogrio.read_dataframe(tmp_path / f"{layer_id}.geojson")
         assert back.crs.to_epsg() == int(crs.split(":")[1])
-        assert list(back["name"]) == list(originals[layer_id]["name"])
+        key = "name" if "name" in back else "u"  # roads have no names (the source has none)
+        assert list(back[key]) == list(originals[layer_id][key])
         if crs == "EPSG:4549":
             ref = originals[layer_id].to_crs(4549).area.to_numpy()
             # coordinates are written to the millimetre: ≤ 0.5 mm × perimeter of area difference
@@ -64,7 +65,7 @@ def test_shapefile_export_subset(tmp_path, originals):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--layers", "roads"], "unknown layer 'roads'"),
+        (["--layers", "railways"], "unknown layer 'railways'"),
         (["--crs", "EPSG:3857"], "not supported"),
         (["--format", "kml"], "invalid choice"),
     ],

@@ -5,6 +5,7 @@ import shapely
 from geo.measure import area_km2
 from layers import LAYER_IDS, UnknownLayerError, load_layer, load_layers, spec
 from layers.build import axis_corridors
+from tests.conftest import ROOT
 
 QINGDAO_ADCODES = {370202, 370203, 370211, 370212, 370213, 370214, 370215, 370281, 370283, 370285}
 
@@ -58,7 +59,28 @@ def test_axes_pass_through_their_towns(layers):
     for axis_id, pts in towns.items():
         points = gpd.GeoSeries(shapely.points(pts), crs=4326).to_crs(4549)
         assert points.distance(axes.loc[axis_id].geometry).max() < 100
-    assert (layers["axes"]["geometry_quality"] == "schematic").all()
+    assert (layers["axes"]["geometry_quality"] == "approximate").all()
+
+
+def test_axes_follow_the_road_network_between_their_towns(layers):
+    """Issue 14, 1: every vertex of an axis is one of its waypoints or a node of the road network."""
+    from geo.crs import to_metric
+    from layers.catalogue import axes_table
+    from layers.roads import graph
+
+    net = graph()
+    nodes = {(round(x), round(y)) for x, y in zip(net.x, net.y, strict=True)}
+    axes = to_metric(layers["axes"]).set_index("id")
+    for axis in axes_table():
+        lines = list(axes.loc[axis["id"]].geometry.geoms)
+        assert len(lines) == len(axis["part"]) and axes.loc[axis["id"], "geometry_note"] == ""
+        for line, part in zip(lines, axis["part"], strict=True):
+            xy = shapely.get_coordinates(line)
+            on_road = [(round(x), round(y)) in nodes for x, y in xy]
+            assert sum(on_road) >= len(xy) - len(part["waypoints"])  # all but the towns themselves
+            straight = shapely.LineString(xy[[0, -1]]).length
+            assert line.length >= straight  # a route is never shorter than the straight line
+    assert "OpenStreetMap" in layers["axes"]["source"].iloc[0]
 
 
 def test_corridor_width_is_a_parameter():
@@ -100,11 +122,39 @@ def test_cluster_footprints(layers):
 
 
 def test_unknown_layer_id():
-    with pytest.raises(UnknownLayerError, match="unknown layer 'roads'"):
-        load_layer("roads")
+    with pytest.raises(UnknownLayerError, match="unknown layer 'railways'"):
+        load_layer("railways")
 
 
 def test_loaders_return_copies(layers):
     first = load_layer("clusters")
     first["name"] = "changed"
     assert load_layer("clusters")["name"].iloc[0] != "changed"
+
+
+def test_the_airport_is_where_airportsdata_puts_it():
+    """Issue 14, 1: 胶东国际机场 from PyPI airportsdata (ZSQD), not an estimate."""
+    import airportsdata
+
+    from geo.crs import to_metric_xy
+    from layers.siting_layers import transport_nodes
+
+    ref = airportsdata.load()["ZSQD"]
+    airport = transport_nodes().set_index("kind").loc["airport"]
+    ours = to_metric_xy(np.array([airport.geometry.x]), np.array([airport.geometry.y]))
+    theirs = to_metric_xy(np.array([ref["lon"]]), np.array([ref["lat"]]))
+    assert np.hypot(ours[0] - theirs[0], ours[1] - theirs[1])[0] < 50
+    assert "airportsdata" in airport["source"]
+
+
+def test_the_road_layer_is_osm_with_attribution_and_one_connected_network(layers):
+    from scipy.sparse.csgraph import connected_components
+
+    from layers.roads import graph
+
+    roads = layers["roads"]
+    assert len(roads) > 2000 and (roads["geometry_quality"] == "approximate").all()
+    assert roads["source"].str.contains("OpenStreetMap").all() and roads["source"].str.contains("ODbL").all()
+    assert connected_components(graph().matrix, directed=False)[0] == 1
+    readme = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    assert "qingdao_roads.geojson" in readme and "ODbL" in readme and "build_roads" in readme

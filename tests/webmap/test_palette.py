@@ -10,7 +10,15 @@ import pytest
 from analysis.land_yield.config import CLASS_INFO
 from layers import spec
 from webmap.land_yield_map import HOT_COLOURS
-from webmap.palette import CLASS_COLOURS, EXCLUSION_STYLE, HOT_SPOT_COLOURS, SEQUENTIAL, VERDICT_COLOURS
+from webmap.palette import (
+    CLASS_COLOURS,
+    EXCLUSION_STYLE,
+    HOT_SPOT_COLOURS,
+    ISOCHRONE_COLOURS,
+    ROAD_STYLE,
+    SEQUENTIAL,
+    VERDICT_COLOURS,
+)
 from webmap.raster_overlay import RAMP
 
 # Machado, Oliveira & Fernandes (2009), severity 1.0, in linear RGB
@@ -42,6 +50,7 @@ def test_every_map_uses_the_palette():
     assert {c: CLASS_INFO[c]["colour"] for c in CLASS_COLOURS} == CLASS_COLOURS
     style = spec("exclusion_zones").style
     assert {k: style[k] for k in ("color", "fillColor")} == {k: EXCLUSION_STYLE[k] for k in ("color", "fillColor")}
+    assert spec("roads").style == ROAD_STYLE
 
 
 def test_no_colour_has_two_meanings():
@@ -51,6 +60,8 @@ def test_no_colour_has_two_meanings():
         "hot spot": {HOT_SPOT_COLOURS["hot"], HOT_SPOT_COLOURS["cold"]},
         "exclusion": {EXCLUSION_STYLE["color"], EXCLUSION_STYLE["fillColor"]},
         "plan target": set(VERDICT_COLOURS.values()),
+        "road": {ROAD_STYLE["color"]},
+        "drive time": set(ISOCHRONE_COLOURS),
     }
     for (a, ca), (b, cb) in itertools.combinations(families.items(), 2):
         assert not ca & cb, (a, b, ca & cb)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import shapely
 
-from layers import load_layers
+from layers import load_layers, spec
 from layers.build import city_outline, context_land
 from webmap.assets import AssetUrls, leaflet_source_dir, publish, streamlit_urls
 from webmap.basemaps import BasemapError, tile_layers
@@ -47,7 +47,9 @@ def test_styles_are_precomputed_not_a_style_function(layers):
     payloads = _geojson_payloads(html)
     features = [f for p in payloads for f in p["features"]]
     plan_features = [f for f in features if "_pop" in f["properties"]]
-    assert len(plan_features) == sum(len(g) for g in layers.values())
+    assert len(plan_features) == sum(len(g) for i, g in layers.items() if spec(i).popup)  # roads: context only
+    lines = [f for f in features if not f["properties"]["style"]["interactive"] and "Line" in f["geometry"]["type"]]
+    assert len(lines) == 1 and len(lines[0]["geometry"]["coordinates"]) > 2000  # the roads, drawn as one feature
     assert all("color" in f["properties"]["style"] for f in plan_features)
 
 
@@ -98,9 +100,9 @@ def test_online_basemaps_are_opt_in(layers):
 
 def test_layer_subset_and_unknown_layer(layers):
     _, html = render({"axes": layers["axes"]})
-    assert "发展轴带（中心线）（示意）" in html and "市级重点工业产业集聚区" not in html
+    assert "发展轴带（沿路网）（近似）" in html and "市级重点工业产业集聚区" not in html
     with pytest.raises(ValueError, match="unknown layers"):
-        build_plan_map({"roads": layers["axes"]}, MapOptions(assets=ASSETS))
+        build_plan_map({"railways": layers["axes"]}, MapOptions(assets=ASSETS))
 
 
 def test_publish_copies_leaflet_from_the_installed_package(tmp_path):
