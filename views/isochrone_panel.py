@@ -52,10 +52,9 @@ def isochrone_panel(ctx: SitingContext, config: SitingConfig, map_key: str, lang
                 return t("site_iso_none", lang)
             return t("site_iso_clicked", lang) if o == _CLICKED else names[int(o)]  # type: ignore[call-overload]
 
-        c1, c2 = st.columns([3, 2])
-        origin = c1.selectbox(t("site_iso_origin", lang), options, format_func=label, key=f"site_iso_origin_{lang}",
+        origin = st.selectbox(t("site_iso_origin", lang), options, format_func=label, key=f"site_iso_origin_{lang}",
                               help=t("site_iso_help", lang))  # fmt: skip
-        minutes = c2.multiselect(t("site_iso_minutes", lang), MINUTES, default=[15, 30, 45], key="site_iso_minutes")
+        minutes = st.multiselect(t("site_iso_minutes", lang), MINUTES, default=[15, 30, 45], key="site_iso_minutes")
         if origin == "" or not minutes:
             return None
         if origin == _CLICKED:

@@ -196,6 +196,15 @@
       return box;
     };
     ctl.addTo(map);
+    // The legend (bottom right) never runs under the layer list (top right): it scrolls within the height left.
+    var box = ctl.getContainer(), corner = map.getContainer().querySelector('.leaflet-top.leaflet-right');
+    function fit() {
+      var used = corner ? corner.offsetHeight : 0;
+      box.style.maxHeight = Math.max(120, map.getSize().y - used - 40) + 'px';
+    }
+    fit();
+    map.on('resize', fit);
+    if (corner && window.ResizeObserver) { new ResizeObserver(fit).observe(corner); }
   }
 
   // ---- popups and tooltips from pre-escaped HTML in feature properties ----------------------
