@@ -14,6 +14,9 @@ and adds ``top1_share`` and ``top3_share`` to each cluster and plot, with Kendal
 one-weight-at-a-time table under ``sensitivity``. ``--regions K --region-mu N`` finds the best K
 contiguous regions of at least N 亩 on the 100 m suitability raster (:mod:`analysis.siting.regions`),
 ``--region-spacing`` metres apart; "none found" is an answer, said under ``regions_note``.
+``--scenario FILE`` (repeatable; :mod:`analysis.siting.scenarios`) ranks the project under each named
+parameter set too and puts the rankings side by side under ``scenarios``: ranks, scores, the change of
+rank against the current parameters and Kendall's τ.
 
 Text in Chinese, or English with ``--lang en``; exit code 2 on bad input.
 """
@@ -25,11 +28,14 @@ import json
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 from analysis.siting.ahp import load_ahp
 from analysis.siting.config import SitingConfigError, load_siting_config
 from analysis.siting.context import build_context
 from analysis.siting.project import ProjectError, UnknownIndustryError, make_project
 from analysis.siting.rank import rank_sites, verdict_at
+from analysis.siting.scenarios import Comparison, Scenario, compare, load_scenario, run_scenarios
 from analysis.siting.sensitivity import Sensitivity, sensitivity
 
 __all__ = ["main"]
@@ -52,6 +58,20 @@ def _add_shares(data: dict, stability: Sensitivity) -> None:
             item["top1_share"] = 0.0 if row is None else round(float(row["top1_share"]), 4)
             item["top3_share"] = 0.0 if row is None else round(float(row["top3_share"]), 4)
     data["sensitivity"] = stability.summary()
+
+
+def _comparison_json(comparison: Comparison) -> dict:
+    """Names, Kendall's τ and per cluster its rank, score and change of rank (vs the first) in each scenario."""
+    n = len(comparison.names)
+
+    def rows(frame: pd.DataFrame) -> list[dict]:
+        return [{"id": r["id"], "name": r["name"], "ranks": [int(r[f"rank_{i}"]) for i in range(n)],
+                 "scores": [float(r[f"score_{i}"]) for i in range(n)],
+                 "compliant": [bool(r[f"compliant_{i}"]) for i in range(n)],
+                 "changes": [int(r[f"change_{i}"]) for i in range(1, n)]} for _, r in frame.iterrows()]  # fmt: skip
+
+    return {"names": comparison.names, "tau": [round(t, 4) for t in comparison.tau],
+            "clusters": rows(comparison.clusters), "plots": rows(comparison.plots)}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -79,6 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--region-mu", type=float, metavar="N", help="每个区域至少 N 亩（默认为用地需求）")
     parser.add_argument("--region-spacing", type=float, default=1000.0, metavar="M",
                         help="区域之间至少相距 M 米（默认 1000）")  # fmt: skip
+    parser.add_argument("--scenario", type=Path, action="append", metavar="FILE",
+                        help="方案文件 TOML（参数 + [scenario] name、corridor_km、exclusion），可重复："
+                             "与当前参数的排名并列比较，给出名次变化和 Kendall τ")  # fmt: skip
     parser.add_argument("--lang", choices=("zh", "en"), default="zh")
     parser.add_argument("--json", action="store_true", help="输出 JSON")
     args = parser.parse_args(argv)
@@ -119,6 +142,11 @@ def main(argv: list[str] | None = None) -> int:
         else:
             result = rank_sites(project, ctx, config, top_plots=args.top)
             stability = sensitivity(result, args.sensitivity) if args.sensitivity is not None else None
+            comparison = None
+            if args.scenario:  # the current parameters are the base; each file a scenario beside them
+                base = Scenario("当前参数" if args.lang == "zh" else "current", config)
+                others = [load_scenario(path, plan) for path in args.scenario]
+                comparison = compare(run_scenarios(project, ctx, [base, *others], top_plots=args.top), top=args.top)
             found = None
             if args.regions is not None:
                 from analysis.siting.regions import find_regions
@@ -148,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
         data["ahp"] = ahp.as_dict(args.lang)
     if stability is not None:
         _add_shares(data, stability)
+    if comparison is not None:
+        data["scenarios"] = _comparison_json(comparison)
     if found is not None:
         data["regions"] = [{**{k: row[k] for k in ("rank", "area_mu", "mean_score", "min_score")},
                             "centroid": [round(row.geometry.centroid.x, 5), round(row.geometry.centroid.y, 5)],
@@ -169,6 +199,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {r['rank']}. {r['area_mu']:,.0f} 亩  均分 {r['mean_score']:.1f}  中心 {lon}, {lat}")
         if "regions_note" in data:
             print(f"  {data['regions_note']}")
+    if comparison is not None:
+        heads = [f"{n} (τ {t:.2f})" for n, t in zip(comparison.names, comparison.tau, strict=True)]
+        print("\n方案比较 / scenarios: " + " | ".join(heads))
+        for row in data["scenarios"]["clusters"]:
+            moves = "  ".join(f"{r}{'' if c is None else f' ({c:+d})' if c else ''}"
+                              for r, c in zip(row["ranks"], [None, *row["changes"]], strict=True))  # fmt: skip
+            print(f"  {moves}  {row['name']}")
     for title, rows in (("集聚区 / clusters", data["clusters"]), ("地块 / plots", data["plots"])):
         print(f"\n{title}")
         for r in rows:

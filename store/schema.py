@@ -150,8 +150,19 @@ def _v4(conn: Connection, d: Dialect) -> None:
         _run(conn, gpkg.register_table("objections", None))
 
 
+def _v5(conn: Connection, d: Dialect) -> None:
+    """Named site-selection scenarios (issue 14, 4): the parameters as TOML, kept per name and version."""
+    _run(conn, [
+        f"""CREATE TABLE site_scenarios (fid {d.pk}, name TEXT NOT NULL, scenario_toml TEXT NOT NULL,
+            created_by TEXT, created_at TEXT NOT NULL)""",
+        "CREATE INDEX site_scenarios_name ON site_scenarios(name)",
+    ])  # fmt: skip
+    if d.sqlite:
+        _run(conn, gpkg.register_table("site_scenarios", None))
+
+
 MIGRATIONS: tuple[tuple[int, Callable[[Connection, Dialect], None]], ...] = (
-    (1, _v1), (2, _v2), (3, _v3), (4, _v4)
+    (1, _v1), (2, _v2), (3, _v3), (4, _v4), (5, _v5)
 )  # fmt: skip
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

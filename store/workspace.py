@@ -363,9 +363,27 @@ class Workspace:
             frame[col] = [findings_from_json(v) for v in frame[col]]
         return gpd.GeoDataFrame(frame, geometry=geoms, crs=4326)
 
+    # ---- site scenarios ----------------------------------------------------------------------
+    def save_scenario(self, name: str, scenario_toml: str, user: str | None = None) -> int:
+        """Store a named scenario (:meth:`analysis.siting.scenarios.Scenario.to_toml`); a name saved again is a new
+        version, and the latest one is in force (:meth:`scenarios`)."""
+        row = {"name": name, "scenario_toml": scenario_toml, "created_by": user, "created_at": now_utc()}
+        with self.transaction() as conn:
+            fid = self._insert(conn, "site_scenarios", row)
+            self.audit(conn, user, "save_scenario", f"site_scenarios/{fid}", name)
+        return fid
+
+    def scenarios(self) -> pd.DataFrame:
+        """The latest version of every named scenario: ``fid``, ``name``, ``scenario_toml``, ``created_by``,
+        ``created_at``, by name."""
+        frame = self.query(
+            "SELECT fid, name, scenario_toml, created_by, created_at FROM site_scenarios ORDER BY fid"
+        )
+        return frame.groupby("name", sort=True).tail(1).sort_values("name").reset_index(drop=True)
+
     def delete(self, table: str, fid: int, user: str | None = None) -> None:
-        """Delete a stored run, study or data set (with its rows)."""
-        if table not in ("evaluation_runs", "site_studies", "datasets"):
+        """Delete a stored run, study, scenario or data set (with its rows)."""
+        if table not in ("evaluation_runs", "site_studies", "datasets", "site_scenarios"):
             raise ValueError(f"cannot delete from {table!r}")
         with self.transaction() as conn:
             conn.execute(text(f"DELETE FROM {table} WHERE fid = :f"), {"f": fid})

@@ -24,6 +24,7 @@ __all__ = [
     "SitingConfig",
     "SitingConfigError",
     "check_industries",
+    "config_from_document",
     "load_siting_config",
 ]
 
@@ -235,7 +236,12 @@ def load_siting_config(source: str | Path | bytes | None = None, plan: Plan | No
         Unreadable TOML, an unknown key or an invalid value (the message names every key).
     """
     raw, name = read_toml(DEFAULT_SITING_CONFIG if source is None else source, SitingConfigError)
-    doc = check(_SCHEMA, raw, SitingConfigError, name)
+    return config_from_document(raw, name, plan)
+
+
+def config_from_document(raw: Mapping[str, Any], name: str, plan: Plan | None = None) -> SitingConfig:
+    """Validate a parsed ``siting.toml`` document (``name`` labels messages); see :func:`load_siting_config`."""
+    doc = check(_SCHEMA, dict(raw), SitingConfigError, name)
     try:
         config = SitingConfig(**_fields(doc))
     except SitingConfigError as exc:

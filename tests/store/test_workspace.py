@@ -26,6 +26,7 @@ from analysis.land_yield.pipeline import apply_objections_to, evaluate_table
 from analysis.siting.context import build_context
 from analysis.siting.project import make_project
 from analysis.siting.rank import rank_sites
+from analysis.siting.scenarios import Scenario, load_scenario
 from files.enterprises import read_enterprises
 from layers import load_layer, load_layers
 from store import WorkspaceError, open_workspace
@@ -85,10 +86,22 @@ def _round_trip(ws, evaluation, site_result) -> None:
     top = candidates[candidates["kind"] == "cluster"].iloc[0]
     assert top["name"] == site_result.clusters.iloc[0]["name"] and any("【规划" in r for r in zh(top["reasons"]))
     assert ws.evaluations()["n_firms"].iloc[0] == 3000
+    first = Scenario("生态优先", CONFIG, corridor_half_width_m=3000.0, exclusion=True)
+    ws.save_scenario(first.name, first.to_toml(), user="analyst1")
+    ws.save_scenario("无禁建区", Scenario("无禁建区", CONFIG, exclusion=False).to_toml(), user="analyst1")
+    newer = Scenario("生态优先", CONFIG.with_changes(speed_kmh=40.0), corridor_half_width_m=2000.0)
+    ws.save_scenario(newer.name, newer.to_toml(), user="analyst1")  # the same name again: a new version
+    stored_scenarios = ws.scenarios()
+    assert stored_scenarios["name"].tolist() == ["无禁建区", "生态优先"]
+    back = load_scenario(stored_scenarios["scenario_toml"].iloc[1].encode("utf-8"), PLAN)
+    assert back == newer and not load_scenario(stored_scenarios["scenario_toml"].iloc[0].encode("utf-8")).exclusion
+    ws.delete("site_scenarios", int(stored_scenarios["fid"].iloc[0]), user="analyst1")
+    assert ws.scenarios()["name"].tolist() == ["生态优先"]
     log = ws.audit_log()
-    assert list(log["action"]) == ["save_site_study", "delete", "save_evaluation", "record_objection",
-                                   "save_evaluation", "save_dataset"]  # fmt: skip
-    assert f"{firm['credit_code']}" in log["detail"].iloc[3] and "D→C (changed)" in log["detail"].iloc[3]
+    assert list(log["action"]) == ["delete", "save_scenario", "save_scenario", "save_scenario", "save_site_study",
+                                   "delete", "save_evaluation", "record_objection", "save_evaluation",
+                                   "save_dataset"]  # fmt: skip
+    assert f"{firm['credit_code']}" in log["detail"].iloc[7] and "D→C (changed)" in log["detail"].iloc[7]
     ws.delete("evaluation_runs", run, user="admin")
     assert ws.evaluation_firms(run).empty and ws.objections(run) == []  # the firms and the register went with it
 
@@ -111,8 +124,8 @@ def test_geopackage_round_trip_and_gdal_reads_it(tmp_path, evaluation, site_resu
 def test_postgis_round_trip_with_the_same_code(evaluation, site_result, postgis_url):
     ws = open_workspace(postgis_url)
     with ws.engine.begin() as conn:  # a clean schema each run
-        for table in ("objections", "site_candidates", "site_studies", "evaluation_firms", "evaluation_runs",
-                      "datasets", "audit_log", "users", "ws_meta"):  # fmt: skip
+        for table in ("site_scenarios", "objections", "site_candidates", "site_studies", "evaluation_firms",
+                      "evaluation_runs", "datasets", "audit_log", "users", "ws_meta"):  # fmt: skip
             conn.execute(text(f"DROP TABLE IF EXISTS {table} CASCADE"))
     ws = open_workspace(postgis_url)
     assert ws.dialect.name == "postgresql" and ws.version == SCHEMA_VERSION
@@ -127,8 +140,8 @@ def test_postgis_round_trip_with_the_same_code(evaluation, site_result, postgis_
 def test_an_old_workspace_is_migrated_and_keeps_its_records(tmp_path, evaluation):
     path = tmp_path / "old.gpkg"
     ws = open_workspace(path)  # build a version-1 file by hand, as an older program would have left it
-    for table in ("objections", "audit_log", "datasets", "evaluation_firms", "evaluation_runs", "site_candidates",
-                  "site_studies", "users"):  # fmt: skip
+    for table in ("site_scenarios", "objections", "audit_log", "datasets", "evaluation_firms", "evaluation_runs",
+                  "site_candidates", "site_studies", "users"):  # fmt: skip
         with ws.engine.begin() as conn:
             conn.execute(text(f"DROP TABLE {table}"))
     with ws.engine.begin() as conn:
