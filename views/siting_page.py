@@ -17,6 +17,7 @@ from analysis.siting.config import SitingConfigError, load_siting_config
 from analysis.siting.project import ProjectError, UnknownIndustryError, make_project
 from analysis.siting.rank import SiteResult, rank_sites
 from analysis.siting.regions import RegionError, Regions, find_regions
+from analysis.siting.scenarios import Comparison, Scenario, compare, load_scenario, run_scenarios
 from analysis.siting.suitability import suitability_surface
 from files.siting_report import site_report_sheets
 from files.xlsx import xlsx_bytes
@@ -30,6 +31,7 @@ from views import state
 from views.isochrone_panel import isochrone_panel
 from views.location_panel import RETURNED, industry_options, location_report
 from views.reopen import check_study
+from views.scenario_panel import scenario_panel
 from views.text import md
 from views.weights_panel import ahp_panel, sensitivity_panel
 from views.workspace_panels import save_study_panel
@@ -155,6 +157,19 @@ def _suitability(inputs: tuple, plots, exclusion, config_toml: str, use_yield: b
     config = load_siting_config(config_toml.encode("utf-8"), state.plan())
     return suitability_surface(make_project(state.plan(), *inputs[:5]), ctx, land, config,
                                cluster_yield=_cluster_yield(yield_key) if use_yield else None)  # fmt: skip
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _compare(key: tuple, scenario_tomls: tuple[str, ...], lang: str) -> Comparison:
+    """The ranking of the project shown under the current parameters (the base) and each scenario, side by side."""
+    inputs, plots, exclusion, config_toml, use_yield, yield_key = key
+    plan = state.plan()
+    base = Scenario(t("scn_base", lang), load_siting_config(config_toml.encode("utf-8"), plan))
+    scenarios = [base, *(load_scenario(s.encode("utf-8"), plan) for s in scenario_tomls)]
+    cluster_yield = _cluster_yield(yield_key) if use_yield else None
+    results = run_scenarios(make_project(plan, *inputs[:5]), state.siting_context(plots, exclusion), scenarios,
+                            top_plots=inputs[5], cluster_yield=cluster_yield)  # fmt: skip
+    return compare(results, top=inputs[5])
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -322,6 +337,7 @@ for note in result.notes:
 st.subheader(t("site_clusters", lang))
 _cluster_table(result, report.cluster if report is not None else "")  # the cluster clicked on the map: marked
 sensitivity_panel(result, key, lang)
+comparison = scenario_panel(result, lambda tomls: _compare(key, tomls, lang), lang, ANALYST)
 _plot_table(result, inputs["top"])
 _downloads(result, key, inputs["top"])
 if st.session_state["auth_user"].has("analyst"):
