@@ -14,9 +14,10 @@ and adds ``top1_share`` and ``top3_share`` to each cluster and plot, with Kendal
 one-weight-at-a-time table under ``sensitivity``. ``--regions K --region-mu N`` finds the best K
 contiguous regions of at least N 亩 on the 100 m suitability raster (:mod:`analysis.siting.regions`),
 ``--region-spacing`` metres apart; "none found" is an answer, said under ``regions_note``.
-``--scenario FILE`` (repeatable; :mod:`analysis.siting.scenarios`) ranks the project under each named
-parameter set too and puts the rankings side by side under ``scenarios``: ranks, scores, the change of
-rank against the current parameters and Kendall's τ.
+``--report FILE.docx`` or ``FILE.pdf`` writes the site-study report (:mod:`files.study_report`) with what
+was asked for (sensitivity, scenarios, AHP). ``--scenario FILE`` (repeatable; :mod:`analysis.siting.scenarios`)
+ranks the project under each named parameter set too and puts the rankings side by side under
+``scenarios``: ranks, scores, the change of rank against the current parameters and Kendall's τ.
 
 Text in Chinese, or English with ``--lang en``; exit code 2 on bad input.
 """
@@ -74,6 +75,26 @@ def _comparison_json(comparison: Comparison) -> dict:
             "clusters": rows(comparison.clusters), "plots": rows(comparison.plots)}  # fmt: skip
 
 
+def _write_report(args, result, layers, exclusion, stability, comparison, ahp) -> None:
+    """The site-study report (:mod:`files.study_report`) for ``--report``, written atomically."""
+    from datetime import date
+
+    from files.study_report import StudyReport, quality_notes, report_maps, write_study_report
+    from layers.build import city_outline, context_land
+    from webmap.siting_map import SitingMapData
+
+    today = date.today().isoformat()
+    data = SitingMapData(layers["clusters"], layers["axes"], exclusion, layers["transport_nodes"],
+                         roads=layers["roads"], top_plots=args.top)  # fmt: skip
+    used = {k: layers[k] for k in ("clusters", "axes", "transport_nodes", "roads")}
+    quality = quality_notes({**used, "exclusion_zones": exclusion, "plots": result.plots}, args.lang)
+    maps = report_maps(result, data, city_outline(), context_land(), args.lang, today)
+    report = StudyReport(result, args.lang, today, maps, stability, comparison, ahp, quality=quality,
+                         top_plots=args.top)  # fmt: skip
+    write_study_report(args.report, report)
+    print(f"报告 / report: {args.report}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; prints JSON (``--json``) or a table. Exit code 2 on bad input."""
     parser = argparse.ArgumentParser(prog="python -m analysis.siting", description="选址分析 / site selection")
@@ -102,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenario", type=Path, action="append", metavar="FILE",
                         help="方案文件 TOML（参数 + [scenario] name、corridor_km、exclusion），可重复："
                              "与当前参数的排名并列比较，给出名次变化和 Kendall τ")  # fmt: skip
+    parser.add_argument("--report", type=Path, metavar="FILE.docx|FILE.pdf",
+                        help="选址研究报告（Word 或 PDF）：项目与参数、地图、排名、理由、"
+                             "稳定性、方案比较、数据说明")  # fmt: skip
     parser.add_argument("--lang", choices=("zh", "en"), default="zh")
     parser.add_argument("--json", action="store_true", help="输出 JSON")
     args = parser.parse_args(argv)
@@ -115,6 +139,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.top < 1:
             raise ProjectError("--top 须 ≥ 1 / --top must be ≥ 1")
+        if args.report is not None and args.report.suffix.lower() not in (".docx", ".pdf"):
+            raise ValueError(f"--report 须为 .docx 或 .pdf / --report must end in .docx or .pdf: {args.report}")
+        if args.report is not None and args.at is not None:
+            raise ValueError("--report 与 --at 不能同用 / --report and --at cannot be used together")
         plan = load_plan()
         project = make_project(plan, args.industry, args.land_mu, args.investment_wan, args.tax_wan, args.energy_tce)
         config = load_siting_config(args.config, plan)
@@ -147,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
                 base = Scenario("当前参数" if args.lang == "zh" else "current", config)
                 others = [load_scenario(path, plan) for path in args.scenario]
                 comparison = compare(run_scenarios(project, ctx, [base, *others], top_plots=args.top), top=args.top)
+            if args.report is not None:
+                _write_report(args, result, layers, inputs["exclusion_zones"], stability, comparison, ahp)
             found = None
             if args.regions is not None:
                 from analysis.siting.regions import find_regions

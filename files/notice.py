@@ -10,7 +10,6 @@ standard CJK font 宋体 (SimSun), which Word and LibreOffice substitute where i
 
 from __future__ import annotations
 
-import copy
 import io
 from dataclasses import dataclass
 from datetime import date
@@ -21,13 +20,12 @@ import pandas as pd
 from analysis.land_yield.config import CLASS_INFO
 from analysis.land_yield.objections import Objection, ObjectionError, read_register
 from analysis.land_yield.publication import NOTICE_CLASSES, notice_counts, notice_table, notice_title
+from files.docx_parts import add_table, set_cjk_font
 from files.xlsx import xlsx_bytes
 from geo.io import GeoIOError, write_output
 from geo.tables import TableReadError, read_table
 
 __all__ = ["NoticeOptions", "notice_docx", "notice_xlsx", "read_objections", "write_notice"]
-
-_CJK_FONT = "宋体"
 
 
 @dataclass(frozen=True)
@@ -86,51 +84,6 @@ def notice_xlsx(result: pd.DataFrame, options: NoticeOptions) -> bytes:
     return xlsx_bytes(sheets)
 
 
-def _set_cjk_font(style) -> None:
-    """Name the CJK font of a style (python-docx sets only the Latin one)."""
-    from docx.oxml.ns import qn
-
-    r_pr = style.element.get_or_add_rPr()
-    fonts = r_pr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = r_pr.makeelement(qn("w:rFonts"), {})
-        r_pr.append(fonts)
-    fonts.set(qn("w:eastAsia"), _CJK_FONT)
-
-
-def _clean(value: object) -> str:
-    """Cell text XML can carry (no control characters; NaN as empty)."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    text = value if isinstance(value, str) else (f"{value:g}" if isinstance(value, float) else str(value))
-    return "".join(ch for ch in text if ch >= " " or ch in "\t\n")
-
-
-def _table(doc, frame: pd.DataFrame) -> None:
-    """A table with a header row; rows are copied from a filled template row (python-docx's add_row per
-    cell is slow for thousands of firms)."""
-    table = doc.add_table(rows=2, cols=len(frame.columns))
-    table.style = "Table Grid"
-    for cell, header in zip(table.rows[0].cells, frame.columns, strict=True):
-        cell.text = _clean(header)
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-    template = table.rows[1]._tr
-    body = template.getparent()
-    for values in frame.itertuples(index=False):
-        tr = copy.deepcopy(template)
-        for tc, value in zip(tr.iterchildren("{*}tc"), values, strict=True):
-            paragraph = next(tc.iterchildren("{*}p"))
-            run = paragraph.makeelement("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}r", {})
-            text = run.makeelement("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t", {})
-            text.text = _clean(value)
-            text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-            run.append(text)
-            paragraph.append(run)
-        body.append(tr)
-    body.remove(template)
-
-
 def notice_docx(result: pd.DataFrame, options: NoticeOptions) -> bytes:
     """The notice as a Word document: title, opening, counts, then per class a table per district."""
     from docx import Document
@@ -141,7 +94,7 @@ def notice_docx(result: pd.DataFrame, options: NoticeOptions) -> bytes:
     table = notice_table(result, options.lang, options.confidential)
     doc = Document()
     for name in ("Normal", "Title", "Heading 1", "Heading 2"):
-        _set_cjk_font(doc.styles[name])
+        set_cjk_font(doc.styles[name])
     doc.styles["Normal"].font.size = Pt(10.5)
     if options.confidential:  # the figures need the width of a landscape page
         section = doc.sections[0]
@@ -155,7 +108,8 @@ def notice_docx(result: pd.DataFrame, options: NoticeOptions) -> bytes:
     for paragraph in options.texts(len(table)):
         doc.add_paragraph(paragraph)
     doc.add_heading("各区市分类企业数" if zh else "Firms per district and class", level=1)
-    _table(doc, notice_counts(result, options.lang).reset_index())
+    counts = notice_counts(result, options.lang).reset_index()
+    add_table(doc, list(counts.columns), counts.itertuples(index=False))
     cls_col, district_col = ("类别", "区市") if zh else ("class", "district")
     shown = [c for c in table.columns if c not in (cls_col, "类别名称" if zh else "class name", district_col)]
     for cls in NOTICE_CLASSES:
@@ -166,7 +120,7 @@ def notice_docx(result: pd.DataFrame, options: NoticeOptions) -> bytes:
         for district, part in rows.groupby(district_col, sort=True):
             label = district or ("未填区市" if zh else "no district")
             doc.add_heading(f"{label}（{len(part)} 家）" if zh else f"{label} ({len(part)})", level=2)
-            _table(doc, part[shown])
+            add_table(doc, shown, part[shown].itertuples(index=False))
     doc.add_paragraph(options.footer())
     buffer = io.BytesIO()
     doc.save(buffer)

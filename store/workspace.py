@@ -376,9 +376,7 @@ class Workspace:
     def scenarios(self) -> pd.DataFrame:
         """The latest version of every named scenario: ``fid``, ``name``, ``scenario_toml``, ``created_by``,
         ``created_at``, by name."""
-        frame = self.query(
-            "SELECT fid, name, scenario_toml, created_by, created_at FROM site_scenarios ORDER BY fid"
-        )
+        frame = self.query("SELECT fid, name, scenario_toml, created_by, created_at FROM site_scenarios ORDER BY fid")
         return frame.groupby("name", sort=True).tail(1).sort_values("name").reset_index(drop=True)
 
     def delete(self, table: str, fid: int, user: str | None = None) -> None:

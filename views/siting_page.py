@@ -6,6 +6,8 @@ this module gathers inputs, caches results and lays out widgets.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 import shapely
 import streamlit as st
@@ -33,7 +35,7 @@ from views.location_panel import RETURNED, industry_options, location_report
 from views.reopen import check_study
 from views.scenario_panel import scenario_panel
 from views.text import md
-from views.weights_panel import ahp_panel, sensitivity_panel
+from views.weights_panel import ahp_panel, applied_ahp, sensitivity_panel
 from views.workspace_panels import save_study_panel
 from webmap.assets import streamlit_urls
 from webmap.basemaps import BASEMAPS
@@ -263,6 +265,34 @@ def _geojson_bytes(result: SiteResult, top: int) -> bytes:
     return geojson_bytes(out)
 
 
+def _report_buttons(result: SiteResult, data: SitingMapData, stability, comparison, top: int) -> None:
+    """The site-study report as DOCX and PDF, with the stability and the scenarios shown (issue 14, 6)."""
+    from dataclasses import replace
+
+    from files.study_report import StudyReport, quality_notes, report_maps, study_report
+
+    def report(fmt: str) -> bytes:
+        today = datetime.now().astimezone().date().isoformat()  # the server's local date
+        land, context = state.base_geography()
+        shown = replace(data, suitability=None, regions=None, isochrones=None, top_plots=top,
+                        roads=state.plan_layers()["roads"])  # fmt: skip
+        used = {"clusters": shown.clusters, "axes": shown.axes, "transport_nodes": shown.transport_nodes,
+                "roads": shown.roads, "exclusion_zones": shown.exclusion_zones, "plots": result.plots}  # fmt: skip
+        content = StudyReport(result, lang, today, report_maps(result, shown, land, context, lang, today), stability,
+                              comparison, applied_ahp(result.config), quality=quality_notes(used, lang),
+                              top_plots=top)  # fmt: skip
+        return study_report(content, "docx" if fmt == "docx" else "pdf")
+
+    name = f"选址报告_{result.project.term}" if zh else f"site_report_{result.project.industry}"
+    c1, c2 = st.columns(2)
+    c1.download_button(t("rpt_download_docx", lang), lambda: report("docx"), file_name=f"{name}.docx",
+                       mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                       key="site_dl_report_docx", on_click="ignore", icon=":material/description:")  # fmt: skip
+    c2.download_button(t("rpt_download_pdf", lang), lambda: report("pdf"), file_name=f"{name}.pdf",
+                       mime="application/pdf", key="site_dl_report_pdf", on_click="ignore",
+                       icon=":material/picture_as_pdf:")  # fmt: skip
+
+
 def _downloads(result: SiteResult, key: tuple, top: int) -> None:
     with st.expander(t("ly_downloads", lang), icon=":material/download:"):
         c1, c2, c3 = st.columns(3)
@@ -336,9 +366,10 @@ for note in result.notes:
     (st.warning if note.severity != "info" else st.info)(md(render(note, lang)))
 st.subheader(t("site_clusters", lang))
 _cluster_table(result, report.cluster if report is not None else "")  # the cluster clicked on the map: marked
-sensitivity_panel(result, key, lang)
+stability = sensitivity_panel(result, key, lang)
 comparison = scenario_panel(result, lambda tomls: _compare(key, tomls, lang), lang, ANALYST)
 _plot_table(result, inputs["top"])
 _downloads(result, key, inputs["top"])
+_report_buttons(result, data, stability, comparison, inputs["top"])
 if st.session_state["auth_user"].has("analyst"):
     save_study_panel(result)

@@ -17,13 +17,13 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from analysis.siting.ahp import AhpError, ahp_weights, load_ahp
+from analysis.siting.ahp import Ahp, AhpError, ahp_weights, load_ahp
 from analysis.siting.config import FACTORS, SitingConfig, SitingConfigError
 from analysis.siting.sensitivity import Sensitivity, SensitivityError, sensitivity
 from i18n import t
 from views.text import md
 
-__all__ = ["ahp_panel", "sensitivity_panel"]
+__all__ = ["ahp_panel", "applied_ahp", "sensitivity_panel"]
 
 SCALE: tuple[Fraction, ...] = tuple(Fraction(v) for v in ("9", "7", "5", "3", "1", "1/3", "1/5", "1/7", "1/9"))
 _JUDGEMENTS = "site_ahp"  # {(i, j): Fraction} of the pairs judged
@@ -95,6 +95,7 @@ def ahp_panel(config: SitingConfig, lang: str) -> None:
     if c1.button(t("ahp_apply", lang), icon=":material/check:", key="site_ahp_apply"):
         try:
             st.session_state["site_config"] = config.with_changes(weights=ahp.config_weights()).to_toml()
+            st.session_state["site_ahp_result"] = ahp  # for the report: where the weights came from
         except SitingConfigError as exc:
             st.error(md(exc))
         else:
@@ -110,8 +111,18 @@ def _stability(_result, key: tuple, draws: int) -> Sensitivity:
     return sensitivity(_result, draws)
 
 
-def sensitivity_panel(result, key: tuple, lang: str) -> None:
-    """How often each cluster ranks first and in the top 3 when the weights move (±20 %)."""
+def applied_ahp(config: SitingConfig) -> Ahp | None:
+    """The AHP judgements the weights of ``config`` came from, if they were applied on this page and kept since."""
+    ahp = st.session_state.get("site_ahp_result")
+    if ahp is None:
+        return None
+    weights = ahp.config_weights()
+    same = all(abs(config.weights.get(f, 0.0) - w) < 1e-6 for f, w in weights.items())
+    return ahp if same else None
+
+
+def sensitivity_panel(result, key: tuple, lang: str) -> Sensitivity | None:
+    """How often each cluster ranks first and in the top 3 when the weights move (±20 %); returns the answer."""
     with st.expander(t("sens_title", lang), icon=":material/ssid_chart:"):
         st.caption(t("sens_caption", lang))
         draws = st.number_input(t("sens_draws", lang), 100, 10_000, 1000, 100, key="site_sens_draws")
@@ -119,7 +130,7 @@ def sensitivity_panel(result, key: tuple, lang: str) -> None:
             s = _stability(result, key, int(draws))
         except SensitivityError as exc:
             st.error(md(exc))
-            return
+            return None
         frame = s.clusters.head(10).melt(id_vars=["name", "rank"], value_vars=["top1_share", "top3_share"],
                                          var_name="kind", value_name="share")  # fmt: skip
         frame["kind"] = frame["kind"].map({"top1_share": t("sens_top1", lang), "top3_share": t("sens_top3", lang)})
@@ -139,3 +150,4 @@ def sensitivity_panel(result, key: tuple, lang: str) -> None:
         ).rename(columns={"factor": t("ahp_factor", lang), "change": t("sens_change", lang),
                           "first": t("sens_first", lang), "tau": "Kendall τ"})  # fmt: skip
         st.dataframe(oat, hide_index=True, width="stretch")
+        return s

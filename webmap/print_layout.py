@@ -28,8 +28,8 @@ import shapely
 
 from geo.crs import METRIC
 
-__all__ = ["PAPER_MM", "PrintError", "PrintLayer", "PrintSheet", "has_cjk_font", "map_frame", "nice_length",
-           "print_map"]  # fmt: skip
+__all__ = ["PAPER_MM", "PrintError", "PrintLayer", "PrintSheet", "cjk_font", "has_cjk_font", "map_frame",
+           "nice_length", "print_map"]  # fmt: skip
 
 PAPER_MM = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}  # landscape, ISO 216
 SEA_COLOUR = "#cfe0ec"
@@ -63,17 +63,21 @@ class PrintLayer:
     style : mapping or callable
         A Leaflet style dictionary; a function of a feature's row returning one; or, with ``by``,
         a mapping of the values of column ``by`` to styles (fast for many features).
-    legend : sequence of (label, style)
-        Legend entries for a layer of several styles (e.g. firms by class); empty: one entry.
+    legend : sequence of (label, style), optional
+        Legend entries for a layer of several styles (e.g. firms by class); None: one entry (the title);
+        empty: none (a layer drawn over another that has the entry).
     by : str, optional
         The column whose value chooses the style.
+    label : str, optional
+        A column whose text is written on each feature (at its representative point), e.g. ranks.
     """
 
     gdf: gpd.GeoDataFrame
     title: str
     style: Style | Callable[[pd.Series], Style] | Mapping[Any, Style]
-    legend: Sequence[tuple[str, Style]] = ()
+    legend: Sequence[tuple[str, Style]] | None = None
     by: str | None = None
+    label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,11 @@ def _cjk_font() -> str | None:
             continue
         return str(path)
     return None
+
+
+def cjk_font() -> str | None:
+    """Path of the font this server writes Chinese with (Noto Sans CJK …), or None."""
+    return _cjk_font()
 
 
 def has_cjk_font() -> bool:
@@ -231,6 +240,17 @@ def _draw(ax: Any, gdf: gpd.GeoDataFrame, style: Any, by: str | None = None) -> 
                                         for r in rings])  # fmt: skip
                 patches.append(PathPatch(MPath(verts, codes)))
             ax.add_collection(PatchCollection(patches, match_original=False, zorder=1, **kw))
+
+
+def _labels(ax: Any, gdf: gpd.GeoDataFrame, column: str) -> None:
+    """The text of ``column`` on each feature, dark on a white halo (readable on any fill)."""
+    from matplotlib import patheffects
+
+    points = shapely.point_on_surface(gdf.geometry.to_numpy())
+    halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+    for p, text in zip(points, gdf[column].astype(str), strict=True):
+        ax.text(p.x, p.y, text, ha="center", va="center", fontsize=7, fontweight="bold", color="#111827",
+                path_effects=halo, zorder=7, clip_on=True)  # fmt: skip
 
 
 def _legend_handle(style: Style, kind: str) -> Any:
@@ -354,8 +374,11 @@ def print_map(
         for layer in layers:
             gdf = layer.gdf.to_crs(METRIC) if layer.gdf.crs is not None else layer.gdf
             _draw(ax, gdf, layer.style, layer.by)
+            if layer.label is not None and not gdf.empty:
+                _labels(ax, gdf, layer.label)
             kind = _kind(gdf) if not gdf.empty else "polygon"
-            entries = layer.legend or [(layer.title, {} if callable(layer.style) or layer.by else layer.style)]
+            default = [(layer.title, {} if callable(layer.style) or layer.by else layer.style)]
+            entries = default if layer.legend is None else layer.legend
             for label, style in entries:
                 handles.append(_legend_handle(style, kind))
                 labels.append(label)

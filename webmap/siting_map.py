@@ -30,9 +30,10 @@ from webmap.fast_render import FastMacro
 from webmap.geojson import circle_marker, geojson_layer, info_table, merged_lines
 from webmap.palette import ISOCHRONE_COLOURS, ROAD_STYLE
 from webmap.plan_map import MapOptions, district_labels, finish_map, label_markers, start_map
+from webmap.print_layout import PrintLayer, Style
 from webmap.raster_overlay import RAMP, add_raster_overlay
 
-__all__ = ["SCORE_BINS", "SitingMapData", "SitingMapParts", "build_siting_map"]
+__all__ = ["SCORE_BINS", "SitingMapData", "SitingMapParts", "build_siting_map", "siting_print_layers"]
 
 SCORE_BINS = (40.0, 55.0, 70.0, 85.0)  # score classes: < 40, 40–55, 55–70, 70–85, ≥ 85 points
 FAILED_STYLE = {"color": "#b91c1c", "weight": 1.5, "fillColor": "#d1d5db", "fillOpacity": 0.45, "dashArray": "4 3"}
@@ -260,3 +261,48 @@ def build_siting_map(
     if not split:
         return m
     return SitingMapParts(m, groups, folium.LayerControl(collapsed=False, position="topright"))
+
+
+def _band(score: float, compliant: bool) -> str:
+    return "fail" if not compliant else str(int(np.searchsorted(SCORE_BINS, score, side="right")))
+
+
+TOP_PLOT_OUTLINE = {"color": "#111827", "weight": 2.0, "fillOpacity": 0.0}  # the recommended plots, on paper
+
+
+def siting_print_layers(
+    result: SiteResult, data: SitingMapData, lang: str, plot_labels: bool = False
+) -> list[PrintLayer]:
+    """The site-selection map as layers of a printed sheet (:func:`webmap.print_layout.print_map`): the same
+    colours as on screen — clusters and the recommended plots by score class, non-compliant ones hatched
+    grey — with ranks written on the clusters (and on the plots, P1 …, with ``plot_labels``: for a detail
+    map); roads, exclusion zones, axes and transport nodes."""
+    specs = layer_specs()
+    lows = ("< 40", "40 – 55", "55 – 70", "70 – 85", "≥ 85")
+    styles: dict[str, Style] = {str(k): {"color": "#374151", "weight": 1.0, "fillColor": c, "fillOpacity": 0.75}
+                                for k, c in enumerate(RAMP)}  # fmt: skip
+    styles["fail"] = dict(FAILED_STYLE)
+    legend = [(f"{t('site_score', lang)} {label}", styles[str(k)]) for k, label in enumerate(lows)]
+    legend.append((t("site_not_compliant", lang), styles["fail"]))
+    out = []
+    if data.roads is not None and len(data.roads):
+        out.append(PrintLayer(data.roads, specs["roads"].label(lang), {**ROAD_STYLE, "weight": 0.6}))
+    if len(data.exclusion_zones):
+        zones = specs["exclusion_zones"]
+        out.append(PrintLayer(data.exclusion_zones, zones.label(lang), zones.style))
+    clusters = data.clusters[["id", "geometry"]].merge(result.clusters[["id", "rank", "score", "compliant"]], on="id")
+    clusters["band"] = [_band(s, c) for s, c in zip(clusters["score"], clusters["compliant"], strict=True)]
+    out.append(PrintLayer(clusters, t("site_layer_clusters", lang), styles, legend, by="band", label="rank"))
+    top = result.plots.head(data.top_plots)
+    if len(top):
+        top = top[["rank", "score", "compliant", "geometry"]].copy()
+        top["band"] = [_band(s, c) for s, c in zip(top["score"], top["compliant"], strict=True)]
+        top["label"] = "P" + top["rank"].astype(str)
+        title = t("site_layer_top_plots", lang).format(k=len(top))
+        out.append(PrintLayer(top, title, styles, [], by="band"))  # filled by score class (legend: the clusters')
+        out.append(PrintLayer(top, title, TOP_PLOT_OUTLINE, label="label" if plot_labels else None))
+    axes = specs["axes"]
+    out.append(PrintLayer(data.axes, axes.label(lang), axes.style))
+    nodes = specs["transport_nodes"]
+    out.append(PrintLayer(data.transport_nodes, nodes.label(lang), nodes.style))
+    return out

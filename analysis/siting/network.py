@@ -202,7 +202,8 @@ def isochrones(
     for m in minutes:
         left = m - t
         ok = np.flatnonzero(left > 0)
-        discs = shapely.buffer(shapely.points(graph.x[ok], graph.y[ok]), np.minimum(left[ok] * v_access, 3000.0), quad_segs=8)
+        radius = np.minimum(left[ok] * v_access, 3000.0)
+        discs = shapely.buffer(shapely.points(graph.x[ok], graph.y[ok]), radius, quad_segs=8)
         both = (a < b) & (left[a] > 0) & (left[b] > 0)
         bands = shapely.buffer(
             shapely.linestrings(np.stack([np.column_stack([graph.x[a[both]], graph.y[a[both]]]),

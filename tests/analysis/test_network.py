@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import numpy as np
@@ -77,7 +78,7 @@ def test_reasons_and_point_reports_say_by_road_with_the_time(ctx):
     report = describe_point(120.38, 36.31, ctx, project, CONFIG)
     road = [n for n in report.nodes if n[3]]
     assert len(road) == 4
-    kind, name, km, _, minutes = road[0]
+    _, _, km, _, minutes = road[0]
     slower = CONFIG.with_changes(speed_kmh=30.0)
     again = describe_point(120.38, 36.31, ctx, project, slower)
     assert again.nodes[0][4] > minutes and again.nodes[0][2] == km  # time follows the speed, distance does not
@@ -96,7 +97,7 @@ def test_isochrones_grow_with_time_and_an_off_network_start_is_a_clear_error(ctx
     areas = bands["area_km2"].to_numpy()
     assert (np.diff(areas) > 0).all()
     geoms = bands.to_crs(4549).geometry.to_numpy()
-    assert all(shapely.covers(shapely.buffer(b, 1.0), a) for a, b in zip(geoms[:-1], geoms[1:], strict=True))
+    assert all(shapely.covers(shapely.buffer(b, 1.0), a) for a, b in itertools.pairwise(geoms))
     assert shapely.contains(bands.geometry.iloc[0], shapely.Point(120.09833, 36.365))
     x, y = to_metric_xy(np.array([121.6]), np.array([36.2]))
     with pytest.raises(ValueError, match="off the network"):
