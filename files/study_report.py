@@ -320,6 +320,7 @@ def _numbered(blocks: list[Block], lang: str) -> list[Block]:
 def docx_bytes(blocks: Sequence[Block], title: str = "") -> bytes:
     """The blocks as a Word document (A4 portrait, 2 cm margins)."""
     from docx import Document
+    from docx.oxml.ns import qn
     from docx.shared import Cm, Pt, RGBColor
 
     doc = Document()
@@ -350,11 +351,15 @@ def docx_bytes(blocks: Sequence[Block], title: str = "") -> bytes:
                 doc.add_paragraph(cell_text(item), style="List Bullet")
         elif b.kind == "table":
             table = add_table(doc, b.header, b.rows, b.marked)
-            if b.widths:
+            if b.widths:  # Word reads the cells' widths, LibreOffice and WPS the table grid: set both
+                table.autofit = False
                 total = sum(b.widths)
-                for column, w in zip(table.columns, b.widths, strict=True):
+                grid = table._tbl.tblGrid.findall(qn("w:gridCol"))
+                for column, col, w in zip(table.columns, grid, b.widths, strict=True):
+                    width = Cm(17.0 * w / total)
+                    col.set(qn("w:w"), str(int(width.twips)))
                     for cell in column.cells:
-                        cell.width = Cm(17.0 * w / total)
+                        cell.width = width
             doc.add_paragraph()
         elif b.kind == "image":
             doc.add_picture(io.BytesIO(b.image), width=Cm(17.0))
