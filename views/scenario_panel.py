@@ -51,7 +51,7 @@ def _styled(cmp: Comparison, table: pd.DataFrame, lang: str, kind: str) -> objec
                 return [CHANGED if c != 0 else "" for c in frame[f"change_{i}"]]
         return [""] * len(column)
 
-    return table.style.apply(mark, axis=0)
+    return table.style.apply(mark, axis=0).format(precision=1)  # Styler shows 6 decimals by default
 
 
 def _save(config: SitingConfig, lang: str) -> None:
