@@ -14,8 +14,10 @@ Examples
 >>> from analysis.findings import Finding, bilingual
 >>> axis = bilingual("胶州-平度轴带", "Jiaozhou-Pingdu axis")
 >>> f = Finding("reason.axis_distance", params={"axis": axis, "km": 2.04})
->>> render(f, "zh"), render(f, "en")
-('距胶州-平度轴带中心线 2.0 km（示意线）', '2.0 km from the Jiaozhou-Pingdu axis centreline (schematic)')
+>>> render(f, "zh")
+'距胶州-平度轴带 2.0 km（轴带沿路网的近似走向）'
+>>> render(f, "en")
+'2.0 km from the Jiaozhou-Pingdu axis (its approximate course along the road network)'
 """
 
 from __future__ import annotations
