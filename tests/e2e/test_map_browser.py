@@ -27,7 +27,7 @@ def test_map_page_draws_plan_layers_offline(app_url, offline_page):
 
     # Every plan layer is listed in the layer control, in Chinese.
     control = frame.inner_text(".leaflet-control-layers")
-    for title in ("区市边界", "环湾城区", "发展轴带（中心线）", "发展轴带（廊道）", "市级重点工业产业集聚区"):
+    for title in ("区市边界", "环湾城区", "发展轴带（沿路网）", "发展轴带（廊道）", "市级重点工业产业集聚区"):
         assert title in control
     # 10 districts + 3 bay areas + 3 axes + 3 corridors + 14 clusters are drawn as SVG paths.
     assert frame.locator("path.leaflet-interactive").count() >= 33
