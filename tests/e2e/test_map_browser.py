@@ -172,5 +172,8 @@ def test_changing_page_keeps_the_uploaded_table_and_the_map_settings(app_url, of
     nav.get_by_text("规划地图").click()
     page.wait_for_selector("iframe[title='streamlit_folium.st_folium']", timeout=60_000)
     page.wait_for_function("() => document.body.innerText.includes('7.00')", timeout=30_000)
+    # the layer list is drawn after the slider: wait for it rather than count chips that are not there yet
+    page.wait_for_function("([sel, n]) => document.querySelectorAll(sel).length === n", arg=[tags, before - 1],
+                           timeout=30_000)  # fmt: skip
     assert chips.count() == before - 1
     assert errors == []
