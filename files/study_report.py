@@ -49,6 +49,7 @@ __all__ = [
     "report_blocks",
     "report_maps",
     "study_report",
+    "tau_text",
     "write_study_report",
 ]
 
@@ -148,6 +149,18 @@ def comparison_table(cmp: Comparison, lang: str, kind: str = "clusters") -> pd.D
         out[f"{name} · {t('site_rank', lang)}"] = ranks.to_numpy()
         out[f"{name} · {t('site_score', lang)}"] = frame[f"score_{i}"].round(1).to_numpy()
     return out
+
+
+def tau_text(cmp: Comparison, lang: str) -> str:
+    """Kendall's τ of each scenario against the base, as one line.
+
+    >>> import pandas as pd
+    >>> cmp = Comparison(["基准", "A", "B"], pd.DataFrame(), pd.DataFrame(), [1.0, 0.5, 1.0])
+    >>> tau_text(cmp, "zh"), tau_text(cmp, "en")
+    ('A：τ = 0.50；B：τ = 1.00', 'A: τ = 0.50; B: τ = 1.00')
+    """
+    colon, sep = ("：", "；") if lang == "zh" else (": ", "; ")
+    return sep.join(f"{n}{colon}τ = {tau:.2f}" for n, tau in zip(cmp.names[1:], cmp.tau[1:], strict=True))
 
 
 def _table(frame: pd.DataFrame, widths: Sequence[float] = (), marked: frozenset = frozenset()) -> Block:
@@ -257,7 +270,7 @@ def _stability(s: Sensitivity, lang: str) -> list[Block]:
 
 def _scenarios(cmp: Comparison, lang: str) -> list[Block]:
     out = [Block("heading", t("rpt_h_scenarios", lang))]
-    taus = "；".join(f"{n}：τ = {tau:.2f}" for n, tau in zip(cmp.names[1:], cmp.tau[1:], strict=True))
+    taus = tau_text(cmp, lang)
     out.append(Block("para", t("rpt_scenarios", lang).format(base=cmp.names[0], taus=taus)))
     for name, moved in zip(cmp.names[1:], cmp.first_changes()[1:], strict=True):
         if moved:

@@ -13,33 +13,15 @@ import streamlit as st
 from analysis.siting.config import SitingConfig
 from analysis.siting.rank import SiteResult
 from analysis.siting.scenarios import MAX_SCENARIOS, Comparison, Scenario, ScenarioError, load_scenario
+from files.study_report import comparison_table, tau_text
 from i18n import t
 from store.workspace import WorkspaceError
 from views import state
 from views.text import md
 
-__all__ = ["comparison_table", "scenario_panel"]
+__all__ = ["scenario_panel"]
 
 CHANGED = "background-color: #fde68a"  # the marked-row yellow of the ranking tables
-
-
-def _moved(change: int, lang: str) -> str:
-    if change > 0:
-        return f"↑{change}"
-    return f"↓{-change}" if change < 0 else "="
-
-
-def comparison_table(cmp: Comparison, lang: str, kind: str = "clusters") -> pd.DataFrame:
-    """The comparison as a table a committee reads: name, then per scenario its rank (and the change), score."""
-    frame = cmp.clusters if kind == "clusters" else cmp.plots
-    out = pd.DataFrame({t("site_name", lang): frame["name"]})
-    for i, name in enumerate(cmp.names):
-        ranks = frame[f"rank_{i}"].astype(int).astype(str)
-        if i:
-            ranks = ranks + " (" + frame[f"change_{i}"].map(lambda c: _moved(int(c), lang)) + ")"
-        out[f"{name} · {t('site_rank', lang)}"] = ranks
-        out[f"{name} · {t('site_score', lang)}"] = frame[f"score_{i}"].round(1)
-    return out
 
 
 def _styled(cmp: Comparison, table: pd.DataFrame, lang: str, kind: str) -> object:
@@ -92,8 +74,7 @@ def scenario_panel(result: SiteResult, run: object, lang: str, analyst: bool) ->
         except ScenarioError as exc:
             st.error(md(exc))
             return None
-        heads = "；".join(f"{n}：τ = {tau:.2f}" for n, tau in zip(cmp.names[1:], cmp.tau[1:], strict=True))
-        st.caption(f"{t('scn_tau', lang)} {heads}")
+        st.caption(f"{t('scn_tau', lang)} {tau_text(cmp, lang)}")
         for name, moved in zip(cmp.names[1:], cmp.first_changes()[1:], strict=True):
             if moved:
                 st.warning(t("scn_first_changes", lang).format(name=name), icon=":material/swap_vert:")
