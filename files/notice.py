@@ -22,7 +22,7 @@ from analysis.land_yield.objections import Objection, ObjectionError, read_regis
 from analysis.land_yield.publication import NOTICE_CLASSES, notice_counts, notice_table, notice_title
 from files.docx_parts import add_table, set_cjk_font
 from files.xlsx import xlsx_bytes
-from geo.io import GeoIOError, write_output
+from geo.io import GeoIOError, write_by_suffix
 from geo.tables import TableReadError, read_table
 
 __all__ = ["NoticeOptions", "notice_docx", "notice_xlsx", "read_objections", "write_notice"]
@@ -137,10 +137,8 @@ def write_notice(result: pd.DataFrame, out: Path, options: NoticeOptions) -> Non
     GeoIOError
         The file cannot be written (bilingual message naming ``out``).
     """
-    suffix = out.suffix.lower()
-    if suffix not in (".xlsx", ".docx"):
-        raise ValueError(f"公示名单须为 .xlsx 或 .docx / the notice must end in .xlsx or .docx: {out}")
-    write_output(out, notice_xlsx(result, options) if suffix == ".xlsx" else notice_docx(result, options))
+    writers = {".xlsx": lambda: notice_xlsx(result, options), ".docx": lambda: notice_docx(result, options)}
+    write_by_suffix(out, writers, ("公示名单", "the notice"))
 
 
 def read_objections(source: Path | bytes, result: pd.DataFrame, filename: str | None = None) -> list[Objection]:

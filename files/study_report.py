@@ -34,7 +34,7 @@ from analysis.siting.rank import SiteResult
 from analysis.siting.scenarios import Comparison
 from analysis.siting.sensitivity import Sensitivity
 from files.docx_parts import add_table, cell_text, set_cjk_font
-from geo.io import write_output
+from geo.io import write_by_suffix
 from i18n import t
 from i18n.render import render_all
 from webmap.siting_map import SitingMapData
@@ -623,7 +623,5 @@ def write_study_report(out: Path, report: StudyReport) -> None:
     GeoIOError
         The file cannot be written (bilingual message naming ``out``).
     """
-    suffix = out.suffix.lower()
-    if suffix not in (".docx", ".pdf"):
-        raise ValueError(f"报告须为 .docx 或 .pdf / the report must end in .docx or .pdf: {out}")
-    write_output(out, study_report(report, "docx" if suffix == ".docx" else "pdf"))
+    writers = {".docx": lambda: study_report(report, "docx"), ".pdf": lambda: study_report(report, "pdf")}
+    write_by_suffix(out, writers, ("报告", "the report"))

@@ -26,6 +26,7 @@ import sqlite3
 import struct
 import tempfile
 import zipfile
+from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 
 import geopandas as gpd
@@ -49,6 +50,7 @@ __all__ = [
     "input_bytes",
     "read_vector",
     "read_vector_bytes",
+    "write_by_suffix",
     "write_output",
 ]
 
@@ -75,6 +77,25 @@ def check_input_size(size: int, name: str, limit: int = MAX_INPUT_BYTES) -> None
             f"文件过大（{size / 2**20:,.1f} MB），上限 {limit / 2**20:,.0f} MB / file too large: {name} "
             f"({size / 2**20:,.1f} MB, limit {limit / 2**20:,.0f} MB)"
         )
+
+
+def write_by_suffix(out: str | Path, writers: Mapping[str, Callable[[], bytes]], what: tuple[str, str]) -> None:
+    """Write ``out`` with the writer of its suffix (``{".docx": …, ".pdf": …}``), atomically (:func:`write_output`).
+
+    ``what`` names the output in messages (``("报告", "the report")``).
+
+    Raises
+    ------
+    ValueError
+        A suffix without a writer (nothing is written).
+    GeoIOError
+        The file cannot be written.
+    """
+    suffix = Path(out).suffix.lower()
+    if suffix not in writers:
+        known = list(writers)
+        raise ValueError(f"{what[0]}须为 {' 或 '.join(known)} / {what[1]} must end in {' or '.join(known)}: {out}")
+    write_output(out, writers[suffix]())
 
 
 def write_output(out: str | Path, data: bytes) -> None:

@@ -23,17 +23,6 @@ from i18n.render import location_lines, render
 from layers import load_layers
 from tests.plans import CONFIG, PLAN
 
-
-@pytest.fixture(scope="module")
-def layers():
-    return load_layers()
-
-
-@pytest.fixture(scope="module")
-def ctx(layers):
-    return build_context(layers, PLAN)
-
-
 lonlat = st.tuples(st.floats(119.5, 120.9), st.floats(35.6, 37.1))
 
 

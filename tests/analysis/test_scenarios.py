@@ -19,14 +19,8 @@ from analysis.siting.scenarios import (
     run_scenarios,
     scenario_context,
 )
-from layers import load_layers
 from layers.siting_layers import exclusion_zones
 from tests.plans import CONFIG, PLAN
-
-
-@pytest.fixture(scope="module")
-def layers():
-    return load_layers()
 
 
 @pytest.fixture(scope="module")

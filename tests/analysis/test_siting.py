@@ -14,19 +14,8 @@ from analysis.siting.plan_fit import match
 from analysis.siting.project import ProjectError, UnknownIndustryError, make_project
 from analysis.siting.rank import rank_sites
 from benchmarks.siting import naive_rank_plots
-from layers import load_layers
 from layers.catalogue import clusters_table, directives
 from tests.plans import CONFIG, PLAN, en, zh
-
-
-@pytest.fixture(scope="module")
-def layers():
-    return load_layers()
-
-
-@pytest.fixture(scope="module")
-def ctx(layers):
-    return build_context(layers, PLAN)
 
 
 def _leading_terms() -> list[tuple[str, set[str]]]:
