@@ -84,7 +84,7 @@ def concentration_section(lang: str) -> None:
     st.caption(t("kpi_conc_caption", lang).format(pct=f"{target.threshold_pct:g}", year=target.year,
                                                    section=target.plan_section))  # fmt: skip
     try:
-        ev = state.evaluation(*state.evaluation_key())
+        ev = state.evaluation(state.evaluation_key())
     except (InputError, ValueError) as exc:
         st.error(md(exc))
         return

@@ -1,8 +1,9 @@
 """The 亩产效益 page's cached results: area figures, surface, hot spots and the map page.
 
-Each is computed once per input (``key`` = file content, file name, parameters as TOML, coordinate
-system) and shared by reruns, pages and sessions. They live in a module rather than in the page
-script so that :mod:`views.warmup` can compute the default ones before the server takes requests.
+Each is computed once per input (``key``, a :class:`views.input_key.InputKey`: file content, file
+name, parameters as TOML, coordinate system) and shared by reruns, pages and sessions. They live in
+a module rather than in the page script so that :mod:`views.warmup` can compute the default ones
+before the server takes requests.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from analysis.land_yield.schema import SAMPLE_LABEL, SAMPLE_LABEL_EN
 from analysis.surface import intensity_surface
 from i18n import t
 from views import state
+from views.input_key import HASH_FUNCS, InputKey
 from webmap.assets import streamlit_urls
 from webmap.land_yield_map import (
     LEADING_SHARE,
@@ -38,8 +40,6 @@ __all__ = ["LEVELS", "MapView", "areas", "default_view", "hot_spots_of", "map_ht
 
 LEVELS = ("none", "clusters", "districts", "axis_corridors", "bay_areas", "grid")
 ZONE_IDS = {"clusters": "id", "districts": "adcode", "axis_corridors": "id", "bay_areas": "id"}
-
-Key = tuple[bytes, str, str, str]
 
 
 @dataclass(frozen=True)
@@ -65,10 +65,10 @@ def default_view(analyst: bool) -> MapView:
     return MapView(show_firms=analyst)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def areas(data: bytes, filename: str, config_toml: str, coords: str, level: str):
+@st.cache_data(show_spinner=False, max_entries=16, hash_funcs=HASH_FUNCS)
+def areas(key: InputKey, level: str):
     """Figures per area of ``level`` (a plan layer, or a 1 km grid)."""
-    ev = state.evaluation(data, filename, config_toml, coords)
+    ev = state.evaluation(key)
     if level == "grid":
         return aggregate_grid(ev.result, cell_m=1000)
     zones = aggregate_zones(ev.result, state.plan_layers()[level], ZONE_IDS[level])
@@ -82,23 +82,23 @@ def areas(data: bytes, filename: str, config_toml: str, coords: str, level: str)
     return zones
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def surface(data: bytes, filename: str, config_toml: str, coords: str):
+@st.cache_data(show_spinner=False, max_entries=4, hash_funcs=HASH_FUNCS)
+def surface(key: InputKey):
     """亩均税收 as a 250 m surface (3 km kernel) over Qingdao's land."""
-    ev = state.evaluation(data, filename, config_toml, coords)
+    ev = state.evaluation(key)
     land, _ = state.base_geography()
     return intensity_surface(ev.result, land, "tax_per_mu", cell_m=250, radius_m=3000)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def hot_spots_of(data: bytes, filename: str, config_toml: str, coords: str):
+@st.cache_data(show_spinner=False, max_entries=4, hash_funcs=HASH_FUNCS)
+def hot_spots_of(key: InputKey):
     """Hot and cold spots of the score (Gi*); raises ValueError when there are too few firms."""
-    return hot_spots(state.evaluation(data, filename, config_toml, coords).result)
+    return hot_spots(state.evaluation(key).result)
 
 
-def overlays_of(key: Key, view: MapView, lang: str) -> LandYieldOverlays:
+def overlays_of(key: InputKey, view: MapView, lang: str) -> LandYieldOverlays:
     """What the map of ``view`` shows: firms (for analysts, filtered), area figures, surface, hot spots."""
-    ev = state.evaluation(*key)
+    ev = state.evaluation(key)
     note = (SAMPLE_LABEL if lang == "zh" else SAMPLE_LABEL_EN) if ev.synthetic else ""
     result = _reviewed(ev.result, view.reviewed, lang)
     firms = result[view.chosen.mask(result)] if view.show_firms else None
@@ -109,12 +109,12 @@ def overlays_of(key: Key, view: MapView, lang: str) -> LandYieldOverlays:
         overlays.marked = ev.result.loc[[i for i in view.marked if i in ev.result.index]]
         overlays.marked_label = view.marked_label
     if view.level != "none":
-        shown = areas(*key, view.level)
+        shown = areas(key, view.level)
         overlays.areas.append(AreaOverlay(shown, t(f"ly_level_{view.level}", lang), view.value, view.scheme))
     if view.show_surface:
-        overlays.surface = surface(*key)
+        overlays.surface = surface(key)
     if view.show_hot:
-        overlays.hotspots = hot_spots_of(*key)
+        overlays.hotspots = hot_spots_of(key)
     return overlays
 
 
@@ -131,14 +131,13 @@ def _reviewed(result: gpd.GeoDataFrame, reviewed: tuple[tuple[int, str, str, str
     return out
 
 
-def print_layers(key: Key, view: MapView, lang: str) -> list[PrintLayer]:
+def print_layers(key: InputKey, view: MapView, lang: str) -> list[PrintLayer]:
     """The map of ``view`` as layers of a printed sheet (firms only in an analyst's view, as on screen)."""
     return land_yield_print_layers(overlays_of(key, view, lang), lang, state.plan_layers()["districts"])
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def map_html(data: bytes, filename: str, config_toml: str, coords: str, view: MapView, lang: str,
-             base_url_path: str) -> str:  # fmt: skip
+@st.cache_data(show_spinner=False, max_entries=8, hash_funcs=HASH_FUNCS)
+def map_html(key: InputKey, view: MapView, lang: str, base_url_path: str) -> str:
     """The whole map page as HTML, built once per data set, parameters, view, language and URL path.
 
     ``base_url_path`` is the server's ``server.baseUrlPath`` (where Leaflet is served from). Every
@@ -147,7 +146,6 @@ def map_html(data: bytes, filename: str, config_toml: str, coords: str, view: Ma
     A warm rerun (any widget elsewhere on the page) then costs no map building at all, and the
     browser keeps the iframe because its content did not change.
     """
-    key: Key = (data, filename, config_toml, coords)
     overlays = overlays_of(key, view, lang)
     land, context = state.base_geography()
     opts = MapOptions(assets=streamlit_urls(base_url_path), lang=lang)

@@ -31,6 +31,7 @@ from geo.raster import geotiff_bytes
 from geo.write import geojson_bytes
 from i18n import t
 from views import state
+from views.input_key import InputKey
 from views.land_yield_cache import LEVELS, MapView, areas, default_view, hot_spots_of, map_html, print_layers
 from views.land_yield_cache import surface as surface_of
 from views.notice_panel import notice_tab, reviewed_rows
@@ -57,9 +58,9 @@ _evaluate = state.evaluation
 
 def _input() -> tuple[bytes, str]:
     """The enterprise data evaluated: the default data set, or the analyst's uploads (several are joined)."""
-    path = state.enterprise_file()
+    default = state.default_input()
     if not ANALYST:
-        return path.read_bytes(), path.name
+        return default
     with st.sidebar:
         st.subheader(t("ly_data_source", lang))
         st.file_uploader(t("ly_upload", lang), type=["csv", "xlsx", "geojson", "json", "gpkg", "zip"],
@@ -72,7 +73,7 @@ def _input() -> tuple[bytes, str]:
         st.selectbox(t("ly_coords", lang), COORD_SYSTEMS, key=state.kept("ly_coords", "auto"),
                      format_func=lambda c: t("coords_auto", lang) if c == "auto" else c.upper(),
                      on_change=state.keep, args=("ly_coords",))  # fmt: skip
-    return page_input((path.read_bytes(), path.name))
+    return page_input(default)
 
 
 def _config_toml() -> str:
@@ -301,7 +302,7 @@ def _ranking_chart(ranked: pd.DataFrame, lang: str) -> alt.Chart:
     )  # fmt: skip
 
 
-def _map_settings(key: tuple) -> MapView:
+def _map_settings(key: InputKey) -> MapView:
     """The map's settings (in a popover above the map)."""
     default = default_view(ANALYST)
     show_firms = st.toggle(t("ly_show_firms", lang), value=True, key="ly_firms") if ANALYST else False
@@ -319,14 +320,14 @@ def _map_settings(key: tuple) -> MapView:
     show_hot = st.toggle(t("ly_show_hotspots", lang), value=default.show_hot, key="ly_hot")
     if show_hot:
         try:
-            hot_spots_of(*key)
+            hot_spots_of(key)
         except ValueError as exc:
             st.warning(f"{t('ly_hotspot_error', lang)}：{md(exc)}")
             show_hot = False
     return MapView(show_firms, level, value, scheme, show_surface, show_hot)
 
 
-def _downloads(ev: Evaluation, key: tuple, shown: pd.DataFrame | None, level: str, view: MapView) -> None:
+def _downloads(ev: Evaluation, key: InputKey, shown: pd.DataFrame | None, level: str, view: MapView) -> None:
     c1, c2, c3, c4 = st.columns(4)
     layers = state.plan_layers()
     if ANALYST:
@@ -354,8 +355,8 @@ def _downloads(ev: Evaluation, key: tuple, shown: pd.DataFrame | None, level: st
     print_panel(lambda: print_layers(key, view, lang), t("print_ly_title", lang), notes, key="ly_print")
 
 
-def _tif(ev: Evaluation, key: tuple) -> bytes:
-    surface = surface_of(*key)
+def _tif(ev: Evaluation, key: InputKey) -> bytes:
+    surface = surface_of(key)
     tags = {"value": "亩均税收 tax per mu", "unit": surface.unit, "radius_m": str(surface.radius_m)}
     if ev.synthetic:
         tags["data"] = SAMPLE_LABEL_EN
@@ -375,10 +376,10 @@ controls, map_box, notices = st.container(), st.container(), st.container()
 data, filename = _input()
 config_toml = _config_toml()
 coords = st.session_state.get("ly_coords", "auto")
-key = (data, filename, config_toml, coords)
+key = InputKey(data, filename, config_toml, coords)
 try:
     with st.spinner(t("ly_working", lang)):
-        evaluation = _evaluate(*key)
+        evaluation = _evaluate(key)
 except (InputError, ConfigError) as exc:
     notices.error(f"{t('ly_input_error', lang)}：{md(exc)}", icon=":material/error:")
     if ANALYST:  # parameters that cannot be used must stay editable
@@ -401,7 +402,7 @@ with map_box:
                    reviewed=reviewed_rows(evaluation) if ANALYST else (),
                    selected=_selected(evaluation, firm_filter, firm) if ANALYST else ())  # fmt: skip
     base_url_path = st.get_option("server.baseUrlPath") or ""
-    st.iframe(map_html(*key, view, lang, base_url_path), height=MapOptions.height + 10)
+    st.iframe(map_html(key, view, lang, base_url_path), height=MapOptions.height + 10)
     if firm is not None:
         _firm_panel(firm)
         firm_history(evaluation, firm, lang)
@@ -415,7 +416,7 @@ with notices:
     _validation(evaluation)
     _class_counts(evaluation)
 chosen_level = view.level
-chosen_areas = areas(*key, chosen_level) if chosen_level != "none" else None
+chosen_areas = areas(key, chosen_level) if chosen_level != "none" else None
 st.caption(t("ly_intro", lang))
 names = ["results", "charts", "downloads"]
 names += ["validation", "sources", "years", "policy", "notice", "stock", "params", "save"] if ANALYST else []
@@ -430,7 +431,7 @@ with tabs["results"]:
         _results(evaluation, firm_filter, firm)
 with tabs["charts"]:
     if tabs["charts"].open:
-        _charts(evaluation, areas(*key, "clusters"))
+        _charts(evaluation, areas(key, "clusters"))
 with tabs["downloads"]:
     if tabs["downloads"].open:
         _downloads(evaluation, key, chosen_areas, chosen_level, view)

@@ -30,6 +30,7 @@ from geo.write import geojson_bytes
 from i18n import t
 from i18n.render import render, render_all
 from views import state
+from views.input_key import HASH_FUNCS, InputKey
 from views.isochrone_panel import isochrone_panel
 from views.location_panel import RETURNED, industry_options, location_report
 from views.reopen import check_study
@@ -129,7 +130,7 @@ def _data_and_parameters() -> tuple[tuple | None, tuple | None, bool, str]:
     return plots, exclusion, use_yield, st.session_state["site_config"]
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=8, hash_funcs=HASH_FUNCS)
 def _rank(inputs: tuple, plots, exclusion, config_toml: str, use_yield: bool, yield_key) -> SiteResult:
     project = make_project(state.plan(), *inputs[:5])
     ctx = state.siting_context(plots, exclusion)
@@ -137,12 +138,12 @@ def _rank(inputs: tuple, plots, exclusion, config_toml: str, use_yield: bool, yi
                       cluster_yield=_cluster_yield(yield_key) if use_yield else None, top_plots=inputs[5])  # fmt: skip
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _cluster_yield(key) -> pd.DataFrame | None:
+@st.cache_data(show_spinner=False, max_entries=4, hash_funcs=HASH_FUNCS)
+def _cluster_yield(key: InputKey | None) -> pd.DataFrame | None:
     """亩产效益 by cluster (ratio of sums, < 3 firms suppressed) of the evaluation ``key``."""
     if key is None:
         return None
-    ev = state.evaluation(*key)
+    ev = state.evaluation(key)
     return aggregate_zones(ev.result, state.plan_layers()["clusters"], "id")
 
 
@@ -152,7 +153,7 @@ def _exclusion_wgs84(plots, exclusion):
     return to_wgs84(state.siting_context(plots, exclusion).exclusion)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_data(show_spinner=False, max_entries=4, hash_funcs=HASH_FUNCS)
 def _suitability(inputs: tuple, plots, exclusion, config_toml: str, use_yield: bool, yield_key):
     ctx = state.siting_context(plots, exclusion)
     land, _ = state.base_geography()
@@ -161,7 +162,7 @@ def _suitability(inputs: tuple, plots, exclusion, config_toml: str, use_yield: b
                                cluster_yield=_cluster_yield(yield_key) if use_yield else None)  # fmt: skip
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=8, hash_funcs=HASH_FUNCS)
 def _compare(key: tuple, scenario_tomls: tuple[str, ...], lang: str) -> Comparison:
     """The ranking of the project shown under the current parameters (the base) and each scenario, side by side."""
     inputs, plots, exclusion, config_toml, use_yield, yield_key = key
@@ -174,7 +175,7 @@ def _compare(key: tuple, scenario_tomls: tuple[str, ...], lang: str) -> Comparis
     return compare(results, top=inputs[5])
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=8, hash_funcs=HASH_FUNCS)
 def _regions(key: tuple, mu: float, k: int, spacing_m: float) -> Regions:
     return find_regions(_suitability(*key), mu, k, spacing_m)
 

@@ -12,6 +12,7 @@ from i18n import LANGS, t
 from layers import load_layers, siting_layers
 from layers.build import DEFAULT_CORRIDOR_HALF_WIDTH_M, city_outline, context_land
 from layers.plan import Plan, load_plan
+from views.input_key import HASH_FUNCS, InputKey
 
 _LANG_LABELS = {"zh": "中文", "en": "English"}
 
@@ -106,6 +107,21 @@ def enterprise_file() -> Path:
     return Path(configured) if configured else SAMPLE_FILE
 
 
+def default_input() -> tuple[bytes, str]:
+    """The default enterprise table's content and name, read once per version of the file.
+
+    The same bytes object on every rerun, so that its digest is computed once (:mod:`views.input_key`).
+    """
+    path = enterprise_file()
+    stat = path.stat()
+    return _file_bytes(str(path), stat.st_mtime_ns, stat.st_size), path.name
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _file_bytes(path: str, mtime_ns: int, size: int) -> bytes:
+    return Path(path).read_bytes()
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
 def imported(kind: str, upload: tuple[bytes, str]):
     """An uploaded layer, read, checked and repaired (:func:`layers.imports.import_layer`); read only."""
@@ -139,8 +155,8 @@ def siting_context(
     )
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def evaluation(data: bytes, filename: str, config_toml: str, coords: str):
+@st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=HASH_FUNCS)
+def evaluation(key: InputKey):
     """One 亩产效益 evaluation per input and parameters, shared (not copied) between reruns and pages.
 
     Read only. Raises :class:`analysis.land_yield.pipeline.InputError` or
@@ -151,23 +167,22 @@ def evaluation(data: bytes, filename: str, config_toml: str, coords: str):
     from files.bundle import is_bundle, read_sources, unpack
     from files.enterprises import read_enterprises
 
-    config = load_config(config_toml.encode("utf-8"))
+    config = load_config(key.config_toml.encode("utf-8"))
     districts = plan_layers()["districts"]
-    if is_bundle(data):  # several departments' tables (or a header map): joined by credit code
-        bundle = unpack(data)
-        return evaluate_sources(read_sources(bundle, coords), config, districts, bundle.prefer)
-    return evaluate_table(read_enterprises(data, filename), config, districts, coords)
+    if is_bundle(key.data):  # several departments' tables (or a header map): joined by credit code
+        bundle = unpack(key.data)
+        return evaluate_sources(read_sources(bundle, key.coords), config, districts, bundle.prefer)
+    return evaluate_table(read_enterprises(key.data, key.filename), config, districts, key.coords)
 
 
-def evaluation_key() -> tuple[bytes, str, str, str]:
+def evaluation_key() -> InputKey:
     """The input of the last evaluation shown on the 亩产效益 page, else the default data set."""
     key = st.session_state.get("ly_key")
     if key is not None:
-        return key
+        return InputKey(*key)
     from analysis.land_yield.config import load_config
 
-    path = enterprise_file()
-    return path.read_bytes(), path.name, load_config(None).to_toml(), "auto"
+    return InputKey(*default_input(), load_config(None).to_toml(), "auto")
 
 
 @st.cache_resource(show_spinner=False)

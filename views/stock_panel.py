@@ -26,6 +26,7 @@ from files.candidates import (
 )
 from i18n import t
 from views import state
+from views.input_key import HASH_FUNCS
 from views.text import md
 
 __all__ = ["MARK", "low_efficiency_of", "marked_rows", "relocation_of", "stock_tab"]
@@ -36,7 +37,7 @@ MAX_SHOWN = 1000
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=HASH_FUNCS)
 def _relocation(key: tuple, config_toml: str | None, _result: pd.DataFrame) -> pd.DataFrame:
     plan = state.plan()
     config = load_siting_config(config_toml.encode("utf-8") if config_toml else None, plan)

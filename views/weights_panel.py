@@ -21,6 +21,7 @@ from analysis.siting.ahp import Ahp, AhpError, ahp_weights, load_ahp
 from analysis.siting.config import FACTORS, SitingConfig, SitingConfigError
 from analysis.siting.sensitivity import Sensitivity, SensitivityError, sensitivity
 from i18n import t
+from views.input_key import HASH_FUNCS
 from views.text import md
 
 __all__ = ["ahp_panel", "applied_ahp", "sensitivity_panel"]
@@ -106,7 +107,7 @@ def ahp_panel(config: SitingConfig, lang: str) -> None:
                        icon=":material/download:", on_click="ignore", key="site_ahp_download")  # fmt: skip
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=8, hash_funcs=HASH_FUNCS)
 def _stability(_result, key: tuple, draws: int) -> Sensitivity:
     return sensitivity(_result, draws)
 

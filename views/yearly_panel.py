@@ -38,6 +38,7 @@ from files.bundle import Bundle, pack, read_sources
 from i18n import t
 from store import WorkspaceError
 from views import state
+from views.input_key import HASH_FUNCS
 from views.notice_panel import objection_register
 from views.text import md
 
@@ -96,7 +97,7 @@ def _history(current_year: int, current: pd.DataFrame) -> dict[int, pd.DataFrame
     return years
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=HASH_FUNCS)
 def _extras(
     key: tuple,
     previous: tuple[int, str] | None,
