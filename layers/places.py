@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import shapely
 
+from geo.crs import to_wgs84
 from layers.catalogue import axes_table
 
 __all__ = ["PLACE_LAYERS", "Place", "find_places", "gazetteer"]
@@ -54,7 +55,7 @@ def gazetteer(layers: Mapping[str, gpd.GeoDataFrame], towns: bool = True) -> lis
     for kind in PLACE_LAYERS:
         if kind not in layers:
             continue
-        gdf = layers[kind].to_crs(4326)
+        gdf = to_wgs84(layers[kind])
         english = gdf["name_en"] if "name_en" in gdf else gdf["name"]
         for name, name_en, geom in zip(gdf["name"], english, gdf.geometry, strict=True):
             if geom is not None and not geom.is_empty:

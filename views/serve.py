@@ -6,6 +6,7 @@ to ``streamlit run``. ``QDP_WARMUP=0`` starts serving at once and leaves the wor
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -27,6 +28,12 @@ def main(argv: list[str] | None = None) -> None:
         params = cli.main_run.make_context("run", list(command)).params
         bootstrap.load_config_options({k: v for k, v in params.items() if k not in ("target", "args")})
         warm_up(lambda line: print(line, file=sys.stderr, flush=True))
+        # What the warm-up built lives as long as the server: moved out of the cyclic collector's
+        # sight, so that the full collection Streamlit runs after every rerun (runner.postScriptGC)
+        # stops walking it — 0.12 s of CPU per rerun with 50,000 firms, holding the interpreter
+        # lock every session needs. Reference counting still frees what is dropped; a cycle among
+        # these objects stays until the server stops (at most what the warm-up built, once).
+        gc.freeze()
     from streamlit.web.cli import main as streamlit_main
 
     sys.argv = ["streamlit", "run", *command]

@@ -35,6 +35,7 @@ from analysis.land_yield.pipeline import (
 from analysis.land_yield.policy import PolicyError, load_policy
 from analysis.land_yield.report import policy_summary, result_header, results_table
 from files.bundle import Bundle, pack, read_sources
+from geo.crs import to_wgs84
 from i18n import t
 from store import WorkspaceError
 from views import state
@@ -205,7 +206,7 @@ def _with_cluster(frame: pd.DataFrame, clusters: gpd.GeoDataFrame) -> pd.DataFra
     """The firms inside a cluster, each with the cluster's name in ``cluster``."""
     located = gpd.GeoDataFrame(frame, geometry="geometry", crs=4326)
     located = located[located.geometry.notna() & ~located.geometry.is_empty]
-    hits = gpd.sjoin(located, clusters.to_crs(4326), predicate="within", how="inner")
+    hits = gpd.sjoin(located, to_wgs84(clusters), predicate="within", how="inner")
     return pd.DataFrame(hits.drop(columns=["geometry", "index_right"])).rename(
         columns={"name_right": "cluster", "name_left": "name"}
     )

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.crs import METRIC
+from geo.crs import to_metric
 
 __all__ = ["PAPER_MM", "PrintError", "PrintLayer", "PrintSheet", "cjk_font", "has_cjk_font", "map_frame",
            "nice_length", "print_map"]  # fmt: skip
@@ -361,18 +361,18 @@ def print_map(
         ax.set_facecolor(SEA_COLOUR)
         ax.set_xticks([])
         ax.set_yticks([])
-        land_m = gpd.GeoSeries([land], crs=4326).to_crs(METRIC)
+        land_m = to_metric(gpd.GeoSeries([land], crs=4326))
         if extent is not None:
-            box = gpd.GeoSeries([shapely.box(*extent)], crs=4326).to_crs(METRIC).total_bounds
+            box = to_metric(gpd.GeoSeries([shapely.box(*extent)], crs=4326)).total_bounds
         else:
             box = land_m.total_bounds
         _fit(ax, box, fig)
         if context is not None and not context.empty:
-            _draw(ax, context.to_crs(METRIC), CONTEXT)
+            _draw(ax, to_metric(context), CONTEXT)
         _draw(ax, gpd.GeoDataFrame(geometry=land_m), LAND)
         handles, labels = [], []
         for layer in layers:
-            gdf = layer.gdf.to_crs(METRIC) if layer.gdf.crs is not None else layer.gdf
+            gdf = to_metric(layer.gdf) if layer.gdf.crs is not None else layer.gdf
             _draw(ax, gdf, layer.style, layer.by)
             if layer.label is not None and not gdf.empty:
                 _labels(ax, gdf, layer.label)

@@ -29,6 +29,7 @@ import pandas as pd
 
 from analysis.land_yield.aggregate import MIN_FIRMS
 from analysis.land_yield.scoring import counted_firms
+from geo.crs import to_wgs84
 from layers.plan import Plan, UnknownIndustryError
 
 __all__ = ["CONCENTRATION_COLUMNS", "cluster_concentration", "concentration_over_years", "firm_industries", "verdict"]
@@ -114,9 +115,9 @@ def cluster_concentration(firms: gpd.GeoDataFrame, clusters: gpd.GeoDataFrame, p
     target = plan.cluster_target.threshold_pct
     located = firms[firms.geometry.notna() & ~firms.geometry.is_empty]
     located = located[counted_firms(located)]
-    points = gpd.GeoDataFrame(located[[]].assign(geometry=located.geometry.to_numpy()), geometry="geometry",
-                              crs=firms.crs).to_crs(4326)  # fmt: skip
-    zones = clusters[["id", "name", "geometry"]].to_crs(4326).reset_index(drop=True)
+    points = to_wgs84(gpd.GeoDataFrame(located[[]].assign(geometry=located.geometry.to_numpy()), geometry="geometry",
+                                       crs=firms.crs))  # fmt: skip
+    zones = to_wgs84(clusters[["id", "name", "geometry"]]).reset_index(drop=True)
     hit = gpd.sjoin(points, zones, predicate="within", how="inner")
     industries = firm_industries(located, plan)
     numbers = {c: pd.to_numeric(located[c], errors="coerce") if c in located else pd.Series(np.nan, located.index)

@@ -34,6 +34,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from geo.crs import to_wgs84
 from geo.network import RoadGraph
 
 __all__ = [
@@ -229,4 +230,4 @@ def isochrone_frame(
         geometry=polys,
         crs=crs,
     )
-    return frame.to_crs("EPSG:4326")
+    return to_wgs84(frame)

@@ -31,7 +31,7 @@ from rasterio.features import shapes
 from scipy import ndimage
 
 from analysis.surface import Surface
-from geo.crs import METRIC
+from geo.crs import METRIC, to_wgs84
 from geo.measure import M2_PER_MU
 
 __all__ = ["MAX_REGIONS", "RegionError", "Regions", "find_regions"]
@@ -165,8 +165,8 @@ def find_regions(surface: Surface, min_mu: float, k: int = 1, spacing_m: float =
         rows.append({"rank": rank, "area_mu": round(len(region) * cell_mu, 1),
                      "mean_score": round(float(values[idx].mean()), 1), "min_score": round(float(values[idx].min()), 1),
                      "cells": len(region), "geometry": polygon})  # fmt: skip
-    frame = gpd.GeoDataFrame(rows, columns=["rank", "area_mu", "mean_score", "min_score", "cells", "geometry"],
-                             geometry="geometry", crs=METRIC).to_crs(4326)  # fmt: skip
+    frame = to_wgs84(gpd.GeoDataFrame(rows, columns=["rank", "area_mu", "mean_score", "min_score", "cells", "geometry"],
+                                      geometry="geometry", crs=METRIC))  # fmt: skip
     frame = frame.astype({"rank": int, "cells": int})
     reason = None
     if len(found) < k:
