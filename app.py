@@ -34,8 +34,15 @@ if user is not auth.LOCAL_ADMIN:
     st.sidebar.caption(f"{user.username} · {t('role_' + user.role, lang)}")
     st.sidebar.button(t("auth_sign_out", lang), on_click=auth.sign_out, icon=":material/logout:")
 
+home = st.Page("views/map_page.py", title=t("page_map", lang), icon=":material/map:", default=True)
+
+
+def _to_home() -> None:
+    st.switch_page(home)
+
+
 pages = [
-    st.Page("views/map_page.py", title=t("page_map", lang), icon=":material/map:", url_path="map", default=True),
+    home,
     st.Page(
         "views/land_yield_page.py", title=t("page_land_yield", lang), icon=":material/factory:", url_path="land_yield"
     ),
@@ -49,5 +56,8 @@ if user.has("analyst"):
 if user.has("admin"):
     pages.append(st.Page("views/admin_page.py", title=t("page_admin", lang), icon=":material/admin_panel_settings:",
                          url_path="admin"))  # fmt: skip
+# The map page is served at the root; its own name, "/map" (links, bookmarks), opened Streamlit's
+# "page not found" dialog before the map (issue 12). A hidden page there sends the planner on to it.
+pages.append(st.Page(_to_home, title=t("page_map", lang), url_path="map", visibility="hidden"))
 st.navigation(pages).run()
 state.keep_all()  # the kept widgets' values, also when a page change follows at once

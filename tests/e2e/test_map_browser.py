@@ -177,3 +177,16 @@ def test_changing_page_keeps_the_uploaded_table_and_the_map_settings(app_url, of
                            timeout=30_000)  # fmt: skip
     assert chips.count() == before - 1
     assert errors == []
+
+
+def test_the_map_page_opens_at_its_own_name_without_a_not_found_dialog(app_url, offline_page):
+    """Issue 12: ``/map`` showed Streamlit's "Page not found" dialog (the map page is served at the root)."""
+    page, _, errors = offline_page
+    open_map(page, f"{app_url}/map")
+    page.wait_for_timeout(1000)  # the dialog, if any, comes with the first run's messages
+    assert page.get_by_role("dialog").count() == 0
+    assert not page.get_by_text(re.compile("Page not found|找不到页面")).count()
+    assert urlparse(page.url).path in ("", "/")  # on the map page's own address
+    nav = page.locator("[data-testid=stSidebarNav]").inner_text()
+    assert nav.count("规划地图") == 1  # the hidden page is not listed twice
+    assert not errors, errors
