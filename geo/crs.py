@@ -134,8 +134,8 @@ def _project(data: GeoFrame, target: str) -> GeoFrame:
     if isinstance(data, gpd.GeoSeries):
         return projected.rename(data.name)
     out = data.copy()
-    out[data.geometry.name] = projected
-    return out.set_crs(target, allow_override=True)
+    out[data.geometry.name] = projected  # the active geometry: the frame's CRS follows it
+    return out
 
 
 def metric_geometry(geom: shapely.Geometry) -> shapely.Geometry:
