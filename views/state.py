@@ -175,14 +175,17 @@ def evaluation(key: InputKey):
     return evaluate_table(read_enterprises(key.data, key.filename), config, districts, key.coords)
 
 
-def evaluation_key() -> InputKey:
-    """The input of the last evaluation shown on the 亩产效益 page, else the default data set."""
-    key = st.session_state.get("ly_key")
-    if key is not None:
-        return InputKey(*key)
+def default_key() -> InputKey:
+    """The default data set with the default parameters, as the 亩产效益 page first evaluates it."""
     from analysis.land_yield.config import load_config
 
     return InputKey(*default_input(), load_config(None).to_toml(), "auto")
+
+
+def evaluation_key() -> InputKey:
+    """The input of the last evaluation shown on the 亩产效益 page, else the default data set."""
+    key = st.session_state.get("ly_key")
+    return InputKey(*key) if key is not None else default_key()
 
 
 @st.cache_resource(show_spinner=False)

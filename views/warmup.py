@@ -65,16 +65,11 @@ def _quiet_streamlit() -> Iterator[None]:
 
 
 def _steps() -> list[tuple[str, Callable[[], object]]]:
-    from analysis.land_yield.config import load_config
     from layers.build import DEFAULT_CORRIDOR_HALF_WIDTH_M
     from views import land_yield_cache as ly
     from views import state
-    from views.input_key import InputKey
 
     corridor = DEFAULT_CORRIDOR_HALF_WIDTH_M
-
-    def evaluation_key() -> InputKey:  # as the page builds it for the default data set
-        return InputKey(*state.default_input(), load_config(None).to_toml(), "auto")
 
     def base_url_path() -> str:  # as the page reads it (the command line's options are not loaded yet)
         import streamlit as st
@@ -82,7 +77,7 @@ def _steps() -> list[tuple[str, Callable[[], object]]]:
         return str(st.get_option("server.baseUrlPath") or "")
 
     def maps() -> None:
-        key = evaluation_key()
+        key = state.default_key()
         for analyst in (True, False):  # the map as an analyst and as a viewer first sees it
             ly.map_html(key, ly.default_view(analyst), "zh", base_url_path())
 
@@ -90,7 +85,7 @@ def _steps() -> list[tuple[str, Callable[[], object]]]:
         ("plan layers", lambda: state.plan_layers(corridor)),
         ("base map", state.base_geography),
         ("site-selection context", lambda: state.siting_context(corridor_half_width_m=corridor)),
-        ("亩产效益 evaluation", lambda: state.evaluation(evaluation_key())),
+        ("亩产效益 evaluation", lambda: state.evaluation(state.default_key())),
         ("亩产效益 maps", maps),
     ]
 

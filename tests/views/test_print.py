@@ -25,12 +25,10 @@ def test_the_plan_sheet_has_the_chosen_layers_in_draw_order_with_the_inferred_cl
 
 def test_a_viewer_prints_no_firms_and_an_analyst_does(monkeypatch):
     monkeypatch.chdir(ROOT)
-    from analysis.land_yield.config import load_config
     from views import land_yield_cache as ly
     from views import state
-    from views.input_key import InputKey
 
-    key = InputKey(*state.default_input(), load_config(None).to_toml(), "auto")
+    key = state.default_key()
     analyst = ly.print_layers(key, ly.default_view(True), "zh")
     viewer = ly.print_layers(key, ly.default_view(False), "zh")
     assert any(p.title == "企业（按类别）" for p in analyst)
@@ -51,13 +49,11 @@ def test_the_map_page_offers_a_print_in_the_format_and_paper_chosen():
 
 
 def test_the_land_yield_sheet_prints_the_firms_by_class():
-    from analysis.land_yield.config import load_config
     from views import land_yield_cache as ly
     from views import state
-    from views.input_key import InputKey
     from webmap.print_layout import PrintSheet, print_map
 
-    key = InputKey(*state.default_input(), load_config(None).to_toml(), "auto")
+    key = state.default_key()
     land, context = state.base_geography()
     png = print_map(ly.print_layers(key, ly.default_view(True), "zh"), PrintSheet("t", "2026-11-29"), land, context,
                     fmt="png", dpi=60)  # fmt: skip
