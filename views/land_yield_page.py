@@ -19,6 +19,7 @@ from analysis.land_yield.pipeline import Evaluation, InputError, result_sheets
 from analysis.land_yield.report import (
     FirmFilter,
     area_table,
+    class_overview,
     class_summary,
     find_firms,
     firm_profile,
@@ -40,7 +41,7 @@ from views.print_panel import print_panel
 from views.reopen import check_run
 from views.sources_panel import header_map_panel, join_report, keep_uploads, page_input, sources_caption, too_many
 from views.stock_panel import marked_rows, stock_tab
-from views.text import md
+from views.text import markdown_table, md
 from views.workspace_panels import save_evaluation_panel
 from views.yearly_panel import firm_history, policy_tab, with_extras, yearly_tab
 from webmap.land_yield_map import LEADING_SHARE, SCHEMES
@@ -169,6 +170,21 @@ def _class_counts(ev: Evaluation) -> None:
         col.metric(label, f"{n:,}", help=(info["policy" if lang == "zh" else "policy_en"] if info else None))
 
 
+def _overview(ev: Evaluation) -> None:
+    """How the classes were drawn and what each one means (the 概况 tab, opened first: Markdown only)."""
+    st.caption(t("ly_intro", lang))
+    st.markdown(markdown_table(class_overview(ev.result, ev.config.shares, lang)))
+    above, below = (_weight_shares(w) for w in (ev.config.weights, ev.config.weights_below))
+    st.caption(t("ly_weights_in_use", lang).format(above=above, below=below) + " " + _score_explained(ev))
+
+
+def _weight_shares(weights: dict[str, float]) -> str:
+    """Indicator weights as shares of their sum, e.g. "单位用地税收 40% · 单位能耗销售收入 20%"."""
+    total = sum(weights.values()) or 1.0
+    return " · ".join(f"{INDICATORS[k].zh if lang == 'zh' else INDICATORS[k].en} {w / total:.0%}"
+                      for k, w in weights.items() if w)  # fmt: skip
+
+
 def _filters(ev: Evaluation) -> FirmFilter:
     """District, class and scale filters; they apply to the firm table and the map's firm points."""
     if not ANALYST:
@@ -221,6 +237,14 @@ def _firm_panel(firm: pd.Series) -> None:
     profile = firm_profile(firm, lang)
     if not profile.empty:
         st.dataframe(profile, hide_index=True, width="stretch", placeholder="—")
+
+
+def _newly_found(firm: pd.Series | None) -> bool:
+    """Whether ``firm`` was found by a search not answered before (typed, or "在表中选中" on the map)."""
+    query = st.session_state.get("ly_search", "") if firm is not None else None
+    known = st.session_state.get("_ly_found_query")
+    st.session_state["_ly_found_query"] = query
+    return query is not None and query != known
 
 
 def _table_rows(ev: Evaluation, chosen: FirmFilter, firm: pd.Series | None) -> pd.DataFrame:
@@ -417,15 +441,21 @@ with notices:
     _class_counts(evaluation)
 chosen_level = view.level
 chosen_areas = areas(key, chosen_level) if chosen_level != "none" else None
-st.caption(t("ly_intro", lang))
-names = ["results", "charts", "downloads"]
+# The overview opens first; the firm table is opened on demand, as a GIS opens its attribute table:
+# the table's grid costs the browser 0.3–0.5 s before the map paints (benchmarks/land_yield.py).
+names = ["overview", "results", "charts", "downloads"]
 names += ["validation", "sources", "years", "policy", "notice", "stock", "params", "save"] if ANALYST else []
 labels = [t(f"ly_tab_{n}", lang) for n in names]
 if st.session_state.get("ly_tab") not in labels:  # back from another page, or the language changed
-    kept_tab = st.session_state.get("_ly_tab_name", "results")
+    kept_tab = st.session_state.get("_ly_tab_name", "overview")
     st.session_state["ly_tab"] = labels[names.index(kept_tab)] if kept_tab in names else labels[0]
+if _newly_found(firm) and st.session_state["ly_tab"] == labels[0]:  # a firm found or clicked: show its row
+    st.session_state["ly_tab"] = labels[names.index("results")]
 tabs = dict(zip(names, st.tabs(labels, key="ly_tab", on_change="rerun"), strict=True))
 st.session_state["_ly_tab_name"] = names[labels.index(st.session_state["ly_tab"])]
+with tabs["overview"]:
+    if tabs["overview"].open:
+        _overview(evaluation)
 with tabs["results"]:
     if tabs["results"].open:
         _results(evaluation, firm_filter, firm)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+import pandas as pd
+
 from settings import display_timezone
 
-__all__ = ["local_time", "md"]
+__all__ = ["local_time", "markdown_table", "md"]
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$=:])")
 
@@ -19,6 +21,23 @@ def md(text: object) -> str:
     loading an image from outside (Streamlit renders Markdown, and images fetch URLs).
     """
     return _SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """``frame`` as a Markdown table (its columns as headers, each cell escaped with :func:`md`).
+
+    Streamlit renders it as plain HTML: no data grid to load in the browser (a grid costs 0.3–0.5 s).
+
+    Examples
+    --------
+    >>> print(markdown_table(pd.DataFrame({"类别": ["A"], "政策": ["优先保障 | x"]})))
+    | 类别 | 政策 |
+    | --- | --- |
+    | A | 优先保障 \\| x |
+    """
+    rows = [[md(c) for c in frame.columns], ["---"] * len(frame.columns)]
+    rows += [[md(v) for v in values] for values in frame.itertuples(index=False)]
+    return "\n".join("| " + " | ".join(row) + " |" for row in rows)
 
 
 def local_time(stored: object) -> str:

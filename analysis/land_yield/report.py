@@ -19,6 +19,7 @@ __all__ = [
     "FirmFilter",
     "area_table",
     "class_counts",
+    "class_overview",
     "class_summary",
     "concentration_table",
     "find_firms",
@@ -78,6 +79,41 @@ def class_counts(result: pd.DataFrame) -> dict[str, int]:
     """
     counts = result["class"].replace("", "—").value_counts()
     return {str(k): int(v) for k, v in sorted(counts.items())}
+
+
+def class_overview(result: pd.DataFrame, shares: dict[str, float], lang: str = "zh") -> pd.DataFrame:
+    """The classes as evaluated: each one's band of the cohort ranking, firms in it and its policy use.
+
+    Parameters
+    ----------
+    result : DataFrame
+        Evaluated firms with a ``class`` column (A–D, T, "" when not rated).
+    shares : dict
+        Share of each cohort per class, best first (``ScoringConfig.shares``; 0–1, summing to 1).
+    lang : {"zh", "en"}
+
+    Examples
+    --------
+    >>> firms = pd.DataFrame({"class": ["A", "B", "B", "D", "T"]})
+    >>> table = class_overview(firms, {"A": 0.2, "B": 0.4, "C": 0.35, "D": 0.05}, "en")
+    >>> table[["class", "ranking band", "firms"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['A', '0–20 %', 1], ['B', '20–60 %', 2], ['C', '60–95 %', 0], ['D', '95–100 %', 1], ['T', '—', 1]]
+    """
+    counts = result["class"].value_counts()
+    rows, start = [], 0.0
+    for cls, info in CLASS_INFO.items():
+        if cls in shares:
+            end = start + shares[cls] * 100
+            band = f"{start:g}–{end:.4g} %"
+            start = end
+        else:
+            band = "—"
+        name = info["zh"] if lang == "zh" else info["en"]
+        policy = info["policy"] if lang == "zh" else info["policy_en"]
+        rows.append((cls, name, band, int(counts.get(cls, 0)), policy))
+    headers = ("类别", "名称", "组内名次区间", "企业数", "政策导向") if lang == "zh" else \
+        ("class", "name", "ranking band", "firms", "policy")  # fmt: skip
+    return pd.DataFrame(rows, columns=list(headers))
 
 
 def result_header(column: str, lang: str = "zh") -> str:

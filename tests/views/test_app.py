@@ -219,7 +219,7 @@ def _map_layer_names(at: AppTest) -> str:
 
 def test_the_firm_filters_apply_to_the_map_as_well_as_the_table():
     """Issue 12 (12): filtering the results table left every firm on the map."""
-    at = _land_yield_page()
+    at = open_tab(_land_yield_page(), "评价结果")
     assert "筛选后" not in _map_layer_names(at)
     at.multiselect(key="ly_f_class").set_value(["A"]).run()
     assert not at.exception
@@ -246,8 +246,9 @@ def test_a_firm_is_found_by_its_credit_code_with_a_panel_and_the_map_opens_on_it
     import unicodedata
 
     at = _land_yield_page()
-    firms = at.dataframe[0].value
+    firms = open_tab(at, "评价结果").dataframe[0].value
     code = str(firms.iloc[5]["统一社会信用代码"])
+    open_tab(at, "概况")  # the page as it opens: the firm table is not shown
     wide = "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalnum() else c for c in code)  # typed full-width
     assert unicodedata.normalize("NFKC", wide) == code != wide
     at.text_input(key="ly_search").set_value(wide).run()
@@ -255,6 +256,10 @@ def test_a_firm_is_found_by_its_credit_code_with_a_panel_and_the_map_opens_on_it
     assert any(code in m.value for m in at.markdown)  # the firm panel names it …
     assert {m.label for m in at.metric} >= {"类别", "综合得分", "组内排名"}
     assert any("同组中位数" in d.value.columns for d in at.dataframe)  # … with its cohort medians
+    assert at.session_state["ly_tab"] == "评价结果"  # the firm table opens, the firm's row first
+    assert str(at.dataframe[-1].value.iloc[0]["统一社会信用代码"]) == code
+    open_tab(at, "概况")  # the planner may go back: the firm found does not pull the table open again
+    assert at.session_state["ly_tab"] == "概况"
     page = " ".join(str(e.proto) for e in at.get("iframe"))
     lon, lat = (float(firms.iloc[5][c]) for c in ("经度", "纬度"))
     view = page.split("function go()")[-1][:200]
@@ -268,11 +273,13 @@ def test_a_firm_is_found_by_its_credit_code_with_a_panel_and_the_map_opens_on_it
 def test_the_land_yield_page_builds_only_the_open_tab():
     """Issue 12 (speed): the table, charts, parameter form and downloads were all built before the map painted."""
     at = _land_yield_page()
-    tabs = ["评价结果", "图表", "下载", "数据校验", "数据合并", "历年对比", "差别化政策", "公示与异议", "存量企业",
-            "评价参数", "保存到工作空间"]  # fmt: skip
+    tabs = ["概况", "评价结果", "图表", "下载", "数据校验", "数据合并", "历年对比", "差别化政策", "公示与异议",
+            "存量企业", "评价参数", "保存到工作空间"]  # fmt: skip
     assert [t.label for t in at.tabs] == tabs
-    assert len(at.dataframe) == 1  # the results table only
+    # the overview opens first: no data grid (its script costs the browser 0.3–0.5 s before the map paints)
+    assert not at.dataframe and "| A | 优先发展类 | 0–20 % |" in " ".join(m.value for m in at.markdown)
     assert _cluster_chart(at) is None and not at.number_input and not at.get("download_button")
+    assert len(open_tab(at, "评价结果").dataframe) == 1  # the results table only
     open_tab(at, "图表")
     assert _cluster_chart(at) is not None and not at.dataframe
 
@@ -314,7 +321,7 @@ def test_the_plan_map_opens_on_a_place_or_coordinates_typed():
 
 def test_a_viewer_on_the_land_yield_page_finds_places_but_never_firms(monkeypatch):
     """The one search box finds firms for analysts only; everyone can find places."""
-    at = _land_yield_page()
+    at = open_tab(_land_yield_page(), "评价结果")
     code = str(at.dataframe[0].value.iloc[0]["统一社会信用代码"])
     from views import auth
 

@@ -77,7 +77,7 @@ def test_a_viewer_never_receives_firm_level_data(app):
             assert not at.get("file_uploader"), page  # no upload anywhere: a viewer cannot make the server read a file
             assert "$argon2" not in sent, page
     at.switch_page("views/land_yield_page.py").run()
-    assert [t.label for t in at.tabs] == ["评价结果", "图表", "下载"]  # no validation rows, parameters or saving
+    assert [t.label for t in at.tabs] == ["概况", "评价结果", "图表", "下载"]  # no row messages, parameters, saving
     assert any("仅分析员" in i.value for i in open_tab(at, "评价结果").info)
     open_tab(at, "下载")
     labels = [b.proto.label for b in at.get("download_button")]  # area figures, the surface and a print without firms
@@ -98,7 +98,7 @@ def test_an_analyst_sees_firms_and_saves_an_evaluation(app):
     _sign_in(at, "analyst1", "analyst password 1")
     at.switch_page("views/land_yield_page.py").run()
     assert not at.exception
-    assert any(m in _everything_sent(at) for m in FIRM_MARKERS)
+    assert any(m in _everything_sent(open_tab(at, "评价结果")) for m in FIRM_MARKERS)
     open_tab(at, "保存到工作空间")
     form_button = next(b for b in at.button if b.label == "保存")
     form_button.click().run()
