@@ -117,6 +117,39 @@ def test_widget_texts_follow_the_language(app_url, offline_page):
     assert errors == []
 
 
+# Streamlit rewrites a widget's English text or attribute on each render; the page script replaced it
+# each time and kept every replaced value in a list that only grew while the page lived.
+REWRITES_JS = """async () => {
+  const tick = () => new Promise(r => setTimeout(r, 0)), W = window.__qdWidgetLanguage;
+  const before = W.remembered(), el = document.createElement('div');
+  document.body.appendChild(el);
+  for (let i = 0; i < 200; i++) { el.setAttribute('aria-label', 'Select all'); await tick(); }
+  const rewritten = W.remembered() - before, label = el.getAttribute('aria-label');
+  for (let round = 0; round < 40; round++) {  // 4,000 translated elements come and go
+    const batch = Array.from({length: 100}, () => Object.assign(document.createElement('span'), {title: 'Select all'}));
+    batch.forEach(e => document.body.appendChild(e));
+    await tick();
+    batch.forEach(e => e.remove());
+  }
+  await tick();
+  const remembered = W.remembered();
+  W.stop();
+  return {rewritten, label, remembered, restored: el.getAttribute('aria-label')};
+}"""
+
+
+def test_the_widget_translator_remembers_each_node_once(app_url, offline_page):
+    """Issue 12 (left): what the zh page script replaced was kept in a list growing with every render."""
+    page, _, errors = offline_page
+    open_map(page, app_url)
+    page.wait_for_function("() => window.__qdWidgetLanguage && window.__qdWidgetLanguage.remembered", timeout=30_000)
+    seen = page.evaluate(REWRITES_JS)
+    assert seen["label"] == "全选" and seen["rewritten"] == 1  # rewritten 200 times, remembered once
+    assert seen["remembered"] < 1100  # nodes gone from the page are forgotten (4,000 came and went)
+    assert seen["restored"] == "Select all"  # English mode puts back what Streamlit wrote
+    assert errors == []
+
+
 def test_the_point_report_follows_the_query_industry(app_url, offline_page):
     """Issue 12 (4): changing the query industry left the previous report on screen."""
     from tests.e2e.test_siting_browser import _choose, _report_text

@@ -8,7 +8,16 @@
   if (!TABLE) { return; }
   var ATTRS = ['placeholder', 'aria-label', 'title'];
   var patterns = TABLE.patterns.map(function (p) { return [new RegExp(p[0]), p[1]]; });
-  var texts = new Map(), attrs = [];  // what was replaced, to put back
+  // What was replaced, as Streamlit last wrote it, to put back: text node → text, element →
+  // {attribute: value}. One entry per node however often Streamlit rewrites it; entries of nodes
+  // no longer in the page are dropped once the maps have doubled since the last sweep.
+  var texts = new Map(), attrs = new Map(), sweepAt = 512;
+  function sweep() {
+    if (texts.size + attrs.size < sweepAt) { return; }
+    texts.forEach(function (value, node) { if (!node.isConnected) { texts.delete(node); } });
+    attrs.forEach(function (saved, el) { if (!el.isConnected) { attrs.delete(el); } });
+    sweepAt = Math.max(512, 2 * (texts.size + attrs.size));
+  }
   function translate(value) {
     var key = value.trim();
     if (!key) { return null; }
@@ -21,14 +30,19 @@
   function text(node) {
     var value = translate(node.nodeValue);
     if (value === null || value === node.nodeValue) { return; }
-    if (!texts.has(node)) { texts.set(node, node.nodeValue); }
+    texts.set(node, node.nodeValue);
     node.nodeValue = value;
   }
   function element(el) {
     ATTRS.forEach(function (name) {
       var old = el.getAttribute(name);
       var value = old && translate(old);
-      if (value && value !== old) { attrs.push([el, name, old]); el.setAttribute(name, value); }
+      if (value && value !== old) {
+        var saved = attrs.get(el) || {};
+        saved[name] = old;
+        attrs.set(el, saved);
+        el.setAttribute(name, value);
+      }
     });
   }
   function walk(root) {
@@ -44,6 +58,7 @@
       else if (r.type === 'attributes') { element(r.target); }
       else { r.addedNodes.forEach(walk); }
     });
+    sweep();
   });
   observer.observe(doc.body, {subtree: true, childList: true, characterData: true, attributes: true,
                               attributeFilter: ATTRS});
@@ -52,7 +67,10 @@
     stop: function () {
       observer.disconnect();
       texts.forEach(function (value, node) { node.nodeValue = value; });
-      attrs.forEach(function (a) { a[0].setAttribute(a[1], a[2]); });
-    }
+      attrs.forEach(function (saved, el) {
+        Object.keys(saved).forEach(function (name) { el.setAttribute(name, saved[name]); });
+      });
+    },
+    remembered: function () { return texts.size + attrs.size; }
   };
 })(__DATA__);
