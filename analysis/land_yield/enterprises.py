@@ -36,6 +36,7 @@ from analysis.land_yield.schema import (
     match_columns,
     match_header,
 )
+from geo.allocation import no_collection
 from geo.checks import QINGDAO_BBOX, swapped_everywhere
 from geo.chinacoords import china_crs, convert
 from geo.crs import WGS84, to_wgs84
@@ -579,7 +580,8 @@ def _locate(out: pd.DataFrame, p: _Preparer, coords: str, geometry: np.ndarray |
     if coords != "wgs84" and inside.any():
         x[inside], y[inside] = convert(lon[inside], lat[inside], china_crs(coords), "wgs84")
     points = np.full(len(out), None, dtype=object)
-    points[inside] = shapely.points(x[inside], y[inside])
+    with no_collection():  # 100,000 point objects: no collector passes over the table meanwhile
+        points[inside] = shapely.points(x[inside], y[inside])
     if geometry is not None:
         use = ~inside & ~shapely.is_missing(geometry)
         points[use] = geometry[use]
