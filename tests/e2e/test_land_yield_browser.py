@@ -141,6 +141,14 @@ def test_firms_are_drawn_above_the_area_polygons(app_url, offline_page):
     assert not errors, errors
 
 
+PANEL_BELOW_MAP_JS = """() => {
+  const map = document.querySelector("iframe[title='st.iframe']").getBoundingClientRect();
+  const label = Array.from(document.querySelectorAll("[data-testid='stMetricLabel']"))
+    .find(e => e.innerText.includes("组内排名"));
+  return [map.bottom, label.getBoundingClientRect().top];
+}"""
+
+
 def test_the_table_and_the_map_select_each_other(app_url, offline_page):
     """Issue 12 (table ⇄ map): rows ticked in the table are ringed on the map; a firm clicked on the map
     ("在表中选中") is listed first in the table, marked, with its panel."""
@@ -155,8 +163,9 @@ def test_the_table_and_the_map_select_each_other(app_url, offline_page):
     page.get_by_text("组内排名").wait_for(timeout=60_000)  # the firm panel of the firm clicked
     assert name in page.inner_text("[data-testid='stMain']")
     assert page.get_by_label("搜索企业").input_value() == name  # its name, typed into the search box
-    map_bottom = frame_el.bounding_box()["y"] + frame_el.bounding_box()["height"]
-    panel_top = page.get_by_text("组内排名").bounding_box()["y"]
+    page.locator("[data-testid='stDataFrame']").last.wait_for(timeout=60_000)  # the firm table opened with it
+    # Both edges read in one frame: the page may scroll while the table is laid out (seen once on CI).
+    map_bottom, panel_top = page.evaluate(PANEL_BELOW_MAP_JS)
     assert panel_top >= map_bottom - 1  # the panel follows the map, not drawn over it
     page.screenshot(path=str(ARTIFACTS / "land_yield_map_to_table.png"), full_page=False)
     # Table → map: tick two rows; the map rings them.
