@@ -22,7 +22,7 @@ for layer_id in LAYER_IDS:
     quality = ", ".join(f"{t('quality_' + q, lang)} {n}" for q, n in gdf["geometry_quality"].value_counts().items())
     rows.append(
         {
-            "id": layer_id,
+            ("Layer id (file name)" if en else "图层代码（文件名）"): layer_id,
             ("Layer" if en else "图层"): s.label(lang),
             t("features", lang): len(gdf),
             t("quality", lang): quality,

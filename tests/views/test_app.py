@@ -74,11 +74,11 @@ def test_data_page_lists_layers_and_offers_download(app):
     app.switch_page("views/data_page.py").run()
     assert not app.exception
     table = app.dataframe[0].value
-    assert list(table["id"]) == [
+    assert list(table["图层代码（文件名）"]) == [  # the layer's download name, under a Chinese header
         "districts", "bay_areas", "axes", "axis_corridors", "clusters", "transport_nodes", "roads", "exclusion_zones",
         "plots",
     ]  # fmt: skip
-    by_id = table.set_index("id")
+    by_id = table.set_index("图层代码（文件名）")
     assert by_id.loc["clusters", "要素数"] == 14
     assert "合成样例" in by_id.loc["plots", "数据质量"] and "近似" in by_id.loc["transport_nodes", "数据质量"]
     assert "近似" in by_id.loc["roads", "数据质量"] and by_id.loc["roads", "要素数"] > 2000
