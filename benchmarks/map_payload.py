@@ -126,6 +126,7 @@ def measure(out: Path, repeat: int, timeout_ms: int = 60_000) -> list[tuple[str,
             rows.append((name, len(html.encode()) / 1e6, build_s, paint))
     finally:
         server.shutdown()
+        server.server_close()
     return rows
 
 

@@ -30,5 +30,5 @@ source "$(dirname "$0")/_postgis.sh"
 # Types of the core and its edges (configuration in pyproject.toml)
 .venv/bin/python -m mypy
 # The Examples in the docstrings of the source packages run as doctests, then every test
-.venv/bin/python -m pytest --doctest-modules --ignore-glob="*/__main__.py" geo layers analysis store i18n cli webmap files views/widget_language.py views/page_script.py views/warmup.py -q
+.venv/bin/python -m pytest --doctest-modules --ignore-glob="*/__main__.py" geo layers analysis store i18n cli webmap files views/widget_language.py views/page_script.py views/warmup.py views/text.py views/input_key.py -q
 .venv/bin/python -m pytest "$@"

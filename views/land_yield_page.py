@@ -240,11 +240,13 @@ def _firm_panel(firm: pd.Series) -> None:
 
 
 def _newly_found(firm: pd.Series | None) -> bool:
-    """Whether ``firm`` was found by a search not answered before (typed, or "在表中选中" on the map)."""
-    query = st.session_state.get("ly_search", "") if firm is not None else None
-    known = st.session_state.get("_ly_found_query")
-    st.session_state["_ly_found_query"] = query
-    return query is not None and query != known
+    """Whether ``firm`` is a firm just found: a search (typed, or "在表中选中" on the map) or a pick
+    among several matches not answered before. Then the page opens the firm table on its row
+    (when the overview is open; another tab the planner chose stays)."""
+    found = (str(st.session_state.get("ly_search", "")).strip(), str(firm.name)) if firm is not None else None
+    known = st.session_state.get("_ly_found")
+    st.session_state["_ly_found"] = found
+    return found is not None and found != known
 
 
 def _table_rows(ev: Evaluation, chosen: FirmFilter, firm: pd.Series | None) -> pd.DataFrame:
@@ -287,8 +289,12 @@ def _score_explained(ev: Evaluation) -> str:
     """Why a score can exceed 100: each indicator earns up to ``cap`` times its weight."""
     config = ev.config
     total = sum(config.weights.values())
-    return t("ly_score_explained", lang).format(total=f"{total:g}", cap=f"{config.cap:g}",
+    text = t("ly_score_explained", lang).format(total=f"{total:g}", cap=f"{config.cap:g}",
                                                  top=f"{total * config.cap:g}")  # fmt: skip
+    below = sum(config.weights_below.values())
+    if below != total:  # 规下 firms are scored on their own weights: their median and top differ
+        text += " " + t("ly_score_explained_below", lang).format(total=f"{below:g}", top=f"{below * config.cap:g}")
+    return text
 
 
 def _charts(ev: Evaluation, clusters_fig: pd.DataFrame) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 
 from settings import display_timezone
@@ -30,14 +31,21 @@ def markdown_table(frame: pd.DataFrame) -> str:
 
     Examples
     --------
-    >>> print(markdown_table(pd.DataFrame({"类别": ["A"], "政策": ["优先保障 | x"]})))
-    | 类别 | 政策 |
-    | --- | --- |
-    | A | 优先保障 \\| x |
+    >>> print(markdown_table(pd.DataFrame({"类别": ["A"], "企业数": [1093], "政策": ["优先保障 | x"]})))
+    | 类别 | 企业数 | 政策 |
+    | --- | --- | --- |
+    | A | 1,093 | 优先保障 \\| x |
     """
     rows = [[md(c) for c in frame.columns], ["---"] * len(frame.columns)]
-    rows += [[md(v) for v in values] for values in frame.itertuples(index=False)]
+    rows += [[_cell(v) for v in values] for values in frame.itertuples(index=False)]
     return "\n".join("| " + " | ".join(row) + " |" for row in rows)
+
+
+def _cell(value: object) -> str:
+    """A table cell: whole numbers with thousands separators (1,093, as the page's figures), else :func:`md`."""
+    if isinstance(value, int | np.integer) and not isinstance(value, bool):
+        return md(f"{value:,}")
+    return md(value)
 
 
 def local_time(stored: object) -> str:

@@ -96,23 +96,24 @@ def class_overview(result: pd.DataFrame, shares: dict[str, float], lang: str = "
     --------
     >>> firms = pd.DataFrame({"class": ["A", "B", "B", "D", "T"]})
     >>> table = class_overview(firms, {"A": 0.2, "B": 0.4, "C": 0.35, "D": 0.05}, "en")
-    >>> table[["class", "ranking band", "firms"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    >>> table[["class", "ranking band (approx.)", "firms"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
     [['A', '0–20 %', 1], ['B', '20–60 %', 2], ['C', '60–95 %', 0], ['D', '95–100 %', 1], ['T', '—', 1]]
     """
     counts = result["class"].value_counts()
     rows, start = [], 0.0
     for cls, info in CLASS_INFO.items():
+        band = "—"  # T: not rated; a class with a zero share takes no firm
         if cls in shares:
             end = start + shares[cls] * 100
-            band = f"{start:g}–{end:.4g} %"
+            if shares[cls] > 0:
+                band = f"{round(start, 2):g}–{round(end, 2):g} %"
             start = end
-        else:
-            band = "—"
         name = info["zh"] if lang == "zh" else info["en"]
         policy = info["policy"] if lang == "zh" else info["policy_en"]
         rows.append((cls, name, band, int(counts.get(cls, 0)), policy))
-    headers = ("类别", "名称", "组内名次区间", "企业数", "政策导向") if lang == "zh" else \
-        ("class", "name", "ranking band", "firms", "policy")  # fmt: skip
+    # 约: each cohort's counts are rounded (A down, D up), so a band holds about its share
+    headers = ("类别", "名称", "组内名次区间（约）", "企业数", "政策导向") if lang == "zh" else \
+        ("class", "name", "ranking band (approx.)", "firms", "policy")  # fmt: skip
     return pd.DataFrame(rows, columns=list(headers))
 
 

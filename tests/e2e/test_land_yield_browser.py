@@ -163,7 +163,7 @@ def test_the_table_and_the_map_select_each_other(app_url, offline_page):
     page.get_by_text("组内排名").wait_for(timeout=60_000)  # the firm panel of the firm clicked
     assert name in page.inner_text("[data-testid='stMain']")
     assert page.get_by_label("搜索企业").input_value() == name  # its name, typed into the search box
-    page.locator("[data-testid='stDataFrame']").last.wait_for(timeout=60_000)  # the firm table opened with it
+    page.locator(".st-key-ly_table [data-testid='stDataFrame']").wait_for(timeout=60_000)  # the firm table opened
     # Both edges read in one frame: the page may scroll while the table is laid out (seen once on CI).
     map_bottom, panel_top = page.evaluate(PANEL_BELOW_MAP_JS)
     assert panel_top >= map_bottom - 1  # the panel follows the map, not drawn over it
@@ -172,7 +172,7 @@ def test_the_table_and_the_map_select_each_other(app_url, offline_page):
     page.get_by_label("搜索企业").fill("")
     page.get_by_label("搜索企业").press("Enter")
     page.get_by_text("组内排名").wait_for(state="detached", timeout=60_000)
-    grid = page.locator("[data-testid='stDataFrame']").last  # the results table (the firm panel's is gone)
+    grid = page.locator(".st-key-ly_table [data-testid='stDataFrame']")  # the results table
     grid.scroll_into_view_if_needed()
     grid_box = grid.bounding_box()
     for row in (1, 2):  # the row-selection checkboxes sit at the left edge, 35 px per row under the header

@@ -133,8 +133,13 @@ REWRITES_JS = """async () => {
   }
   await tick();
   const remembered = W.remembered();
+  const other = Object.assign(document.createElement('span'), {title: 'Select all'});
+  document.body.appendChild(other);
+  await tick();
+  other.title = 'A title of its own';  // Streamlit writes a text the table does not replace
+  await tick();
   W.stop();
-  return {rewritten, label, remembered, restored: el.getAttribute('aria-label')};
+  return {rewritten, label, remembered, restored: el.getAttribute('aria-label'), other: other.title};
 }"""
 
 
@@ -146,7 +151,8 @@ def test_the_widget_translator_remembers_each_node_once(app_url, offline_page):
     seen = page.evaluate(REWRITES_JS)
     assert seen["label"] == "全选" and seen["rewritten"] == 1  # rewritten 200 times, remembered once
     assert seen["remembered"] < 1100  # nodes gone from the page are forgotten (4,000 came and went)
-    assert seen["restored"] == "Select all"  # English mode puts back what Streamlit wrote
+    assert seen["restored"] == "Select all"  # English mode puts back what Streamlit wrote …
+    assert seen["other"] == "A title of its own"  # … and never an English value Streamlit has since replaced
     assert errors == []
 
 

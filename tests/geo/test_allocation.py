@@ -26,9 +26,37 @@ def collections():
 def test_the_collector_is_paused_inside_and_runs_again_after():
     with no_collection():
         assert not gc.isenabled()
-        with no_collection():  # nested (another thread's block): still paused …
+        with no_collection():  # nested: still paused …
             assert not gc.isenabled()
         assert not gc.isenabled()  # … until the outer block ends
+    assert gc.isenabled()
+
+
+def test_overlapping_blocks_of_two_threads_keep_the_collector_paused_until_both_end():
+    import threading
+
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+    seen: list[bool] = []
+
+    def first() -> None:
+        with no_collection():
+            first_in.set()
+            second_in.wait(10)
+        first_out.set()
+
+    def second() -> None:
+        first_in.wait(10)
+        with no_collection():
+            second_in.set()
+            first_out.wait(10)
+            seen.append(gc.isenabled())  # the first block has ended, this one still runs
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert seen == [False]
     assert gc.isenabled()
 
 

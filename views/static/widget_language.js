@@ -4,13 +4,15 @@
    a text node's trimmed value, or a placeholder, aria-label or title attribute. */
 (function (TABLE) {
   var W = window, doc = W.document;
-  if (W.__qdWidgetLanguage) { W.__qdWidgetLanguage.stop(); }
+  if (W.__qdWidgetLanguage) { W.__qdWidgetLanguage.stop(); W.__qdWidgetLanguage = null; }
   if (!TABLE) { return; }
   var ATTRS = ['placeholder', 'aria-label', 'title'];
   var patterns = TABLE.patterns.map(function (p) { return [new RegExp(p[0]), p[1]]; });
-  // What was replaced, as Streamlit last wrote it, to put back: text node → text, element →
-  // {attribute: value}. One entry per node however often Streamlit rewrites it; entries of nodes
-  // no longer in the page are dropped once the maps have doubled since the last sweep.
+  // What was replaced, to put back: text node → [English, shown], element → {attribute: [English,
+  // shown]}. One entry per node however often Streamlit rewrites it, forgotten when Streamlit writes
+  // a value that is not replaced (or removes the attribute), and put back only where the node still
+  // shows our text. Entries of nodes no longer in the page are dropped once the maps have doubled
+  // since the last sweep.
   var texts = new Map(), attrs = new Map(), sweepAt = 512;
   function sweep() {
     if (texts.size + attrs.size < sweepAt) { return; }
@@ -29,19 +31,25 @@
   }
   function text(node) {
     var value = translate(node.nodeValue);
-    if (value === null || value === node.nodeValue) { return; }
-    texts.set(node, node.nodeValue);
+    if (value === null || value === node.nodeValue) {
+      var kept = texts.get(node);
+      if (kept && kept[1] !== node.nodeValue) { texts.delete(node); }  // Streamlit wrote something else
+      return;
+    }
+    texts.set(node, [node.nodeValue, value]);
     node.nodeValue = value;
   }
   function element(el) {
     ATTRS.forEach(function (name) {
-      var old = el.getAttribute(name);
+      var old = el.getAttribute(name), saved = attrs.get(el);
       var value = old && translate(old);
       if (value && value !== old) {
-        var saved = attrs.get(el) || {};
-        saved[name] = old;
-        attrs.set(el, saved);
+        if (!saved) { saved = {}; attrs.set(el, saved); }
+        saved[name] = [old, value];
         el.setAttribute(name, value);
+      } else if (saved && saved[name] && saved[name][1] !== old) {
+        delete saved[name];  // Streamlit wrote another value or removed the attribute
+        if (!Object.keys(saved).length) { attrs.delete(el); }
       }
     });
   }
@@ -66,10 +74,14 @@
   W.__qdWidgetLanguage = {
     stop: function () {
       observer.disconnect();
-      texts.forEach(function (value, node) { node.nodeValue = value; });
+      texts.forEach(function (kept, node) { if (node.nodeValue === kept[1]) { node.nodeValue = kept[0]; } });
       attrs.forEach(function (saved, el) {
-        Object.keys(saved).forEach(function (name) { el.setAttribute(name, saved[name]); });
+        Object.keys(saved).forEach(function (name) {
+          if (el.getAttribute(name) === saved[name][1]) { el.setAttribute(name, saved[name][0]); }
+        });
       });
+      texts.clear();
+      attrs.clear();
     },
     remembered: function () { return texts.size + attrs.size; }
   };
